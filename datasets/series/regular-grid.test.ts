@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { inferStep, toRegularGrid } from './regular-grid.js';
+
+test('gaps are filled on the straight line and flagged; duplicates are averaged', () => {
+  const times = [0, 60_000, 240_000, 240_000, 300_000];
+  const values = [1, 2, 5, 7, 4];
+  assert.equal(inferStep(times), 60_000);
+  const g = toRegularGrid(times, values);
+  assert.equal(g.stepMs, 60_000);
+  assert.deepEqual(Array.from(g.values), [1, 2, 3.333333333333333, 4.666666666666666, 6, 4]);
+  assert.deepEqual(Array.from(g.filled), [0, 0, 1, 1, 0, 0]);
+});
+
+test('irregular times snap to the nearest slot of a given step', () => {
+  const g = toRegularGrid([1000, 9000, 21_000], [1, 2, 3], 10_000);
+  assert.equal(g.start, 1000);
+  assert.deepEqual(Array.from(g.values), [1, 2, 3]);
+});

@@ -1,0 +1,88 @@
+/**
+ * Series CSV (CONTRACTS.md): a header naming `timestamp` and `value` (any order, other columns
+ * ignored), then one row per sample. Read line by line so that large files stream; a bad row is
+ * a SLUICE_TRACE_INVALID error that names its line number.
+ */
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { SluiceError } from '../../gateway-core/errors.js';
+import { parseTimestamp } from './timestamp.js';
+
+export interface RawSeries {
+  /** Epoch ms of each row, in file order. */
+  times: number[];
+  values: number[];
+  /** The timestamp text as written, so outputs can echo it unchanged. */
+  stamps: string[];
+}
+
+/** Incremental parser: feed lines in order, then take the series. */
+export class SeriesCsvParser {
+  private lineNo = 0;
+  private timeCol = -1;
+  private valueCol = -1;
+  readonly series: RawSeries = { times: [], values: [], stamps: [] };
+
+  constructor(private readonly source = 'series CSV') {}
+
+  private fail(why: string): never {
+    throw new SluiceError('SLUICE_TRACE_INVALID', `${this.source} line ${this.lineNo}: ${why}`);
+  }
+
+  push(rawLine: string): void {
+    this.lineNo++;
+    const line = rawLine.replace(/\r$/, '');
+    if (this.timeCol < 0) {
+      const cols = line
+        .replace(/^\uFEFF/, '')
+        .split(',')
+        .map((c) => c.trim().toLowerCase());
+      this.timeCol = cols.indexOf('timestamp');
+      this.valueCol = cols.indexOf('value');
+      if (this.timeCol < 0 || this.valueCol < 0) {
+        this.fail(`header must name 'timestamp' and 'value' columns, found: ${cols.join(', ')}`);
+      }
+      return;
+    }
+    if (line.trim() === '') return;
+    const cells = line.split(',');
+    const stamp = cells[this.timeCol]?.trim();
+    const valueText = cells[this.valueCol]?.trim();
+    if (stamp === undefined || valueText === undefined)
+      this.fail(`expected at least ${this.width()} columns`);
+    const t = parseTimestamp(stamp);
+    if (!Number.isFinite(t)) this.fail(`bad timestamp '${stamp}'`);
+    const v = valueText === '' ? Number.NaN : Number(valueText);
+    if (!Number.isFinite(v)) this.fail(`bad value '${valueText}'`);
+    this.series.times.push(t);
+    this.series.values.push(v);
+    this.series.stamps.push(stamp);
+  }
+
+  private width(): number {
+    return Math.max(this.timeCol, this.valueCol) + 1;
+  }
+
+  finish(): RawSeries {
+    if (this.timeCol < 0) {
+      this.lineNo = 1;
+      this.fail('empty file: a header `timestamp,value` is required');
+    }
+    return this.series;
+  }
+}
+
+export function parseSeriesCsv(text: string, source?: string): RawSeries {
+  const parser = new SeriesCsvParser(source);
+  const lines = text.split('\n');
+  if (lines.at(-1) === '') lines.pop();
+  for (const line of lines) parser.push(line);
+  return parser.finish();
+}
+
+export async function readSeriesCsv(path: string): Promise<RawSeries> {
+  const parser = new SeriesCsvParser(path);
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const line of rl) parser.push(line);
+  return parser.finish();
+}
