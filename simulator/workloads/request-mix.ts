@@ -1,0 +1,167 @@
+/**
+ * What each arriving request looks like: its tenant (by weights) and API key, its model, its
+ * prompt and output tokens (log-normal, or given by a trace), and, for temperature-0 requests,
+ * a prompt identity drawn from a Zipf popularity so that repeats hit the cache.
+ *
+ * A repeated prompt has the same input tokens every time (derived from its rank by a hash),
+ * as a real repeated prompt would.
+ */
+import type { GatewayRequest } from '../../gateway-core/engine/types.js';
+import type { SeededRng } from '../../gateway-core/rng.js';
+import { ZipfPopularity } from './zipf-popularity.js';
+
+/** A request as the simulator makes it: the engine's request plus what the backend will do. */
+export interface SimRequest extends GatewayRequest {
+  /** Tokens the backend will generate (the workload knows; the engine only sees max tokens). */
+  outputTokens: number;
+  /** The tenant the workload meant (for counting requests rejected before identification). */
+  tenantHint: string;
+}
+
+export interface TokenDistribution {
+  median: number;
+  sigma: number;
+  min?: number;
+  max?: number;
+}
+
+export interface TenantMix {
+  weight: number;
+  /** API key(s) this tenant's requests present (picked uniformly). */
+  keys: readonly string[];
+  /** Model weights for this tenant (the mix's default when absent). */
+  models?: Readonly<Record<string, number>>;
+}
+
+export interface RequestMixSpec {
+  tenants: Readonly<Record<string, TenantMix>>;
+  models: Readonly<Record<string, number>>;
+  input: TokenDistribution;
+  output: TokenDistribution;
+  /** `max_tokens` requests ask for (0: the policy's maxOutputTokens is reserved). */
+  maxTokens?: number;
+  prompts?: { distinct: number; zipf: number; temperatureZeroShare: number };
+}
+
+interface Weighted<T> {
+  items: T[];
+  cumulative: Float64Array;
+}
+
+function weighted<T>(entries: Array<[T, number]>, what: string): Weighted<T> {
+  const cumulative = new Float64Array(entries.length);
+  let sum = 0;
+  entries.forEach(([, w], i) => {
+    if (!(w >= 0)) throw new RangeError(`${what}: weight must be >= 0, got ${w}`);
+    sum += w;
+    cumulative[i] = sum;
+  });
+  if (!(sum > 0)) throw new RangeError(`${what}: weights must not all be zero`);
+  for (let i = 0; i < cumulative.length; i++) cumulative[i] /= sum;
+  return { items: entries.map(([t]) => t), cumulative };
+}
+
+function pick<T>(w: Weighted<T>, u: number): T {
+  const c = w.cumulative;
+  for (let i = 0; i < c.length; i++) if (u < c[i]) return w.items[i];
+  return w.items[w.items.length - 1];
+}
+
+/** A deterministic standard normal from an integer (for a prompt's fixed size). */
+function hashedNormal(k: number): number {
+  let h = Math.imul(k ^ 0x9e3779b9, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  const u1 = ((h >>> 0) + 1) / 4294967297;
+  h = Math.imul(h ^ 0x27d4eb2f, 0x165667b1);
+  h ^= h >>> 15;
+  const u2 = (h >>> 0) / 4294967296;
+  return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
+}
+
+function clampTokens(v: number, d: TokenDistribution): number {
+  const x = Math.round(v);
+  return Math.min(d.max ?? 1_000_000, Math.max(d.min ?? 1, x));
+}
+
+interface TenantPlan {
+  name: string;
+  keys: readonly string[];
+  models: Weighted<string>;
+}
+
+export class RequestMix {
+  private readonly tenants: Weighted<TenantPlan>;
+  private readonly zipf: ZipfPopularity | null;
+  private readonly temp0: number;
+
+  constructor(
+    private readonly spec: RequestMixSpec,
+    private readonly rng: SeededRng,
+  ) {
+    const defaultModels = weighted(Object.entries(spec.models), 'workload.models');
+    const plans: Array<[TenantPlan, number]> = Object.entries(spec.tenants).map(([name, t]) => {
+      if (t.keys.length === 0) throw new RangeError(`workload tenant ${name}: needs an API key`);
+      const models = t.models ? weighted(Object.entries(t.models), `tenant ${name} models`) : defaultModels;
+      return [{ name, keys: t.keys, models }, t.weight];
+    });
+    this.tenants = weighted(plans, 'workload.tenants');
+    this.zipf = spec.prompts ? new ZipfPopularity(spec.prompts.distinct, spec.prompts.zipf) : null;
+    this.temp0 = spec.prompts?.temperatureZeroShare ?? 0;
+  }
+
+  /** Names of the tenants this mix sends as. */
+  tenantNames(): string[] {
+    return this.tenants.items.map((t) => t.name);
+  }
+
+  /**
+   * A new request. `tokens` (from a trace) overrides the distributions; `tenant` (from a trace
+   * or a tenant rule) overrides the weights.
+   */
+  make(
+    id: string,
+    tokens?: { input: number; output: number } | null,
+    tenant?: string | null,
+    model?: string | null,
+  ): SimRequest {
+    const rng = this.rng;
+    const plan = tenant ? (this.tenants.items.find((t) => t.name === tenant) ?? null) : null;
+    const t = plan ?? pick(this.tenants, rng.next());
+    const apiKey = t.keys.length === 1 ? t.keys[0] : t.keys[Math.floor(rng.next() * t.keys.length)];
+    const m = model ?? pick(t.models, rng.next());
+    let input: number;
+    let cacheKey: string | undefined;
+    let temperature = 0.7;
+    if (this.zipf !== null && rng.next() < this.temp0) {
+      const rank = this.zipf.sample(rng);
+      temperature = 0;
+      cacheKey = `${m}|p${rank}`;
+      input = tokens
+        ? tokens.input
+        : clampTokens(
+            this.spec.input.median * Math.exp(this.spec.input.sigma * hashedNormal(rank)),
+            this.spec.input,
+          );
+    } else {
+      input = tokens
+        ? tokens.input
+        : clampTokens(rng.logNormal(this.spec.input.median, this.spec.input.sigma), this.spec.input);
+    }
+    const output = tokens
+      ? tokens.output
+      : clampTokens(rng.logNormal(this.spec.output.median, this.spec.output.sigma), this.spec.output);
+    return {
+      id,
+      apiKey,
+      model: m,
+      inputTokens: input,
+      maxOutputTokens: this.spec.maxTokens ?? 0,
+      temperature,
+      cacheKey,
+      outputTokens: output,
+      tenantHint: t.name,
+    };
+  }
+}
