@@ -1,0 +1,116 @@
+/**
+ * Everything admission needs for one (policy version, API key, model), computed once and cached
+ * until the policy changes: the effective settings, the limiter sets, concurrency counters, the
+ * budget, the tier and the model's price and chain.
+ */
+import type { BudgetTracker } from '../budgets/budget-tracker.js';
+import type { ConcurrencyLimiter } from '../limits/concurrency-limiter.js';
+import type { KeyedLimiters } from '../limits/keyed-limiters.js';
+import type { EffectiveSettings, NormalisedLimit } from '../policy/effective.js';
+import type { BudgetSpec, ModelSpec, PolicyDocument } from '../policy/schema.js';
+import type { SharedState } from './shared-state.js';
+import type { Identity } from './types.js';
+
+export interface PlannedLimit {
+  readonly spec: NormalisedLimit;
+  readonly keyed: KeyedLimiters;
+  /** The limiter key when it depends only on the key, tenant and model (else computed per request). */
+  readonly fixedKey: string | null;
+}
+
+export interface TierInfo {
+  readonly name: string;
+  readonly sloMs: number;
+  readonly priority: number;
+  readonly weight: number;
+}
+
+export interface AdmissionPlan {
+  readonly settings: EffectiveSettings;
+  readonly limits: readonly PlannedLimit[];
+  readonly concurrency: readonly ConcurrencyLimiter[];
+  readonly budget: BudgetTracker | null;
+  readonly budgetSpec: BudgetSpec | null;
+  readonly tier: TierInfo;
+  /** Undefined when the model is unknown to the policy. */
+  readonly model: ModelSpec | undefined;
+  readonly modelAllowed: boolean;
+}
+
+const SEP = '\u0001';
+
+/** The limiter key for the parts of `by` that are fixed for a plan, or null if any part varies per request. */
+export function fixedLimitKey(by: readonly string[], id: Identity, model: string): string | null {
+  let key = '';
+  for (const part of by) {
+    switch (part) {
+      case 'apiKey':
+        key += `${SEP}k=${id.keyId}`;
+        break;
+      case 'tenant':
+        key += `${SEP}t=${id.tenant}`;
+        break;
+      case 'model':
+        key += `${SEP}m=${model}`;
+        break;
+      case 'global':
+        key += `${SEP}g`;
+        break;
+      default:
+        return null;
+    }
+  }
+  return key;
+}
+
+/** The limiter key for any `by`, with per-request parts (user, ip). */
+export function requestLimitKey(by: readonly string[], id: Identity, model: string, user: string, ip: string): string {
+  let key = '';
+  for (const part of by) {
+    if (part === 'apiKey') key += `${SEP}k=${id.keyId}`;
+    else if (part === 'tenant') key += `${SEP}t=${id.tenant}`;
+    else if (part === 'model') key += `${SEP}m=${model}`;
+    else if (part === 'user') key += `${SEP}u=${user}`;
+    else if (part === 'ip') key += `${SEP}i=${ip}`;
+    else key += `${SEP}g`;
+  }
+  return key;
+}
+
+export function buildAdmissionPlan(
+  doc: PolicyDocument,
+  settings: EffectiveSettings,
+  id: Identity,
+  model: string,
+  shared: SharedState,
+): AdmissionPlan {
+  const limits = settings.limits.map((spec) => ({
+    spec,
+    keyed: shared.keyedLimiters(spec),
+    fixedKey: fixedLimitKey(spec.by, id, model),
+  }));
+  const tenant = doc.tenants[id.tenant];
+  const concurrency: ConcurrencyLimiter[] = [];
+  if (tenant?.concurrency) concurrency.push(shared.concurrencyLimiter(`tenant:${id.tenant}`, tenant.concurrency));
+  const key = tenant?.keys?.[id.keyId];
+  if (key?.concurrency) concurrency.push(shared.concurrencyLimiter(`key:${id.keyId}`, key.concurrency));
+  const modelLimit = doc.modelOverrides?.[model]?.concurrency;
+  if (modelLimit) concurrency.push(shared.concurrencyLimiter(`model:${model}`, modelLimit));
+  const tierSpec = doc.tiers[id.tier];
+  const budgetSpec = tenant?.budget ?? null;
+  return {
+    settings,
+    limits,
+    concurrency,
+    budget: budgetSpec ? shared.budget(id.tenant, budgetSpec) : null,
+    budgetSpec,
+    tier: {
+      name: id.tier,
+      sloMs: tierSpec?.sloMs ?? Number.POSITIVE_INFINITY,
+      priority: tierSpec?.priority ?? 0,
+      weight: tierSpec?.weight ?? 1,
+    },
+    model: doc.models[model],
+    modelAllowed: settings.allowedModels === null || settings.allowedModels.includes(model),
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * The runtime state of one backend pool: its instances (with in-flight counts, latency EWMA,
+ * a circuit breaker and an outlier ejector each), its load balancer and its wait queue.
+ * Pools are physical: they are shared by every policy version in flight (control and canary).
+ *
+ * assign(ticket): pick an instance that is healthy and has a free slot, or report why not:
+ *   'assigned'  ticket.instanceId set, slot taken
+ *   'busy'      healthy instances exist but all slots are taken (the caller queues)
+ *   'unhealthy' every instance is open-circuited, ejected or draining (the caller falls back)
+ */
+import { CircuitBreaker, type CircuitBreakerConfig } from '../breakers/circuit-breaker.js';
+import { OutlierEjector } from '../breakers/outlier-ejector.js';
+import type { BackendSpec, QueueSpec } from '../policy/schema.js';
+import { parseDurationMs } from '../policy/duration.js';
+import type { RequestQueue } from '../queues/request-queue.js';
+import { createRequestQueue } from '../queues/queue-factory.js';
+import { createLoadBalancer } from '../routing/balancer-factory.js';
+import { InstanceStats } from '../routing/instance-stats.js';
+import type { LoadBalancer } from '../routing/load-balancer.js';
+import type { Rng } from '../rng.js';
+import type { BreakerState } from '../telemetry/interval-record.js';
+import type { Ticket } from './types.js';
+
+export interface PoolInstance {
+  readonly id: string;
+  readonly url: string | undefined;
+  readonly stats: InstanceStats;
+  readonly breaker: CircuitBreaker | null;
+  readonly ejector: OutlierEjector | null;
+  /** Set on scale-down: takes no new requests, leaves once idle. */
+  draining: boolean;
+}
+
+export type AssignResult = 'assigned' | 'busy' | 'unhealthy';
+
+export interface InstanceInput {
+  id: string;
+  url?: string;
+  weight?: number;
+}
+
+const DEFAULT_MAX_CONCURRENCY = 64;
+
+function breakerConfig(spec: BackendSpec): CircuitBreakerConfig | null {
+  const b = spec.breaker;
+  if (!b) return null;
+  return {
+    failureRateThreshold: b.failureRateThreshold ?? 0.5,
+    slowCallMs: b.slowCallMs ?? Number.POSITIVE_INFINITY,
+    slowCallRateThreshold: b.slowCallRateThreshold ?? 1,
+    windowMs: b.window !== undefined ? parseDurationMs(b.window) : 10_000,
+    minimumCalls: b.minimumCalls ?? 10,
+    cooldownMs: b.cooldown !== undefined ? parseDurationMs(b.cooldown) : 5_000,
+    halfOpenProbes: b.halfOpenProbes ?? 3,
+  };
+}
+
+export class BackendPool {
+  instances: PoolInstance[] = [];
+  /** The instances' stats in the same order, handed to the balancer without a per-request copy. */
+  private views: InstanceStats[] = [];
+  readonly classBy: 'tier' | 'tenant';
+  readonly queue: RequestQueue<Ticket>;
+  private readonly balancer: LoadBalancer;
+  readonly maxConcurrency: number;
+  private readonly breakerCfg: CircuitBreakerConfig | null;
+  private readonly timeoutMs: number | null;
+  private inFlightTotal = 0;
+  private readonly eligible: (i: number) => boolean;
+  private nowForEligible = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly spec: BackendSpec,
+    queueSpec: QueueSpec,
+    private readonly rng: Rng,
+  ) {
+    this.balancer = createLoadBalancer(spec.balancer ?? 'round-robin');
+    this.maxConcurrency = spec.maxConcurrencyPerInstance ?? DEFAULT_MAX_CONCURRENCY;
+    this.queue = createRequestQueue<Ticket>(queueSpec);
+    this.classBy = queueSpec.classBy ?? 'tier';
+    this.breakerCfg = breakerConfig(spec);
+    this.timeoutMs = spec.timeout !== undefined ? parseDurationMs(spec.timeout) : null;
+    this.setInstances(spec.instances);
+    // One closure for the pool's lifetime, so pick() allocates nothing per request.
+    this.eligible = (i: number) => this.isEligible(this.instances[i], this.nowForEligible);
+  }
+
+  get inFlight(): number {
+    return this.inFlightTotal;
+  }
+
+  get upstreamTimeoutMs(): number | null {
+    return this.timeoutMs;
+  }
+
+  /** Instances taking traffic (not draining). */
+  get activeCount(): number {
+    let n = 0;
+    for (const inst of this.instances) if (!inst.draining) n++;
+    return n;
+  }
+
+  /** New ids join; ids no longer listed drain (leave when idle); listed draining ids come back. */
+  setInstances(list: readonly InstanceInput[]): void {
+    const wanted = new Map(list.map((i) => [i.id, i]));
+    const next: PoolInstance[] = [];
+    for (const inst of this.instances) {
+      if (wanted.has(inst.id)) {
+        inst.draining = false;
+        wanted.delete(inst.id);
+        next.push(inst);
+      } else if (inst.stats.inFlight > 0) {
+        inst.draining = true;
+        next.push(inst);
+      }
+    }
+    for (const i of wanted.values()) {
+      const ejection = this.spec.outlierEjection;
+      next.push({
+        id: i.id,
+        url: i.url,
+        stats: new InstanceStats(i.id, i.weight ?? 1),
+        breaker: this.breakerCfg ? new CircuitBreaker(this.breakerCfg) : null,
+        ejector: ejection
+          ? new OutlierEjector({ consecutiveErrors: ejection.consecutiveErrors, ejectionMs: parseDurationMs(ejection.ejection) })
+          : null,
+        draining: false,
+      });
+    }
+    this.instances = next;
+    this.views = next.map((i) => i.stats);
+  }
+
+  private isEligible(inst: PoolInstance, now: number): boolean {
+    if (inst.draining || inst.stats.inFlight >= this.maxConcurrency) return false;
+    if (inst.ejector?.isEjected(now)) return false;
+    return inst.breaker === null || inst.breaker.state(now) !== 'open';
+  }
+
+  private isHealthy(inst: PoolInstance, now: number): boolean {
+    if (inst.draining || inst.ejector?.isEjected(now)) return false;
+    return inst.breaker === null || inst.breaker.state(now) !== 'open';
+  }
+
+  /** Whether any instance could take a request if it had a free slot. */
+  hasHealthy(now: number): boolean {
+    for (const inst of this.instances) if (this.isHealthy(inst, now)) return true;
+    return false;
+  }
+
+  assign(ticket: Ticket, now: number): AssignResult {
+    this.nowForEligible = now;
+    // A half-open breaker may refuse after the pick (its probes are used up): try the others.
+    for (let tries = 0; tries < this.instances.length; tries++) {
+      const index = this.balancer.pick(this.views, this.eligible, this.rng);
+      if (index < 0) break;
+      const inst = this.instances[index];
+      if (inst.breaker !== null && !inst.breaker.allow(now)) continue;
+      inst.stats.inFlight++;
+      this.inFlightTotal++;
+      ticket.backend = this.name;
+      ticket.instanceId = inst.id;
+      ticket.instanceUrl = inst.url;
+      return 'assigned';
+    }
+    return this.hasHealthy(now) ? 'busy' : 'unhealthy';
+  }
+
+  find(instanceId: string): PoolInstance | undefined {
+    for (const inst of this.instances) if (inst.id === instanceId) return inst;
+    return undefined;
+  }
+
+  /** Frees the ticket's slot and feeds the instance's health trackers. */
+  release(instanceId: string, ok: boolean, latencyMs: number, now: number): void {
+    const inst = this.find(instanceId);
+    if (inst === undefined) return;
+    inst.stats.inFlight--;
+    this.inFlightTotal--;
+    if (ok) {
+      inst.stats.observe(latencyMs);
+      inst.breaker?.onSuccess(latencyMs, now);
+      inst.ejector?.onSuccess(now);
+    } else {
+      inst.breaker?.onFailure(now);
+      inst.ejector?.onFailure(now);
+    }
+    if (inst.draining && inst.stats.inFlight === 0) {
+      this.instances = this.instances.filter((i) => i !== inst);
+      this.views = this.instances.map((i) => i.stats);
+    }
+  }
+
+  /** Whether some instance could take a request now. */
+  hasFreeSlot(now: number): boolean {
+    for (const inst of this.instances) if (this.isEligible(inst, now)) return true;
+    return false;
+  }
+
+  /** The earliest time an open breaker or an ejection ends (Infinity when none is pending). */
+  nextHealthChangeAt(now: number): number {
+    let at = Number.POSITIVE_INFINITY;
+    for (const inst of this.instances) {
+      const b = inst.breaker?.nextTransitionAt(now) ?? Number.POSITIVE_INFINITY;
+      const e = inst.ejector?.ejectedUntil(now) ?? Number.POSITIVE_INFINITY;
+      if (b < at) at = b;
+      if (e < at) at = e;
+    }
+    return at;
+  }
+
+  breakerState(inst: PoolInstance, now: number): BreakerState | null {
+    return inst.breaker ? inst.breaker.state(now) : null;
+  }
+}
