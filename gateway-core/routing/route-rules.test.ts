@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RoutingRule } from '../policy/schema.js';
+import { type RouteContext, RouteRules } from './route-rules.js';
+
+const rules: RoutingRule[] = [
+  { when: { budget: 'exhausted' }, model: 'gpt-4o-mini' },
+  { when: { tier: ['free'], promptTokensAbove: 4000 }, model: 'long-context-small', backends: ['pool-b'] },
+  { when: { task: ['classify', 'extract'], model: ['gpt-4o'] }, model: 'gpt-4o-mini' },
+  { when: { tenant: ['acme'], promptTokensAtMost: 100 }, backends: ['fast-pool', 'slow-pool'] },
+  { when: { tenant: ['pinned'] } },
+];
+
+const base: RouteContext = {
+  tier: 'pro',
+  tenant: 't1',
+  model: 'gpt-4o',
+  promptTokens: 500,
+  budget: 'ok',
+};
+
+test('RouteRules: first matching rule wins', () => {
+  const r = new RouteRules(rules);
+  // Exhausted budget matches rule 0 even though rule 2 would match too.
+  assert.deepEqual(r.match({ ...base, task: 'classify', budget: 'exhausted' }), {
+    rule: 0,
+    model: 'gpt-4o-mini',
+  });
+  assert.deepEqual(r.match({ ...base, task: 'classify' }), { rule: 2, model: 'gpt-4o-mini' });
+});
+
+test('RouteRules: prompt token bounds are (above, atMost]', () => {
+  const r = new RouteRules(rules);
+  assert.equal(r.match({ ...base, tier: 'free', promptTokens: 4000 }), null);
+  assert.deepEqual(r.match({ ...base, tier: 'free', promptTokens: 4001 }), {
+    rule: 1,
+    model: 'long-context-small',
+    backends: ['pool-b'],
+  });
+  assert.deepEqual(r.match({ ...base, tenant: 'acme', promptTokens: 100 })?.backends, [
+    'fast-pool',
+    'slow-pool',
+  ]);
+  assert.equal(r.match({ ...base, tenant: 'acme', promptTokens: 101 }), null);
+});
+
+test('RouteRules: a task condition fails without a task; other fields must all hold', () => {
+  const r = new RouteRules(rules);
+  assert.equal(r.match(base), null);
+  assert.equal(r.match({ ...base, task: 'chat' }), null);
+  assert.equal(r.match({ ...base, task: 'extract', model: 'claude' }), null);
+  assert.equal(r.match({ ...base, budget: 'soft' }), null);
+});
+
+test('RouteRules: a rule with no action still stops the search', () => {
+  const r = new RouteRules([...rules, { when: {}, model: 'catch-all' }]);
+  assert.deepEqual(r.match({ ...base, tenant: 'pinned' }), { rule: 4 });
+  assert.deepEqual(r.match(base), { rule: 5, model: 'catch-all' });
+});
+
+test('RouteRules: answers are shared, frozen objects (no allocation per match)', () => {
+  const r = new RouteRules(rules);
+  const a = r.match({ ...base, budget: 'exhausted' });
+  const b = r.match({ ...base, budget: 'exhausted', tier: 'free' });
+  assert.equal(a, b);
+  assert.ok(Object.isFrozen(a));
+  assert.equal(new RouteRules().match(base), null);
+  assert.equal(new RouteRules().size, 0);
+});
