@@ -30,7 +30,12 @@ class ScriptedRng implements Rng {
 const rng = new SeededRng(7);
 const all = (): boolean => true;
 
-function sequence(lb: LoadBalancer, p: InstanceView[], picks: number, eligible = all): string[] {
+function sequence(
+  lb: LoadBalancer,
+  p: InstanceView[],
+  picks: number,
+  eligible: (i: number) => boolean = all,
+): string[] {
   const out: string[] = [];
   for (let i = 0; i < picks; i++) {
     const k = lb.pick(p, eligible, rng);
