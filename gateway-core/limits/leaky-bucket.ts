@@ -1,0 +1,105 @@
+/**
+ * Leaky bucket as a shaper (GCRA, virtual scheduling): admitted requests wait in a queue that
+ * drains at `rate`; acquire() answers with the delay until the request leaves the queue, and
+ * refuses a request that would make the queue hold more than `burst` units.
+ *
+ *   T        = periodMs / limit                  (ms per unit: the emission interval)
+ *   B        = burst ?? limit                    (queue size, in units)
+ *   TAT                                           (theoretical arrival time: when the queue is empty)
+ *   acquire(a, t):
+ *     start = max(t, TAT)                         (the request leaves when those ahead have)
+ *     refuse if start + a * T - t > B * T         (the queue would hold more than B units)
+ *     TAT   = start + a * T
+ *     return start - t                            (0 when the queue was empty)
+ *   waitTime(a, t) = max(0, max(t, TAT) + (a - B) * T - t)   (until acquire stops refusing;
+ *                                                             acquire may still delay)
+ *
+ * Delays are exact multiples of T for unit requests arriving together: 0, T, 2T, ...
+ * Bounds: consecutive departures are spaced by at least (amount of the earlier) * T, and the
+ * queue (TAT - t) / T never exceeds B after an acquire. adjust() may push it beyond B (a debt
+ * that later requests wait out).
+ *
+ * TAT is stored scaled by limit (vt = TAT * limit, so a unit adds periodMs): integer configs and
+ * times stay in exact integer arithmetic, and k * T is computed as (k * periodMs) / limit, with a
+ * single rounding.
+ */
+import type { RateLimiter, RateLimiterConfig } from './rate-limiter.js';
+import { REJECTED } from './rate-limiter.js';
+import { ADMISSION_SLACK, badAmount, validateRateLimiterConfig } from './rate-limiter-config.js';
+
+export class LeakyBucket implements RateLimiter {
+  readonly algorithm = 'leaky-bucket' as const;
+  private limit = 0;
+  private periodMs = 0;
+  private queueUnits = 0;
+  /** B * T, scaled: the most the queue may hold. */
+  private queueScaled = 0;
+  private slack = 0;
+  /** TAT * limit. */
+  private vt = Number.NEGATIVE_INFINITY;
+
+  constructor(config: RateLimiterConfig) {
+    this.configure(config);
+  }
+
+  get capacity(): number {
+    return this.queueUnits;
+  }
+
+  acquire(amount: number, now: number): number {
+    if (!(amount >= 0 && amount < Number.POSITIVE_INFINITY)) badAmount(amount);
+    const nowScaled = now * this.limit;
+    const start = Math.max(this.vt, nowScaled);
+    const end = start + amount * this.periodMs;
+    if (end - nowScaled > this.queueScaled + this.slack) return REJECTED;
+    this.vt = end;
+    return (start - nowScaled) / this.limit;
+  }
+
+  adjust(delta: number, now: number): void {
+    const nowScaled = now * this.limit;
+    const start = Math.max(this.vt, nowScaled);
+    const vt = start + delta * this.periodMs;
+    // A refund empties the queue at most.
+    this.vt = Math.max(vt, nowScaled);
+  }
+
+  waitTime(amount: number, now: number): number {
+    if (!(amount >= 0 && amount < Number.POSITIVE_INFINITY)) badAmount(amount);
+    if (amount > this.queueUnits) return Number.POSITIVE_INFINITY;
+    const nowScaled = now * this.limit;
+    const start = Math.max(this.vt, nowScaled);
+    const over = start + amount * this.periodMs - nowScaled - this.queueScaled;
+    return over > this.slack ? over / this.limit : 0;
+  }
+
+  available(now: number): number {
+    const backlog = this.vt - now * this.limit;
+    const room = backlog > 0 ? this.queueScaled - backlog : this.queueScaled;
+    return room > 0 ? room / this.periodMs : 0;
+  }
+
+  /** Keeps the queued units; they drain at the new rate. */
+  reconfigure(config: RateLimiterConfig, now: number): void {
+    validateRateLimiterConfig(this.algorithm, config);
+    const backlog = this.vt - now * this.limit;
+    const queuedUnits = backlog > 0 ? backlog / this.periodMs : 0;
+    this.configure(config);
+    this.vt = now * this.limit + queuedUnits * this.periodMs;
+  }
+
+  /** Units waiting in the queue at `now` (the backlog the next request queues behind). */
+  queued(now: number): number {
+    const backlog = this.vt - now * this.limit;
+    return backlog > 0 ? backlog / this.periodMs : 0;
+  }
+
+  private configure(config: RateLimiterConfig): void {
+    validateRateLimiterConfig(this.algorithm, config);
+    this.limit = config.limit;
+    this.periodMs = config.periodMs;
+    this.queueUnits = config.burst ?? config.limit;
+    this.queueScaled = this.queueUnits * this.periodMs;
+    this.slack = this.queueScaled * ADMISSION_SLACK;
+  }
+}
