@@ -110,25 +110,25 @@ function lineColumn(text: string, offset: number): { line: number; col: number }
 }
 
 /**
- * Start offset of the node at `path`: for the last step into a mapping, the field's key (so a
- * message about an unknown or wrong field points at its name); otherwise the deepest node found.
+ * Start offset of what `path` names: a field's key (so a message about a field points at its
+ * name), an array element, or, when the path goes on past what exists (a missing field), the
+ * deepest part that does exist.
  */
 function offsetOf(root: unknown, path: Path): number | null {
   let node: unknown = root;
   let best: number | null = rangeStart(root);
-  for (let i = 0; i < path.length; i++) {
-    const seg = path[i];
+  for (const seg of path) {
     if (isMap(node)) {
       const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(seg));
       if (pair === undefined) return best;
-      if (i === path.length - 1) return rangeStart(pair.key) ?? best;
+      best = rangeStart(pair.key) ?? best;
       node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number') {
+    } else if (isSeq(node) && typeof seg === 'number' && seg < node.items.length) {
       node = node.items[seg];
+      best = rangeStart(node) ?? best;
     } else {
       return best;
     }
-    best = rangeStart(node) ?? best;
   }
   return best;
 }

@@ -153,7 +153,8 @@ class SemanticChecker {
       s.limits.forEach((spec, i) => {
         const l = asRecord(spec);
         if (l === null) return;
-        this.limit([...path, 'limits', i], l);
+        // A malformed limit has no meaningful id: report its shape, not a duplicate as well.
+        if (!this.limit([...path, 'limits', i], l)) return;
         const id = limitIdOf(l);
         const first = ids.get(id);
         if (first === undefined) ids.set(id, i);
@@ -168,12 +169,14 @@ class SemanticChecker {
     this.refs([...path, 'allowedModels'], s.allowedModels, 'model', this.models);
   }
 
-  private limit(path: Path, l: Record<string, unknown>): void {
+  /** Checks one limit; false when its shape (rpm / tpm / limit+period) is wrong. */
+  private limit(path: Path, l: Record<string, unknown>): boolean {
     const hasRpm = l.rpm !== undefined;
     const hasTpm = l.tpm !== undefined;
     const hasLimit = l.limit !== undefined;
     const hasPeriod = l.period !== undefined;
     const groups = Number(hasRpm) + Number(hasTpm) + Number(hasLimit || hasPeriod);
+    const shapeOk = groups === 1 && hasLimit === hasPeriod;
     if (groups !== 1) this.add(path, 'give exactly one of rpm, tpm or limit+period');
     else if (hasLimit !== hasPeriod)
       this.add(path, `${hasLimit ? 'limit needs a period' : 'period needs a limit'} (give both)`);
@@ -194,6 +197,7 @@ class SemanticChecker {
       );
     }
     this.duration([...path, 'period'], l.period);
+    return shapeOk;
   }
 
   /** `modelOverrides`: keys are models, values are settings. */
@@ -213,10 +217,11 @@ class SemanticChecker {
     if (budget !== null) {
       this.ref([...path, 'budget', 'downgradeTo'], budget.downgradeTo, 'model', this.models);
       if (budget.downgradeTo !== undefined && budget.action !== 'downgrade') {
-        const action = budget.action === undefined ? 'reject (the default)' : showValue(budget.action);
+        const action =
+          budget.action === undefined ? 'no action (default "reject")' : `action ${showValue(budget.action)}`;
         this.add(
           [...path, 'budget', 'downgradeTo'],
-          `is used only when action is "downgrade", got action ${action}`,
+          `is used only when action is "downgrade", got ${action}`,
         );
       }
     }
