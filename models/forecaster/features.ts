@@ -1,0 +1,80 @@
+/**
+ * Inputs of the neural forecaster for origin t (last observed index), all in robust-scaled units
+ * minus the window level c = mean(z[t-L+1..t]):
+ *   recent   z[t-L+1 .. t] - c                                  (L values)
+ *   per seasonal lag p:  z[t+j-p] - c for j = -L+1..0, then     (the same window one season back)
+ *                        z[t+j-p ceil(j/p)] - c for j = 1..H    (seasonal-naive values for each target)
+ *   calendar features of time t+1                               (4 values)
+ * Targets: z[t+h] - c, h = 1..H. Subtracting c makes a level shift look like the same pattern;
+ * giving the lag's own lookback lets the model compare "then" with "now".
+ */
+import { CALENDAR_FEATURES, calendarFeatures } from '../../datasets/series/calendar-features.js';
+import type { RobustScaler } from '../../datasets/series/robust-scaler.js';
+
+export interface FeatureConfig {
+  lookback: number;
+  horizon: number;
+  /** Seasonal lags in points (e.g. one day, one week). */
+  lags: number[];
+}
+
+export function inputSize(cfg: FeatureConfig): number {
+  return cfg.lookback + cfg.lags.length * (cfg.lookback + cfg.horizon) + CALENDAR_FEATURES;
+}
+
+/** The first origin whose inputs lie inside the series. */
+export function firstOrigin(cfg: FeatureConfig): number {
+  return Math.max(cfg.lookback - 1, ...cfg.lags.map((p) => p + cfg.lookback - 1));
+}
+
+export interface FeatureBatch {
+  count: number;
+  inputs: Float32Array;
+  /** Targets (count x horizon) where every target lies inside `targetsEnd`, else null. */
+  targets: Float32Array | null;
+  /** The level c of each row, to add back to outputs. */
+  levels: Float64Array;
+}
+
+/**
+ * Builds rows for the given origins from scaled values `z` (times: start + i * stepMs).
+ * With `withTargets`, every origin + horizon must be < z.length.
+ */
+export function buildFeatures(
+  cfg: FeatureConfig,
+  z: ArrayLike<number>,
+  start: number,
+  stepMs: number,
+  origins: ArrayLike<number>,
+  withTargets: boolean,
+): FeatureBatch {
+  const { lookback: L, horizon: H, lags } = cfg;
+  const width = inputSize(cfg);
+  const count = origins.length;
+  const inputs = new Float32Array(count * width);
+  const targets = withTargets ? new Float32Array(count * H) : null;
+  const levels = new Float64Array(count);
+  for (let r = 0; r < count; r++) {
+    const t = origins[r];
+    let c = 0;
+    for (let j = t - L + 1; j <= t; j++) c += z[j];
+    c /= L;
+    levels[r] = c;
+    let o = r * width;
+    for (let j = t - L + 1; j <= t; j++) inputs[o++] = z[j] - c;
+    for (const p of lags) {
+      for (let j = -L + 1; j <= 0; j++) inputs[o++] = z[t + j - p] - c;
+      for (let j = 1; j <= H; j++) inputs[o++] = z[t + j - p * Math.ceil(j / p)] - c;
+    }
+    calendarFeatures(start + (t + 1) * stepMs, inputs, o);
+    if (targets) for (let h = 1; h <= H; h++) targets[r * H + h - 1] = z[t + h] - c;
+  }
+  return { count, inputs, targets, levels };
+}
+
+/** Scales a whole series once (cheaper than per window). */
+export function scaleValues(values: ArrayLike<number>, scaler: RobustScaler): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = scaler.transform(values[i]);
+  return out;
+}

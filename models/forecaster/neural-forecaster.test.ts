@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { regularSeries } from '../../datasets/series/regular-series.js';
+import { selectBackend } from '../backend.js';
+import { loadForecaster, saveForecaster } from './model-store.js';
+import { NeuralForecaster } from './neural-forecaster.js';
+
+// A period-48 wave with a small deterministic wiggle: 1,200 points, small net, few epochs.
+const values = Array.from(
+  { length: 1200 },
+  (_, t) => 100 + 30 * Math.sin((2 * Math.PI * t) / 48) + ((t * 7919) % 7) - 3,
+);
+const series = regularSeries(Date.UTC(2024, 0, 1), 1_800_000, values);
+const opts = { horizon: 12, lookback: 24, hidden: 16, seasons: [48], epochs: 40, batchSize: 64, seed: 3 };
+
+before(async () => {
+  await selectBackend('wasm', () => {});
+});
+
+function mae(f: NeuralForecaster, origins: number[]): number {
+  let sum = 0;
+  let n = 0;
+  for (const fc of f.forecastBatch(series, origins, 12).map((x, k) => ({ x, t: origins[k] }))) {
+    for (let h = 0; h < 12; h++, n++) sum += Math.abs(values[fc.t + 1 + h] - fc.x.p50[h]);
+  }
+  return sum / n;
+}
+
+const testOrigins = Array.from({ length: 20 }, (_, k) => 1000 + 8 * k);
+
+test('learns a seasonal wave well below its amplitude, deterministically, with p90 >= p50', async () => {
+  const a = new NeuralForecaster(opts);
+  await a.fit(series, 960);
+  const err = mae(a, testOrigins);
+  assert.ok(err < 4, `p50 MAE ${err} on a wave of amplitude 30 with a +-3 wiggle`);
+  const f = a.forecast(series, 1100, 12);
+  assert.ok(f.p90.every((v, h) => v >= f.p50[h]));
+  const b = new NeuralForecaster(opts);
+  await b.fit(series, 960);
+  assert.deepEqual(b.forecast(series, 1100, 12), f);
+  assert.equal(a.state?.dataSpan.points, 960);
+  assert.equal(a.state?.dataSpan.end, series.start + 959 * 1_800_000);
+});
+
+test('a forecast uses no point after its origin', async () => {
+  const f = new NeuralForecaster({ ...opts, epochs: 2 });
+  await f.fit(series, 960);
+  const altered = regularSeries(
+    series.start,
+    series.stepMs,
+    values.map((v, i) => (i > 1000 ? v * 5 : v)),
+  );
+  assert.deepEqual(f.forecast(altered, 1000, 12), f.forecast(series, 1000, 12));
+  assert.throws(() => f.forecast(series, 10, 12), { code: 'SLUICE_CONFIG_INVALID', message: /history/ });
+});
+
+test('save and load give the same forecasts; metadata names backend, span and metrics', async () => {
+  const f = new NeuralForecaster({ ...opts, epochs: 3 });
+  await f.fit(series, 960);
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-model-'));
+  await saveForecaster(f, dir, { mase: 0.5 });
+  const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'));
+  assert.equal(meta.backend, 'wasm');
+  assert.equal(meta.version, 1);
+  assert.equal(meta.metrics.mase, 0.5);
+  assert.equal(meta.dataSpan.points, 960);
+  const { forecaster } = await loadForecaster(dir);
+  assert.deepEqual(forecaster.forecast(series, 1100, 12), f.forecast(series, 1100, 12));
+});
+
+test('online update trains on recent windows and moves the data span', async () => {
+  const f = new NeuralForecaster({ ...opts, epochs: 3 });
+  await f.fit(series, 700);
+  const before = f.forecast(series, 1100, 12);
+  const r = await f.update(series, 960, { recent: 200, epochs: 2 });
+  assert.equal(r.epochs, 2);
+  assert.equal(f.state?.dataSpan.points, 960);
+  assert.notDeepEqual(f.forecast(series, 1100, 12), before);
+});

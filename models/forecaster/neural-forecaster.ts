@@ -1,0 +1,262 @@
+/**
+ * The neural demand forecaster: a quantile MLP (quantile-mlp.ts) over a lookback window, the
+ * same window one day and one week back, and calendar features (features.ts), predicting
+ * horizons 1..H at once (p50 and p90). Robust scaling is fitted on the training span only.
+ * Seasonal lags are used only where the training span holds enough windows to learn them.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { RegularSeries } from '../../datasets/series/regular-series.js';
+import { timeAt } from '../../datasets/series/regular-series.js';
+import { RobustScaler } from '../../datasets/series/robust-scaler.js';
+import { SluiceError } from '../../gateway-core/errors.js';
+import type { Forecast, Forecaster } from '../forecaster.js';
+import { pointsPerDay } from '../forecaster.js';
+import { buildFeatures, type FeatureConfig, firstOrigin, inputSize, scaleValues } from './features.js';
+import { buildQuantileMlp, quantiles, type TrainResult, trainQuantileMlp } from './quantile-mlp.js';
+
+export interface NeuralForecasterOptions {
+  horizon: number;
+  lookback: number;
+  hidden: number;
+  /** 'auto' = one day and one week where the training span allows; or explicit lags in points. */
+  seasons: 'auto' | number[];
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  /** Cap on training windows per epoch (evenly strided over the span). */
+  maxWindows: number;
+  validation: number;
+  patience: number;
+}
+
+export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
+  horizon: 60,
+  lookback: 60,
+  hidden: 96,
+  seasons: 'auto',
+  epochs: 20,
+  batchSize: 256,
+  learningRate: 2e-3,
+  seed: 1,
+  maxWindows: 10_000,
+  validation: 0.1,
+  patience: 3,
+};
+
+/** A seasonal lag needs at least this many training windows beyond it to be learnt. */
+const MIN_LAG_WINDOWS = 1000;
+
+export interface DataSpan {
+  start: number;
+  end: number;
+  stepMs: number;
+  points: number;
+}
+
+export interface NeuralState {
+  options: NeuralForecasterOptions;
+  features: FeatureConfig;
+  scaler: { center: number; scale: number };
+  dataSpan: DataSpan;
+  training: TrainResult & { windows: number };
+}
+
+export class NeuralForecaster implements Forecaster {
+  readonly name = 'neural-mlp';
+  readonly options: NeuralForecasterOptions;
+  private model: tf.LayersModel | null = null;
+  private scaler: RobustScaler | null = null;
+  private features: FeatureConfig | null = null;
+  private scaledCache = new WeakMap<Float64Array, Float32Array>();
+  state: NeuralState | null = null;
+
+  constructor(options: Partial<NeuralForecasterOptions> = {}) {
+    this.options = { ...DEFAULT_NEURAL_OPTIONS, ...options };
+  }
+
+  private chooseLags(stepMs: number, end: number): number[] {
+    if (this.options.seasons !== 'auto') return this.options.seasons;
+    const day = pointsPerDay(stepMs);
+    const { lookback, horizon } = this.options;
+    return [day, 7 * day].filter((p) => end - p - lookback - horizon >= MIN_LAG_WINDOWS);
+  }
+
+  private scaled(series: RegularSeries): Float32Array {
+    let z = this.scaledCache.get(series.values);
+    if (!z || z.length !== series.values.length) {
+      z = scaleValues(series.values, this.scaler!);
+      this.scaledCache.set(series.values, z);
+    }
+    return z;
+  }
+
+  private trainingOrigins(from: number, end: number, cap: number): number[] {
+    const last = end - this.options.horizon - 1;
+    const first = Math.max(from, firstOrigin(this.features!));
+    if (last < first) return [];
+    const stride = Math.max(1, Math.ceil((last - first + 1) / cap));
+    const out: number[] = [];
+    for (let t = last; t >= first; t -= stride) out.push(t);
+    return out.reverse();
+  }
+
+  async fit(series: RegularSeries, end: number): Promise<void> {
+    const o = this.options;
+    this.scaler = RobustScaler.fit(series.values.subarray(0, end));
+    this.scaledCache = new WeakMap();
+    this.features = { lookback: o.lookback, horizon: o.horizon, lags: this.chooseLags(series.stepMs, end) };
+    const origins = this.trainingOrigins(0, end, o.maxWindows);
+    if (origins.length < 10) {
+      throw new SluiceError(
+        'SLUICE_CONFIG_INVALID',
+        `${this.name}: training span of ${end} points gives ${origins.length} windows (lookback ${o.lookback}, horizon ${o.horizon}); need at least 10`,
+      );
+    }
+    const batch = buildFeatures(
+      this.features,
+      this.scaled(series),
+      series.start,
+      series.stepMs,
+      origins,
+      true,
+    );
+    this.model?.dispose();
+    this.model = buildQuantileMlp({
+      inputSize: inputSize(this.features),
+      horizon: o.horizon,
+      hidden: o.hidden,
+      seed: o.seed,
+    });
+    const result = trainQuantileMlp(this.model, batch.inputs, batch.targets!, batch.count, o.horizon, {
+      epochs: o.epochs,
+      batchSize: o.batchSize,
+      learningRate: o.learningRate,
+      seed: o.seed,
+      validation: o.validation,
+      patience: o.patience,
+    });
+    this.state = {
+      options: o,
+      features: this.features,
+      scaler: this.scaler.toJSON(),
+      dataSpan: { start: series.start, end: timeAt(series, end - 1), stepMs: series.stepMs, points: end },
+      training: { ...result, windows: batch.count },
+    };
+  }
+
+  /**
+   * Online update: a few epochs on the windows whose targets fall in the last `recent` points
+   * before `end`, at a lower learning rate, keeping the scaler (so old and new agree on units).
+   */
+  async update(
+    series: RegularSeries,
+    end: number,
+    opts: { recent?: number; epochs?: number } = {},
+  ): Promise<TrainResult> {
+    this.requireFitted();
+    const o = this.options;
+    const recent = opts.recent ?? Math.max(4 * o.horizon, pointsPerDay(series.stepMs));
+    const origins = this.trainingOrigins(end - recent - o.horizon, end, o.maxWindows);
+    if (origins.length === 0) return { epochs: 0, trainLoss: Number.NaN, validationLoss: null };
+    const batch = buildFeatures(
+      this.features!,
+      this.scaled(series),
+      series.start,
+      series.stepMs,
+      origins,
+      true,
+    );
+    const result = trainQuantileMlp(this.model!, batch.inputs, batch.targets!, batch.count, o.horizon, {
+      epochs: opts.epochs ?? 3,
+      batchSize: o.batchSize,
+      learningRate: o.learningRate / 4,
+      seed: o.seed + end,
+      validation: 0,
+      patience: 1,
+    });
+    const span = this.state!.dataSpan;
+    span.end = Math.max(span.end, timeAt(series, end - 1));
+    span.points = Math.max(span.points, end);
+    return result;
+  }
+
+  private requireFitted(): void {
+    if (!this.model || !this.scaler || !this.features) {
+      throw new SluiceError('SLUICE_CONFIG_INVALID', `${this.name}: forecast before fit or load`);
+    }
+  }
+
+  /** The earliest origin this model can forecast from. */
+  minOrigin(): number {
+    this.requireFitted();
+    return firstOrigin(this.features!);
+  }
+
+  forecast(series: RegularSeries, origin: number, horizon: number): Forecast {
+    return this.forecastBatch(series, [origin], horizon)[0];
+  }
+
+  forecastBatch(series: RegularSeries, origins: readonly number[], horizon: number): Forecast[] {
+    this.requireFitted();
+    const H = this.options.horizon;
+    if (horizon > H) {
+      throw new SluiceError(
+        'SLUICE_CONFIG_INVALID',
+        `${this.name}: trained for horizon ${H}, asked for ${horizon}`,
+      );
+    }
+    const min = firstOrigin(this.features!);
+    const bad = origins.find((t) => t < min || t >= series.values.length);
+    if (bad !== undefined) {
+      throw new SluiceError(
+        'SLUICE_CONFIG_INVALID',
+        `${this.name}: origin ${bad} needs ${min + 1} points of history`,
+      );
+    }
+    const z = this.scaled(series);
+    const out: Forecast[] = [];
+    const chunk = 2048;
+    for (let c = 0; c < origins.length; c += chunk) {
+      const part = origins.slice(c, c + chunk);
+      const batch = buildFeatures(this.features!, z, series.start, series.stepMs, part, false);
+      const [p50, p90] = tf.tidy(() => {
+        const raw = this.model!.predict(
+          tf.tensor2d(batch.inputs, [batch.count, batch.inputs.length / batch.count]),
+        );
+        const [a, b] = quantiles(raw as tf.Tensor2D, H);
+        return [a.dataSync(), b.dataSync()];
+      });
+      for (let r = 0; r < part.length; r++) {
+        const f = { p50: new Float64Array(horizon), p90: new Float64Array(horizon) };
+        for (let h = 0; h < horizon; h++) {
+          f.p50[h] = this.scaler!.inverse(batch.levels[r] + p50[r * H + h]);
+          f.p90[h] = this.scaler!.inverse(batch.levels[r] + p90[r * H + h]);
+        }
+        out.push(f);
+      }
+    }
+    return out;
+  }
+
+  /** The trained network, for saving. */
+  get network(): tf.LayersModel {
+    this.requireFitted();
+    return this.model!;
+  }
+
+  /** Rebuilds a forecaster from a saved network and state (model-store.ts). */
+  static restore(model: tf.LayersModel, state: NeuralState): NeuralForecaster {
+    const f = new NeuralForecaster(state.options);
+    f.model = model;
+    f.scaler = new RobustScaler(state.scaler.center, state.scaler.scale);
+    f.features = state.features;
+    f.state = state;
+    return f;
+  }
+
+  dispose(): void {
+    this.model?.dispose();
+    this.model = null;
+  }
+}

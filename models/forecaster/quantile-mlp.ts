@@ -1,0 +1,141 @@
+/**
+ * The network: an MLP with a linear skip, emitting 2H numbers per row,
+ *   raw = W_skip x + MLP(x),  p50 = raw[0..H),  p90 = p50 + softplus(raw[H..2H))
+ * (p90 can never cross below p50), trained by the pinball loss
+ *   rho_q(y, f) = max(q (y - f), (q - 1) (y - f)),  loss = mean(rho_0.5(y, p50) + rho_0.9(y, p90)).
+ * Training is a plain loop over seeded shuffles (tfjs-layers' own shuffle uses Math.random),
+ * with early stopping on the last slice of windows in time order.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { SeededRng } from '../../gateway-core/rng.js';
+
+export interface MlpConfig {
+  inputSize: number;
+  horizon: number;
+  hidden: number;
+  seed: number;
+}
+
+export function buildQuantileMlp(cfg: MlpConfig): tf.LayersModel {
+  const init = (k: number) => tf.initializers.glorotUniform({ seed: cfg.seed * 101 + k });
+  const input = tf.input({ shape: [cfg.inputSize] });
+  const h1 = tf.layers
+    .dense({ units: cfg.hidden, activation: 'relu', kernelInitializer: init(1), name: 'hidden1' })
+    .apply(input) as tf.SymbolicTensor;
+  const h2 = tf.layers
+    .dense({ units: cfg.hidden, activation: 'relu', kernelInitializer: init(2), name: 'hidden2' })
+    .apply(h1) as tf.SymbolicTensor;
+  const deep = tf.layers
+    .dense({ units: 2 * cfg.horizon, kernelInitializer: init(3), name: 'deep_out' })
+    .apply(h2) as tf.SymbolicTensor;
+  const skip = tf.layers
+    .dense({ units: 2 * cfg.horizon, kernelInitializer: tf.initializers.zeros(), name: 'skip_out' })
+    .apply(input) as tf.SymbolicTensor;
+  const out = tf.layers.add({ name: 'raw' }).apply([deep, skip]) as tf.SymbolicTensor;
+  return tf.model({ inputs: input, outputs: out });
+}
+
+/** Splits raw outputs into (p50, p90) tensors. */
+export function quantiles(raw: tf.Tensor2D, horizon: number): [tf.Tensor2D, tf.Tensor2D] {
+  const p50 = raw.slice([0, 0], [-1, horizon]);
+  const gap = tf.softplus(raw.slice([0, horizon], [-1, horizon]));
+  return [p50, tf.add(p50, gap) as tf.Tensor2D];
+}
+
+export function pinballLoss(y: tf.Tensor2D, raw: tf.Tensor2D, horizon: number): tf.Scalar {
+  return tf.tidy(() => {
+    const [p50, p90] = quantiles(raw, horizon);
+    const pin = (q: number, f: tf.Tensor) => {
+      const e = tf.sub(y, f);
+      return tf.maximum(tf.mul(e, q), tf.mul(e, q - 1));
+    };
+    return tf.add(tf.mean(pin(0.5, p50)), tf.mean(pin(0.9, p90))) as tf.Scalar;
+  });
+}
+
+export interface TrainOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  /** Fraction of windows (the latest) held out for early stopping; 0 disables it. */
+  validation: number;
+  patience: number;
+}
+
+export interface TrainResult {
+  epochs: number;
+  trainLoss: number;
+  validationLoss: number | null;
+}
+
+function evalLoss(model: tf.LayersModel, x: tf.Tensor2D, y: tf.Tensor2D, horizon: number): number {
+  return tf.tidy(() => pinballLoss(y, model.predict(x) as tf.Tensor2D, horizon).dataSync()[0]);
+}
+
+/** Trains in place on rows (count x width inputs, count x horizon targets) in time order. */
+export function trainQuantileMlp(
+  model: tf.LayersModel,
+  inputs: Float32Array,
+  targets: Float32Array,
+  count: number,
+  horizon: number,
+  opts: TrainOptions,
+): TrainResult {
+  const width = inputs.length / count;
+  const nVal = opts.validation > 0 && count >= 50 ? Math.floor(count * opts.validation) : 0;
+  const nTrain = count - nVal;
+  const x = tf.tensor2d(inputs, [count, width]);
+  const y = tf.tensor2d(targets, [count, horizon]);
+  const xVal = nVal ? x.slice([nTrain, 0], [nVal, width]) : null;
+  const yVal = nVal ? y.slice([nTrain, 0], [nVal, horizon]) : null;
+  const optimizer = tf.train.adam(opts.learningRate);
+  const rng = new SeededRng(opts.seed);
+  const order = Int32Array.from({ length: nTrain }, (_, i) => i);
+  let best = Number.POSITIVE_INFINITY;
+  let bestWeights: tf.Tensor[] | null = null;
+  let stale = 0;
+  let trainLoss = Number.NaN;
+  let epochs = 0;
+  for (let epoch = 0; epoch < opts.epochs; epoch++) {
+    for (let i = nTrain - 1; i > 0; i--) {
+      const j = Math.floor(rng.next() * (i + 1));
+      const tmp = order[i];
+      order[i] = order[j];
+      order[j] = tmp;
+    }
+    let sum = 0;
+    let batches = 0;
+    for (let b = 0; b < nTrain; b += opts.batchSize) {
+      const idx = tf.tensor1d(order.subarray(b, Math.min(nTrain, b + opts.batchSize)), 'int32');
+      const xb = tf.gather(x, idx);
+      const yb = tf.gather(y, idx);
+      const loss = optimizer.minimize(
+        () => pinballLoss(yb as tf.Tensor2D, model.apply(xb, { training: true }) as tf.Tensor2D, horizon),
+        true,
+      );
+      sum += loss ? loss.dataSync()[0] : 0;
+      batches++;
+      tf.dispose([idx, xb, yb]);
+      loss?.dispose();
+    }
+    trainLoss = sum / Math.max(1, batches);
+    epochs = epoch + 1;
+    if (!xVal || !yVal) continue;
+    const v = evalLoss(model, xVal as tf.Tensor2D, yVal as tf.Tensor2D, horizon);
+    if (v < best - 1e-5) {
+      best = v;
+      stale = 0;
+      if (bestWeights) tf.dispose(bestWeights);
+      bestWeights = model.getWeights().map((w) => w.clone());
+    } else if (++stale >= opts.patience) break;
+  }
+  if (bestWeights) {
+    model.setWeights(bestWeights);
+    tf.dispose(bestWeights);
+  }
+  tf.dispose([x, y]);
+  if (xVal) tf.dispose([xVal, yVal as tf.Tensor]);
+  optimizer.dispose();
+  return { epochs, trainLoss, validationLoss: Number.isFinite(best) ? best : null };
+}
