@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { SluiceError } from '../errors.js';
+import { findJsonSyntaxError } from './json-syntax.js';
 import { formatIssue, type Path } from './policy-path.js';
 import type { PolicyDocument } from './schema.js';
 import { policyIssues } from './validate.js';
@@ -30,9 +31,8 @@ export function loadPolicyFile(file: string): PolicyDocument {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
-    throw new SluiceError('SLUICE_POLICY_INVALID', `${file}: cannot read the policy file (${reason})`, [
-      reason,
-    ]);
+    const message = `${file}: cannot read the policy file (${reason})`;
+    throw new SluiceError('SLUICE_POLICY_INVALID', message, [message]);
   }
   return loadPolicyText(text, file);
 }
@@ -70,10 +70,9 @@ export function parsePolicyText(text: string, source: string, format?: PolicyFor
     try {
       JSON.parse(text);
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      const at = lineColumn(text, Number(/position (\d+)/.exec(message)?.[1] ?? 0));
-      const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
-      syntaxError(source, at, reason);
+      const found = findJsonSyntaxError(text);
+      const reason = found?.reason ?? (e instanceof Error ? e.message : String(e));
+      syntaxError(source, lineColumn(text, found?.offset ?? 0), reason);
     }
   }
   // JSON is YAML too: parsing JSON with the YAML parser as well gives the same data plus the
