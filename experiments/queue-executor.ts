@@ -18,8 +18,11 @@ export class QueueExecutor implements RunExecutor {
     const name = options.queueName ?? DEFAULT_QUEUE;
     this.queue = new Queue(name, { connection: { url } });
     this.events = new QueueEvents(name, { connection: { url } });
-    // Submit everything at once: the workers, not the submitter, decide the pace.
-    this.parallelism = options.parallelism ?? 10_000;
+    // Submit everything at once: the workers, not the submitter, decide the pace. Each waiting
+    // run holds a listener on both emitters, so lift Node's leak warning threshold to match.
+    this.parallelism = options.parallelism ?? 1000;
+    this.queue.setMaxListeners(this.parallelism + 10);
+    this.events.setMaxListeners(this.parallelism + 10);
   }
 
   async execute(task: RunTask): Promise<RunResult> {
