@@ -1,0 +1,386 @@
+/**
+ * The OpenAI-compatible proxy path for one request, top to bottom:
+ *
+ *   key      Bearer API key                                       401 missing
+ *   parse    body -> model, token estimate, max_tokens, stream     400 malformed (413 via bodyLimit)
+ *   shared   fleet-wide limits in Redis (when configured)          429 + retry-after, x-ratelimit-*
+ *   submit   engine: identify, validate, admit, cache, route       401/403/404/413/429/503, or a cache hit
+ *   wait     queued: until a slot (listener.dispatch) or expiry    504 deadline, 429 queue full
+ *   attempt  upstream through undici; JSON read whole, SSE relayed event by event
+ *   complete engine.complete: done | retry (fallback) | queued (retry-after, fallback pool) | failed
+ *                                                                  502/503/504 (an upstream 4xx passes through)
+ *
+ * A client that goes away aborts its upstream request (AbortController); its ticket is then
+ * completed as answered with the tokens seen, so a hang-up neither retries nor trips a breaker.
+ */
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Dispatcher } from 'undici';
+import { costUsd } from '../budgets/pricing.js';
+import { type ErrorCode, isSluiceError } from '../errors.js';
+import type { CompletionStep, GatewayRequest, Ticket, UpstreamOutcome } from '../engine/types.js';
+import { parseDurationMs } from '../policy/duration.js';
+import type { EngineDriver } from './engine-driver.js';
+import { admitGlobally, type GlobalAdmission, limitChecks, settleGlobally } from './global-admission.js';
+import { type Endpoint, type ParsedRequest, parseOpenAIRequest } from './openai-request.js';
+import { sendError } from './openai-error.js';
+import type { PolicyManager } from './policy-manager.js';
+import type { DistributedLimits } from './redis/distributed-limits.js';
+import { SseRelay } from './sse-relay.js';
+import type { GatewayMetrics, RequestOutcome } from './telemetry/gateway-metrics.js';
+import type { UpstreamClient } from './upstream-client.js';
+import type { UsageLedger } from './usage-ledger.js';
+
+export interface ProxyContext {
+  driver: EngineDriver;
+  policies: PolicyManager;
+  upstream: UpstreamClient;
+  metrics: GatewayMetrics;
+  usage: UsageLedger;
+  limits: DistributedLimits | null;
+  /** Quick-start mode: every bearer key runs as this policy key, with per-key limits by `user`. */
+  quickStartKey: string | null;
+}
+
+const SUFFIX: Record<Endpoint, string> = {
+  chat: '/chat/completions',
+  completions: '/completions',
+  embeddings: '/embeddings',
+};
+const DEFAULT_UPSTREAM_TIMEOUT_MS = 60_000;
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export function bearerKey(header: string | undefined): string | null {
+  if (header === undefined) return null;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return m ? m[1] : null;
+}
+
+/** `retry-after` as ms: seconds, or an HTTP date relative to `now`. */
+export function retryAfterMs(value: string | string[] | undefined, now: number): number | undefined {
+  const v = Array.isArray(value) ? value[0] : value;
+  if (v === undefined || v === '') return undefined;
+  const secs = Number(v);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
+}
+
+function header(h: string | string[] | undefined): string | undefined {
+  return Array.isArray(h) ? h[0] : h;
+}
+
+/** Resolves a backend's upstream key (`env:NAME` reads the environment). */
+function upstreamKey(spec: string | undefined): string | undefined {
+  if (spec === undefined) return undefined;
+  return spec.startsWith('env:') ? process.env[spec.slice(4)] : spec;
+}
+
+class RequestRun {
+  private readonly abort = new AbortController();
+  clientGone = false;
+  private global: GlobalAdmission | null = null;
+  private outcome: RequestOutcome = 'failed';
+  private tenant = '-';
+  private model: string;
+  private arm = 'control';
+
+  constructor(
+    private readonly ctx: ProxyContext,
+    private readonly parsed: ParsedRequest,
+    private readonly request: FastifyRequest,
+    private readonly reply: FastifyReply,
+    private readonly started: number,
+  ) {
+    this.model = parsed.model;
+    reply.raw.on('close', () => {
+      if (!reply.raw.writableFinished) {
+        this.clientGone = true;
+        this.abort.abort();
+      }
+    });
+  }
+
+  private finish(outcome: RequestOutcome): void {
+    this.outcome = outcome;
+    const m = this.ctx.metrics;
+    m.requests.inc({ outcome, tenant: this.tenant, model: this.model, arm: this.arm });
+    if (outcome === 'completed' || outcome === 'cached')
+      m.latency.observe({ model: this.model, arm: this.arm }, this.ctx.driver.clock.now() - this.started);
+  }
+
+  private fail(code: ErrorCode, message: string, extras: Parameters<typeof sendError>[3] = {}): FastifyReply {
+    if (this.outcome !== 'client_closed') this.finish(code === 'SLUICE_DEADLINE_EXCEEDED' ? 'timed_out' : 'failed');
+    return sendError(this.reply, code, message, extras);
+  }
+
+  async run(apiKey: string): Promise<FastifyReply | undefined> {
+    const { ctx, parsed, request } = this;
+    const req: GatewayRequest = {
+      id: String(request.id),
+      apiKey,
+      model: parsed.model,
+      inputTokens: parsed.inputTokens,
+      maxOutputTokens: parsed.maxOutputTokens,
+      user: parsed.user,
+      ip: request.ip,
+      task: header(request.headers['x-sluice-task']),
+      temperature: parsed.temperature,
+      cacheKey: parsed.cacheKey,
+      bodyBytes: Number(request.headers['content-length'] ?? 0),
+    };
+    if (ctx.quickStartKey !== null) {
+      req.user = `key-${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`;
+      req.apiKey = ctx.quickStartKey;
+    }
+
+    // shared limits
+    if (ctx.limits !== null) {
+      const identity = ctx.policies.resolver.identify(req.apiKey);
+      this.global = identity === null ? null : limitChecks(ctx.policies.resolver, identity, req);
+      if (this.global !== null) {
+        this.tenant = identity?.tenant ?? '-';
+        const d = await admitGlobally(ctx.limits, this.global);
+        if (!d.allowed) {
+          this.ctx.usage.count(this.tenant, 'rejected');
+          this.finish('rejected');
+          const why =
+            d.source === 'fail-closed'
+              ? `Limit "${d.binding?.id}" is fail-closed and its shared state (Redis) is unreachable.`
+              : `Rate limit "${d.binding?.id}" reached (${d.binding?.limit} per ${(d.binding?.periodMs ?? 0) / 1000}s).`;
+          return sendError(this.reply, 'SLUICE_RATE_LIMITED', why, {
+            retryAfterMs: d.retryAfterMs,
+            limit: d.binding ? { id: d.binding.id, capacity: d.binding.burst, remaining: d.remaining } : null,
+          });
+        }
+      }
+    }
+
+    // submit
+    const a = ctx.driver.submit(req);
+    if (a.kind === 'rejected') {
+      if (this.global !== null) settleGlobally(ctx.limits!, this.global, { kind: 'refused' });
+      this.tenant = a.identity?.tenant ?? '-';
+      if (a.identity !== null) ctx.usage.count(a.identity.tenant, 'rejected');
+      this.finish(a.status === 429 ? 'rejected' : 'invalid');
+      return sendError(this.reply, a.code, a.message, { retryAfterMs: a.retryAfterMs, limit: a.limit });
+    }
+    if (a.kind === 'cached') {
+      if (this.global !== null) settleGlobally(ctx.limits!, this.global, { kind: 'failed' });
+      this.tenant = a.identity.tenant;
+      ctx.usage.count(a.identity.tenant, 'cached');
+      this.finish('cached');
+      return this.reply.header('x-sluice-cache', 'hit').send(a.value);
+    }
+    const ticket = a.ticket;
+    this.tenant = ticket.identity.tenant;
+    this.arm = ticket.arm;
+    this.reply.header('x-sluice-policy-version', String(ticket.policyVersion));
+    if (a.kind === 'queued') {
+      const slot = await ctx.driver.waitForSlot(ticket);
+      if (slot.kind === 'expired') return this.unserved(slot.code);
+    }
+    return await this.attempts(ticket);
+  }
+
+  private unserved(code: ErrorCode): FastifyReply {
+    if (this.global !== null) settleGlobally(this.ctx.limits!, this.global, { kind: 'refused' });
+    this.ctx.usage.count(this.tenant, code === 'SLUICE_DEADLINE_EXCEEDED' ? 'failed' : 'rejected');
+    const msg =
+      code === 'SLUICE_DEADLINE_EXCEEDED' ? 'The request waited past its deadline.' : `The request could not be served (${code}).`;
+    return this.fail(code, msg, { retryAfterMs: code === 'SLUICE_DEADLINE_EXCEEDED' ? null : 1000 });
+  }
+
+  /** Sends to the ticket's instance until the engine says done or failed. */
+  private async attempts(ticket: Ticket): Promise<FastifyReply | undefined> {
+    for (;;) {
+      if (this.clientGone) {
+        await this.abandon(ticket, this.ctx.driver.complete(ticket, { ok: true, inputTokens: 0, outputTokens: 0 }));
+        this.finish('client_closed');
+        return undefined;
+      }
+      const r = await this.attempt(ticket);
+      if (r.kind === 'sent') return undefined;
+      const step = this.ctx.driver.complete(ticket, r.outcome);
+      this.ctx.metrics.upstreamAttempts.inc({ backend: ticket.backend || '-', result: r.outcome.ok ? 'ok' : r.outcome.kind });
+      if (step.kind === 'retry') continue;
+      if (step.kind === 'queued') {
+        const slot = await this.ctx.driver.waitForSlot(ticket);
+        if (slot.kind === 'expired') return this.unserved(slot.code);
+        continue;
+      }
+      if (step.kind === 'failed') {
+        if (this.global !== null) settleGlobally(this.ctx.limits!, this.global, { kind: 'failed' });
+        this.ctx.usage.count(this.tenant, 'failed');
+        if (this.clientGone) {
+          this.finish('client_closed');
+          return undefined;
+        }
+        if (r.passThrough !== undefined) {
+          this.finish('failed');
+          return this.reply.code(r.passThrough.status).header('content-type', 'application/json').send(r.passThrough.body);
+        }
+        return this.fail(step.code, step.message, {
+          retryAfterMs: step.status === 429 && r.outcome.ok === false ? (r.outcome.retryAfterMs ?? 1000) : null,
+        });
+      }
+      return undefined;
+    }
+  }
+
+  /** Ends a ticket the engine wants to retry after we can no longer use a retry (stream broke, client gone). */
+  private async abandon(ticket: Ticket, step: CompletionStep): Promise<void> {
+    while (step.kind === 'retry' || step.kind === 'queued') {
+      if (step.kind === 'queued') {
+        const slot = await this.ctx.driver.waitForSlot(ticket);
+        if (slot.kind === 'expired') return;
+      }
+      step = this.ctx.driver.complete(ticket, { ok: true, inputTokens: 0, outputTokens: 0 });
+    }
+  }
+
+  private upstreamBody(ticket: Ticket): string {
+    const doc = this.ctx.policies.current().doc;
+    const upstreamModel = doc.models[ticket.model]?.upstreamModel ?? ticket.model;
+    const body: Record<string, unknown> = { ...this.parsed.body, model: upstreamModel };
+    if (this.parsed.stream && !this.parsed.clientWantsUsage) body.stream_options = { include_usage: true };
+    return JSON.stringify(body);
+  }
+
+  private settleDone(ticket: Ticket, inputTokens: number, outputTokens: number): void {
+    const doc = this.ctx.policies.current().doc;
+    const prices = doc.models[ticket.model];
+    this.ctx.usage.count(this.tenant, 'completed');
+    this.ctx.usage.spend(this.tenant, inputTokens, outputTokens, prices ? costUsd(inputTokens, outputTokens, prices) : 0);
+    if (this.global !== null) settleGlobally(this.ctx.limits!, this.global, { kind: 'done', inputTokens, outputTokens });
+  }
+
+  private async attempt(
+    ticket: Ticket,
+  ): Promise<{ kind: 'sent' } | { kind: 'failed'; outcome: UpstreamOutcome; passThrough?: { status: number; body: string } }> {
+    const { ctx } = this;
+    const spec = ctx.policies.current().doc.backends[ticket.backend];
+    const url = ticket.instanceUrl;
+    if (url === undefined) return { kind: 'failed', outcome: { ok: false, kind: '5xx' } };
+    if (ticket.attempts === 1 && ticket.dispatchedAt > ticket.arrivedAt)
+      ctx.metrics.timeInQueue.observe({ backend: ticket.backend }, ticket.dispatchedAt - ticket.arrivedAt);
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await ctx.upstream.request({
+        url,
+        suffix: SUFFIX[this.parsed.endpoint],
+        body: this.upstreamBody(ticket),
+        apiKey: upstreamKey(spec?.apiKey),
+        requestId: String(this.request.id),
+        signal: this.abort.signal,
+        timeoutMs: spec?.timeout !== undefined ? parseDurationMs(spec.timeout) : DEFAULT_UPSTREAM_TIMEOUT_MS,
+      });
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      return { kind: 'failed', outcome: { ok: false, kind: typeof code === 'string' && TIMEOUT_CODES.has(code) ? 'timeout' : '5xx' } };
+    }
+    if (res.statusCode >= 200 && res.statusCode < 300) {
+      return this.parsed.stream ? await this.relayStream(ticket, res) : await this.relayJson(ticket, res);
+    }
+    const body = await res.body.text().catch(() => '');
+    if (res.statusCode === 429)
+      return {
+        kind: 'failed',
+        outcome: { ok: false, kind: '429', retryAfterMs: retryAfterMs(res.headers['retry-after'], ctx.driver.clock.now()) },
+      };
+    if (res.statusCode >= 500) return { kind: 'failed', outcome: { ok: false, kind: '5xx' } };
+    return { kind: 'failed', outcome: { ok: false, kind: '4xx' }, passThrough: { status: res.statusCode, body } };
+  }
+
+  private async relayJson(ticket: Ticket, res: Dispatcher.ResponseData): Promise<{ kind: 'sent' } | { kind: 'failed'; outcome: UpstreamOutcome }> {
+    let buf: Buffer;
+    try {
+      buf = Buffer.from(await res.body.arrayBuffer());
+    } catch (e) {
+      const code = (e as { code?: unknown }).code;
+      return { kind: 'failed', outcome: { ok: false, kind: typeof code === 'string' && TIMEOUT_CODES.has(code) ? 'timeout' : '5xx' } };
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(buf.toString('utf8'));
+    } catch {
+      return { kind: 'failed', outcome: { ok: false, kind: '5xx' } };
+    }
+    const usage = (value as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }).usage;
+    const inputTokens = typeof usage?.prompt_tokens === 'number' ? usage.prompt_tokens : this.parsed.inputTokens;
+    const outputTokens = typeof usage?.completion_tokens === 'number' ? usage.completion_tokens : 0;
+    const outcome: UpstreamOutcome =
+      this.parsed.cacheKey !== undefined
+        ? { ok: true, inputTokens, outputTokens, cacheValue: value, cacheBytes: buf.length }
+        : { ok: true, inputTokens, outputTokens };
+    await this.abandon(ticket, this.ctx.driver.complete(ticket, outcome));
+    this.ctx.metrics.upstreamAttempts.inc({ backend: ticket.backend, result: 'ok' });
+    this.settleDone(ticket, inputTokens, outputTokens);
+    if (this.clientGone) {
+      this.finish('client_closed');
+      return { kind: 'sent' };
+    }
+    this.finish('completed');
+    this.reply.code(200).header('content-type', 'application/json').header('x-sluice-backend', ticket.backend).send(buf);
+    return { kind: 'sent' };
+  }
+
+  private async relayStream(ticket: Ticket, res: Dispatcher.ResponseData): Promise<{ kind: 'sent' }> {
+    const raw = this.reply.raw;
+    this.reply.hijack();
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-request-id': String(this.request.id),
+      'x-sluice-backend': ticket.backend,
+      'x-sluice-policy-version': String(ticket.policyVersion),
+    });
+    const relay = new SseRelay(!this.parsed.clientWantsUsage);
+    let broken = false;
+    try {
+      for await (const chunk of res.body) {
+        const out = relay.push(chunk as Buffer);
+        if (out !== '' && !this.clientGone) raw.write(out);
+      }
+    } catch {
+      broken = !this.clientGone;
+    }
+    const rest = relay.end();
+    if (!this.clientGone) raw.end(rest);
+    const inputTokens = relay.usage.inputTokens ?? this.parsed.inputTokens;
+    const outputTokens = relay.usage.outputTokens;
+    // A stream cut by the upstream counts as its failure (breaker, balancer), but cannot be retried:
+    // the client already has part of the answer.
+    const step = this.ctx.driver.complete(ticket, broken ? { ok: false, kind: '5xx' } : { ok: true, inputTokens, outputTokens });
+    await this.abandon(ticket, step);
+    this.ctx.metrics.upstreamAttempts.inc({ backend: ticket.backend, result: broken ? '5xx' : 'ok' });
+    this.settleDone(ticket, inputTokens, outputTokens);
+    this.finish(this.clientGone ? 'client_closed' : broken ? 'failed' : 'completed');
+    return { kind: 'sent' };
+  }
+}
+
+export async function handleProxy(
+  ctx: ProxyContext,
+  endpoint: Endpoint,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply | undefined> {
+  const started = ctx.driver.clock.now();
+  reply.header('x-request-id', String(request.id));
+  const apiKey = bearerKey(request.headers.authorization);
+  if (apiKey === null) {
+    ctx.metrics.requests.inc({ outcome: 'invalid', tenant: '-', model: '-', arm: 'control' });
+    return sendError(reply, 'SLUICE_UNAUTHORIZED', 'Missing API key: send "Authorization: Bearer <key>".');
+  }
+  let parsed: ParsedRequest;
+  try {
+    parsed = parseOpenAIRequest(endpoint, request.body);
+  } catch (e) {
+    if (!isSluiceError(e)) throw e;
+    ctx.metrics.requests.inc({ outcome: 'invalid', tenant: '-', model: '-', arm: 'control' });
+    return sendError(reply, e.code, e.message);
+  }
+  return await new RequestRun(ctx, parsed, request, reply, started).run(apiKey);
+}
