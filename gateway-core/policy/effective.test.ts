@@ -47,7 +47,12 @@ const ACME_DAILY = limit({
   limit: 500_000,
   periodMs: 86_400_000,
 });
-const GPT4O_UPSTREAM = limit({ id: 'gpt-4o-upstream-tpm', unit: 'total-tokens', by: ['global'], limit: 800_000 });
+const GPT4O_UPSTREAM = limit({
+  id: 'gpt-4o-upstream-tpm',
+  unit: 'total-tokens',
+  by: ['global'],
+  limit: 800_000,
+});
 const ALL_MODELS = ['gpt-4o', 'gpt-4o-mini', 'llama-3.1-70b', 'llama-3.1-8b'];
 
 test('identify: plaintext keys and sha256 hashes, tier and app from the key or its tenant', () => {
@@ -98,7 +103,13 @@ test('the identity cache is bounded and answers stay right after eviction', () =
 test('acme-prod on gpt-4o: defaults -> tenant -> key -> model override -> tenant model override', () => {
   assert.deepEqual(resolver.effective('acme-prod', 'gpt-4o'), {
     // The tenant's rpm 600 replaced the default 60, then acme's gpt-4o override replaced it again.
-    limits: [limit({ id: 'requests:apiKey', limit: 300 }), DEFAULT_TPM, ACME_TOKENS, ACME_DAILY, GPT4O_UPSTREAM],
+    limits: [
+      limit({ id: 'requests:apiKey', limit: 300 }),
+      DEFAULT_TPM,
+      ACME_TOKENS,
+      ACME_DAILY,
+      GPT4O_UPSTREAM,
+    ],
     concurrency: 64,
     maxInputTokens: 120_000,
     maxOutputTokens: 8192,

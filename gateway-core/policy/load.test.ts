@@ -67,13 +67,17 @@ test('validation errors are located by line:column (field name, or list item)', 
 });
 
 test('a missing field is located at its parent', () => {
-  const text = MINIMAL_YAML.replace('    tier: free\n', '').replace(/ {4}limits:[\s\S]*$/, '    concurrency: 2\n');
+  const text = MINIMAL_YAML.replace('    tier: free\n', '').replace(
+    / {4}limits:[\s\S]*$/,
+    '    concurrency: 2\n',
+  );
   const e = failure(() => loadPolicyText(text, 'p.yaml'));
   assert.deepEqual(e.details, ['p.yaml:10:3: tenants.acme.tier: is required']);
 });
 
 test('JSON validation errors are located too', () => {
-  const json = '{\n  "apiVersion": "sluice/v1",\n  "tiers": {},\n  "models": {},\n  "backends": {},\n  "tenants": {"a": {"tier": "x"}}\n}';
+  const json =
+    '{\n  "apiVersion": "sluice/v1",\n  "tiers": {},\n  "models": {},\n  "backends": {},\n  "tenants": {"a": {"tier": "x"}}\n}';
   const e = failure(() => loadPolicyText(json, 'p.json'));
   assert.deepEqual(e.details, ['p.json:6:21: tenants.a.tier: unknown tier "x" (defined: none)']);
 });
@@ -100,7 +104,8 @@ test('JSON syntax errors carry line:column and a reason', () => {
     ['{"a": "\\q"}', 8, 'bad escape \\q'],
     ['', 0, 'expected a value, found end of input'],
   ];
-  for (const [text, offset, reason] of cases) assert.deepEqual(findJsonSyntaxError(text), { offset, reason }, text);
+  for (const [text, offset, reason] of cases)
+    assert.deepEqual(findJsonSyntaxError(text), { offset, reason }, text);
   assert.equal(findJsonSyntaxError('{"a": [1, -2.5e3, true, null, "\\u00e9"]}'), null);
 });
 
