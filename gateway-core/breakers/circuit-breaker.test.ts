@@ -54,8 +54,11 @@ test('CircuitBreaker: half-opens exactly cooldownMs after opening, whenever it i
 test('CircuitBreaker: half-open grants exactly halfOpenProbes calls and closes when all succeed', () => {
   const b = new CircuitBreaker(cfg);
   for (const t of [0, 10, 20, 30]) b.onFailure(t);
+  assert.equal(b.wouldAllow(5029), false);
+  assert.equal(b.wouldAllow(5030), true);
   assert.equal(b.allow(5030), true);
   assert.equal(b.allow(5030), true);
+  assert.equal(b.wouldAllow(5031), false);
   assert.equal(b.allow(5031), false); // both probe slots taken
   b.onSuccess(50, 5080);
   assert.equal(b.state(5080), 'half-open');

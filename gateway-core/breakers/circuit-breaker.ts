@@ -111,6 +111,15 @@ export class CircuitBreaker {
     return false;
   }
 
+  /**
+   * Whether `allow` would say yes now, without using a probe slot: for a balancer's eligibility
+   * check, so that a half-open instance whose probes are all out is skipped rather than picked.
+   */
+  wouldAllow(now: number): boolean {
+    const s = this.state(now);
+    return s === 'closed' || (s === 'half-open' && this.probesGranted < this.config.halfOpenProbes);
+  }
+
   onSuccess(latencyMs: number, now: number): void {
     const s = this.state(now);
     const slow = latencyMs > this.config.slowCallMs;
