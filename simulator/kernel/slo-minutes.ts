@@ -10,11 +10,13 @@ import { LatencyHistogram } from '../../gateway-core/histogram.js';
 const MINUTE_MS = 60_000;
 
 class TierMinute {
-  readonly latency = new LatencyHistogram(0.01);
+  latency = new LatencyHistogram(0.01);
   answered = 0;
   errors = 0;
   reset(): void {
-    this.latency.reset();
+    // A fresh histogram rather than reset(): reset() clears every bucket the old one ever grew
+    // (LatencyHistogram doubles its array on each new extreme), which costs more than a new one.
+    if (this.latency.count > 0) this.latency = new LatencyHistogram(0.01);
     this.answered = 0;
     this.errors = 0;
   }

@@ -1,0 +1,110 @@
+/**
+ * A commercial LLM API (per-token prices come from the policy's models, charged by the engine
+ * and the summary). Latency of a successful call:
+ *
+ *   latency = lognormal(median = baseMs + perOutputTokenMs * outputTokens, sigma)
+ *   ttft    = latency * baseMs / (baseMs + perOutputTokenMs * outputTokens)
+ *
+ * The provider's own rate limit is a token bucket of `rpm` requests per minute (burst = rpm/6,
+ * ten seconds' worth); a call over it gets a 429 with retry-after = time until a token refills.
+ */
+import type { SeededRng } from '../../gateway-core/rng.js';
+import type { Environment } from '../kernel/environment.js';
+import {
+  FAST_FAILURE_MS,
+  type FaultEffect,
+  type FinishFn,
+  type Flight,
+  type UpstreamPool,
+} from './upstream.js';
+
+export interface ApiBackendSpec {
+  baseMs: number;
+  perOutputTokenMs: number;
+  sigma: number;
+  /** Provider rate limit, requests per minute (none when absent). */
+  rpm?: number;
+  /** Bucket capacity (default rpm / 6). */
+  burst?: number;
+}
+
+export class ApiBackend implements UpstreamPool {
+  readonly kind = 'api' as const;
+  private slowdown = 1;
+  private errorRate = 0;
+  private down = false;
+  private tokens: number;
+  private lastRefill = 0;
+  private readonly capacity: number;
+  private readonly perMs: number;
+  private readonly onDone: (f: Flight) => void;
+  private readonly onFail: (f: Flight) => void;
+  /** Calls refused with a 429 by the provider. */
+  throttled = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly spec: ApiBackendSpec,
+    private readonly env: Environment,
+    private readonly rng: SeededRng,
+    private readonly finish: FinishFn,
+  ) {
+    this.capacity = spec.rpm ? (spec.burst ?? Math.max(1, spec.rpm / 6)) : 0;
+    this.perMs = spec.rpm ? spec.rpm / 60_000 : 0;
+    this.tokens = this.capacity;
+    this.onDone = (f) => {
+      const r = f.request;
+      this.finish(f, {
+        ok: true,
+        inputTokens: r.inputTokens,
+        outputTokens: r.outputTokens,
+        cacheValue: r.cacheKey ? 1 : undefined,
+      });
+    };
+    this.onFail = (f) => this.finish(f, { ok: false, kind: '5xx' });
+  }
+
+  send(flight: Flight): void {
+    const now = this.env.now();
+    if (this.spec.rpm) {
+      this.tokens = Math.min(this.capacity, this.tokens + (now - this.lastRefill) * this.perMs);
+      this.lastRefill = now;
+      if (this.tokens < 1) {
+        this.throttled++;
+        const retryAfterMs = Math.ceil((1 - this.tokens) / this.perMs);
+        this.env.timeout(
+          FAST_FAILURE_MS,
+          (f: Flight) => this.finish(f, { ok: false, kind: '429', retryAfterMs }),
+          flight,
+        );
+        return;
+      }
+      this.tokens -= 1;
+    }
+    if (this.down || (this.errorRate > 0 && this.rng.next() < this.errorRate)) {
+      this.env.timeout(FAST_FAILURE_MS, this.onFail, flight);
+      return;
+    }
+    const s = this.spec;
+    const median = s.baseMs + s.perOutputTokenMs * flight.request.outputTokens;
+    const latency = (s.sigma > 0 ? this.rng.logNormal(median, s.sigma) : median) * this.slowdown;
+    flight.ttftMs = (latency * s.baseMs) / median;
+    this.env.timeout(latency, this.onDone, flight);
+  }
+
+  fault(effect: FaultEffect, _instance: string | null, on: boolean): void {
+    if (effect.kind === 'slowdown') this.slowdown = on ? effect.factor : 1;
+    else if (effect.kind === 'errors') this.errorRate = on ? effect.rate : 0;
+    else this.down = on;
+  }
+
+  instanceHours(): number {
+    return 0;
+  }
+  hardwareCostUsd(): number {
+    return 0;
+  }
+  provisioned(): null {
+    return null;
+  }
+}

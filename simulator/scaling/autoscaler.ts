@@ -1,0 +1,73 @@
+/**
+ * The scaling policy of one pool, evaluated every `intervalMs`:
+ *
+ *   fixed     never changes the count
+ *   reactive  the HPA rule (hpa-rule.ts) on utilisation = (in flight + queued) / (ready x slots)
+ *
+ * An external scale-ahead signal (the controller's forecast) sets a floor: the count is at
+ * least the signal until it is changed or cleared.
+ */
+import type { Environment } from '../kernel/environment.js';
+import { HpaRule } from './hpa-rule.js';
+import type { ScalingActuator } from './scaling-actuator.js';
+
+export interface AutoscalerSpec {
+  policy: 'fixed' | 'reactive';
+  intervalMs: number;
+  target: number;
+  tolerance: number;
+  stabilisationMs: number;
+}
+
+/** What the autoscaler reads: load on the pool now. */
+export type LoadProbe = () => { busy: number; slotsPerInstance: number };
+
+export class Autoscaler {
+  private readonly hpa: HpaRule | null;
+  private scaleAhead: number | null = null;
+  /** The last utilisation seen (for telemetry and tests). */
+  lastMetric = 0;
+
+  constructor(
+    private readonly env: Environment,
+    readonly actuator: ScalingActuator,
+    private readonly probe: LoadProbe,
+    private readonly spec: AutoscalerSpec,
+  ) {
+    this.hpa =
+      spec.policy === 'reactive'
+        ? new HpaRule({
+            target: spec.target,
+            tolerance: spec.tolerance,
+            stabilisationMs: spec.stabilisationMs,
+          })
+        : null;
+  }
+
+  /** Starts the periodic evaluation. */
+  start(endMs: number): void {
+    const tick = () => {
+      this.evaluate();
+      const next = this.env.now() + this.spec.intervalMs;
+      if (next <= endMs) this.env.schedule(next, tick, null);
+    };
+    this.env.schedule(this.env.now() + this.spec.intervalMs, tick, null);
+  }
+
+  /** The controller's scale-ahead floor (null clears it). Applied at the next evaluation. */
+  setScaleAhead(instances: number | null): void {
+    this.scaleAhead = instances;
+  }
+
+  evaluate(): void {
+    const ready = this.actuator.ready;
+    let desired = this.actuator.current;
+    if (this.hpa !== null && ready > 0) {
+      const load = this.probe();
+      this.lastMetric = load.busy / (ready * load.slotsPerInstance);
+      desired = this.hpa.desired(this.env.now(), ready, this.lastMetric);
+    }
+    if (this.scaleAhead !== null) desired = Math.max(desired, this.scaleAhead);
+    this.actuator.setDesired(desired);
+  }
+}
