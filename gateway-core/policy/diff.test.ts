@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { diffPolicies, formatDiff } from './diff.js';
 import { loadPolicyFile } from './load.js';
 import type { PolicyDocument } from './schema.js';
@@ -116,4 +117,13 @@ test('a limit whose default id changes shows as one removed and one added', () =
 test('identical documents, even with keys in another order, have no changes', () => {
   assert.deepEqual(diffPolicies(base, structuredClone(base)), []);
   assert.deepEqual(diffPolicies(base, reverseKeys(base)), []);
+});
+
+test('property: no changes between a value and itself with keys reordered', () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), (value) => {
+      assert.deepEqual(diffPolicies(value, reverseKeys(value)), []);
+    }),
+    { numRuns: 300, seed: 5 },
+  );
 });

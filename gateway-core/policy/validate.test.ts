@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { parsePolicyText } from './load.js';
 import { validatePolicy } from './validate.js';
 
@@ -165,4 +166,44 @@ test('keys: a plaintext key and a hash of the same key collide; names must be na
     'tenants["globex corp"]: name must start with a letter or digit and use only letters, digits and _.:/- (at most 128 characters), got "globex corp"',
     'tenants["globex corp"].keys.k4.hash: must be "sha256:" followed by 64 lowercase hex digits, got "sha256:ABC"',
   ]);
+});
+
+test('property: any JSON value validates without throwing, and every error reads `path: reason`', () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), (value) => {
+      const r = validatePolicy(value);
+      if (!r.ok) {
+        assert.ok(r.errors.length > 0);
+        for (const e of r.errors) assert.match(e, /^\S[^\n]*: [^\n]+$/);
+      }
+    }),
+    { numRuns: 200, seed: 7 },
+  );
+});
+
+test('property: the example with any one value replaced still validates without throwing', () => {
+  const example = parseExample('policy.yaml');
+  const paths: (string | number)[][] = [];
+  const collect = (v: unknown, path: (string | number)[]): void => {
+    paths.push(path);
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) collect(v[i], [...path, i]);
+    } else if (typeof v === 'object' && v !== null) {
+      for (const [k, x] of Object.entries(v)) collect(x, [...path, k]);
+    }
+  };
+  collect(example, []);
+  fc.assert(
+    fc.property(fc.nat(paths.length - 1), fc.jsonValue({ maxDepth: 2 }), (i, replacement) => {
+      const doc = structuredClone(example) as Record<string | number, unknown>;
+      const path = paths[i];
+      if (path.length === 0) return;
+      let parent: Record<string | number, unknown> = doc;
+      for (const seg of path.slice(0, -1)) parent = parent[seg] as Record<string | number, unknown>;
+      parent[path[path.length - 1]] = replacement;
+      const r = validatePolicy(doc);
+      if (!r.ok) for (const e of r.errors) assert.match(e, /^\S[^\n]*: [^\n]+$/);
+    }),
+    { numRuns: 300, seed: 11 },
+  );
 });

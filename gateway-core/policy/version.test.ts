@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { ManualClock } from '../clock.js';
 import type { PolicyDocument } from './schema.js';
 import { canonicalJson, contentHash, PolicyStore } from './version.js';
@@ -139,4 +140,14 @@ test('rollback makes an old version current again under a new number, with the s
     ],
   );
   assert.throws(() => store.rollback(9), { code: 'SLUICE_POLICY_INVALID', message: /known: 1\.\.4/ });
+});
+
+test('property: the content hash ignores key order at every depth', () => {
+  fc.assert(
+    fc.property(fc.jsonValue(), (value) => {
+      assert.equal(contentHash(reverseKeys(value)), contentHash(value));
+      assert.equal(canonicalJson(JSON.parse(canonicalJson(value))), canonicalJson(value));
+    }),
+    { numRuns: 300, seed: 3 },
+  );
 });
