@@ -1,0 +1,36 @@
+/**
+ * An online, outlier-resistant scale of residuals: s <- s + r (min(|e|, k s) - s), with rate
+ * r = max(rate, 1/n) (a plain mean at first, then exponential forgetting). Winsorising at k s
+ * keeps one fault from inflating the scale and hiding the next. sigma = 1.2533 s, the standard
+ * deviation a normal residual with mean absolute value s would have.
+ */
+export class OnlineScale {
+  private s = 0;
+  private n = 0;
+
+  constructor(
+    readonly rate = 0.01,
+    readonly clip = 4,
+  ) {}
+
+  get count(): number {
+    return this.n;
+  }
+
+  sigma(): number {
+    return 1.2533 * this.s;
+  }
+
+  /** z of a residual against the scale learnt so far (before this residual). */
+  z(e: number): number {
+    const sigma = this.sigma();
+    return sigma > 0 ? Math.abs(e) / sigma : 0;
+  }
+
+  update(e: number): void {
+    this.n++;
+    const a = Math.abs(e);
+    const x = this.n > 20 && this.s > 0 ? Math.min(a, this.clip * this.s) : a;
+    this.s += Math.max(this.rate, 1 / this.n) * (x - this.s);
+  }
+}

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { before, test } from 'node:test';
+import { selectBackend } from '../backend.js';
+import { ResidualDetector } from './residual-detector.js';
+
+// Two days of a 1-minute diurnal series with a deterministic wiggle, and a burst at row 2,500.
+const n = 2880;
+const times = Float64Array.from({ length: n }, (_, i) => Date.UTC(2024, 0, 1) + i * 60_000);
+const values = Float64Array.from(
+  { length: n },
+  (_, i) => 100 + 40 * Math.sin((2 * Math.PI * i) / 1440) + (((i * 7919) % 11) - 5),
+);
+for (let i = 2500; i < 2510; i++) values[i] += 80;
+const opts = { hidden: 8, epochs: 1, chunk: 512 };
+
+before(async () => {
+  await selectBackend('wasm', () => {});
+});
+
+test('flags a burst, stays quiet elsewhere, scores within [0, 1]', async () => {
+  const s = await new ResidualDetector(opts).score(times, values);
+  assert.equal(s.length, n);
+  assert.ok(s.every((x) => x >= 0 && x <= 1));
+  assert.ok(
+    s.subarray(0, 256).every((x) => x === 0),
+    'warm-up rows score 0',
+  );
+  const burst = Math.max(...s.subarray(2500, 2510));
+  assert.ok(burst > 0.9, `burst max ${burst}`);
+  const quiet = Math.max(...s.subarray(600, 2490));
+  assert.ok(quiet < 0.5, `quiet max ${quiet}`);
+});
+
+test('causal: scoring a prefix gives the same scores as scoring the whole and cutting', async () => {
+  const full = await new ResidualDetector(opts).score(times, values);
+  const prefix = await new ResidualDetector(opts).score(times.subarray(0, 2000), values.subarray(0, 2000));
+  assert.deepEqual(prefix, full.subarray(0, 2000));
+});

@@ -1,0 +1,174 @@
+/**
+ * Learned, causal anomaly detector: two small online regressors (online-regressor.ts) forecast
+ * each row from the past, and their residuals, measured against online scales, give the score.
+ *   fast:     z[i] from the previous L rows (minus their mean c) and calendar features;
+ *             e_f = z[i] - c - f(...),                       catches spikes, drops, bursts
+ *   seasonal: z[i] from the rows one day earlier, i-P-W..i-P+W (minus their mean), and calendar;
+ *             e_s = smoothed residual, E <- (1 - lambda) E + lambda e_s,  catches slow drifts and
+ *             sustained shifts, which the fast model follows and so cannot see
+ *   score[i] = max(zToScore(|e_f| / sigma_f), zToScore(|E| / sigma_E))
+ * Rows are processed in chunks: a chunk is scored with the weights learnt from earlier chunks,
+ * then the models train on it (rows that scored as anomalous are left out, so faults are not
+ * learnt as normal). z = robust scaling fitted on the warm-up rows, which score 0.
+ * P = rows per day from the median time step; the seasonal part waits until a day has passed.
+ */
+import { CALENDAR_FEATURES, calendarFeatures } from '../../datasets/series/calendar-features.js';
+import { inferStep } from '../../datasets/series/regular-grid.js';
+import { RobustScaler } from '../../datasets/series/robust-scaler.js';
+import type { Detector } from '../detector.js';
+import { zToScore } from '../detector.js';
+import { OnlineRegressor } from './online-regressor.js';
+import { OnlineScale } from './online-scale.js';
+
+export interface ResidualDetectorOptions {
+  lookback: number;
+  /** Half-width of the seasonal window. */
+  seasonalHalfWidth: number;
+  chunk: number;
+  warmup: number;
+  hidden: number;
+  epochs: number;
+  smoothing: number;
+  zHalf: number;
+  /** Rows scoring above this are not trained on. */
+  trainBelow: number;
+  /** Use the seasonal (one day back) model as well as the fast one. */
+  seasonal: boolean;
+  seed: number;
+}
+
+export const DEFAULT_RESIDUAL_OPTIONS: ResidualDetectorOptions = {
+  lookback: 32,
+  seasonalHalfWidth: 15,
+  chunk: 256,
+  warmup: 256,
+  hidden: 32,
+  epochs: 3,
+  smoothing: 0.1,
+  zHalf: 4,
+  trainBelow: 0.5,
+  seasonal: true,
+  seed: 7,
+};
+
+export class ResidualDetector implements Detector {
+  readonly name = 'neural-residual';
+  readonly options: ResidualDetectorOptions;
+
+  constructor(options: Partial<ResidualDetectorOptions> = {}) {
+    this.options = { ...DEFAULT_RESIDUAL_OPTIONS, ...options };
+  }
+
+  async score(times: Float64Array, values: Float64Array): Promise<Float64Array> {
+    const o = this.options;
+    const n = values.length;
+    const out = new Float64Array(n);
+    if (n <= o.warmup + o.lookback) return out;
+    const L = o.lookback;
+    const W = o.seasonalHalfWidth;
+    const step = inferStep(times);
+    const P = Math.round(86_400_000 / step);
+    const scaler = RobustScaler.fit(values.subarray(0, o.warmup));
+    const z = Float32Array.from(values, (v) => scaler.transform(v));
+    const fastWidth = L + CALENDAR_FEATURES;
+    const seasWidth = 2 * W + 1 + CALENDAR_FEATURES;
+    const fast = new OnlineRegressor(fastWidth, o.hidden, o.seed);
+    const seasonal = new OnlineRegressor(seasWidth, o.hidden, o.seed + 17);
+    const fastScale = new OnlineScale();
+    const seasScale = new OnlineScale();
+    let smooth = 0;
+    /** flagSum[i] = rows flagged among 0..i-1 (prefix sums, for window counts). */
+    const flagSum = new Int32Array(n + 1);
+    const firstSeasonal = o.seasonal ? P + W : Number.POSITIVE_INFINITY;
+    try {
+      // Rows before `start` are history only; warm-up rows are trained on but score 0.
+      for (let s = L; s < n; s += o.chunk) {
+        const e = Math.min(n, s + o.chunk);
+        const count = e - s;
+        const fx = new Float32Array(count * fastWidth);
+        const fy = new Float32Array(count);
+        for (let r = 0; r < count; r++) {
+          const i = s + r;
+          let c = 0;
+          for (let j = i - L; j < i; j++) c += z[j];
+          c /= L;
+          const base = r * fastWidth;
+          for (let j = 0; j < L; j++) fx[base + j] = z[i - L + j] - c;
+          calendarFeatures(times[i], fx, base + L);
+          fy[r] = z[i] - c;
+        }
+        const sRows: number[] = [];
+        for (let i = Math.max(s, firstSeasonal); i < e; i++) sRows.push(i);
+        const sx = new Float32Array(sRows.length * seasWidth);
+        const sy = new Float32Array(sRows.length);
+        sRows.forEach((i, r) => {
+          let c = 0;
+          for (let j = i - P - W; j <= i - P + W; j++) c += z[j];
+          c /= 2 * W + 1;
+          const base = r * seasWidth;
+          for (let j = 0; j <= 2 * W; j++) sx[base + j] = z[i - P - W + j] - c;
+          calendarFeatures(times[i], sx, base + 2 * W + 1);
+          sy[r] = z[i] - c;
+        });
+        const fPred = fast.predict(fx, count);
+        const sPred = seasonal.predict(sx, sRows.length);
+        const keepF: number[] = [];
+        const keepS: number[] = [];
+        for (let r = 0; r < count; r++) {
+          const i = s + r;
+          // A model whose inputs hold flagged rows forecasts from a fault, not from normal
+          // behaviour: its residual says nothing (the classic false alarm right after a fault).
+          const fastClean = flaggedIn(flagSum, i - L, i) === 0;
+          const ef = fy[r] - fPred[r];
+          const fastScore = fastScale.count > 50 ? zToScore(fastScale.z(ef), o.zHalf) : 0;
+          let score = fastClean ? fastScore : 0;
+          const k = i >= firstSeasonal ? i - Math.max(s, firstSeasonal) : -1;
+          const seasClean = k >= 0 && flaggedIn(flagSum, i - P - W, i - P + W + 1) === 0;
+          if (seasClean) {
+            smooth = (1 - o.smoothing) * smooth + o.smoothing * (sy[k] - sPred[k]);
+            if (seasScale.count > 50) score = Math.max(score, zToScore(seasScale.z(smooth), o.zHalf));
+          }
+          if (i >= o.warmup) out[i] = score;
+          // A suppressed row that still looks wrong stays flagged, so the suppression lasts as
+          // long as the fault does and ends only when the lookback is clean again.
+          const flagged = Math.max(score, fastScore) >= o.trainBelow;
+          flagSum[i + 1] = flagSum[i] + (flagged ? 1 : 0);
+          if (flagged) continue;
+          if (fastClean) {
+            fastScale.update(ef);
+            keepF.push(r);
+          }
+          if (seasClean) {
+            seasScale.update(smooth);
+            keepS.push(k);
+          }
+        }
+        fast.train(...pick(fx, fy, keepF, fastWidth), o.epochs);
+        seasonal.train(...pick(sx, sy, keepS, seasWidth), o.epochs);
+      }
+    } finally {
+      fast.dispose();
+      seasonal.dispose();
+    }
+    return out;
+  }
+}
+
+function flaggedIn(flagSum: Int32Array, from: number, to: number): number {
+  return flagSum[Math.max(0, to)] - flagSum[Math.max(0, from)];
+}
+
+function pick(
+  x: Float32Array,
+  y: Float32Array,
+  rows: number[],
+  width: number,
+): [Float32Array, Float32Array, number] {
+  const px = new Float32Array(rows.length * width);
+  const py = new Float32Array(rows.length);
+  rows.forEach((r, k) => {
+    px.set(x.subarray(r * width, (r + 1) * width), k * width);
+    py[k] = y[r];
+  });
+  return [px, py, rows.length];
+}
