@@ -6,7 +6,8 @@
 import type { BudgetTracker } from '../budgets/budget-tracker.js';
 import type { ConcurrencyLimiter } from '../limits/concurrency-limiter.js';
 import type { KeyedLimiters } from '../limits/keyed-limiters.js';
-import type { EffectiveSettings, NormalisedLimit } from '../policy/effective.js';
+import type { EffectiveSettings } from '../policy/effective.js';
+import type { NormalisedLimit } from '../policy/normalised-limit.js';
 import type { BudgetSpec, ModelSpec, PolicyDocument } from '../policy/schema.js';
 import type { SharedState } from './shared-state.js';
 import type { Identity } from './types.js';
@@ -64,7 +65,13 @@ export function fixedLimitKey(by: readonly string[], id: Identity, model: string
 }
 
 /** The limiter key for any `by`, with per-request parts (user, ip). */
-export function requestLimitKey(by: readonly string[], id: Identity, model: string, user: string, ip: string): string {
+export function requestLimitKey(
+  by: readonly string[],
+  id: Identity,
+  model: string,
+  user: string,
+  ip: string,
+): string {
   let key = '';
   for (const part of by) {
     if (part === 'apiKey') key += `${SEP}k=${id.keyId}`;
@@ -91,7 +98,8 @@ export function buildAdmissionPlan(
   }));
   const tenant = doc.tenants[id.tenant];
   const concurrency: ConcurrencyLimiter[] = [];
-  if (tenant?.concurrency) concurrency.push(shared.concurrencyLimiter(`tenant:${id.tenant}`, tenant.concurrency));
+  if (tenant?.concurrency)
+    concurrency.push(shared.concurrencyLimiter(`tenant:${id.tenant}`, tenant.concurrency));
   const key = tenant?.keys?.[id.keyId];
   if (key?.concurrency) concurrency.push(shared.concurrencyLimiter(`key:${id.keyId}`, key.concurrency));
   const modelLimit = doc.modelOverrides?.[model]?.concurrency;

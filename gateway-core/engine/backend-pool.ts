@@ -9,11 +9,11 @@
  *   'unhealthy' every instance is open-circuited, ejected or draining (the caller falls back)
  */
 import { CircuitBreaker, type CircuitBreakerConfig } from '../breakers/circuit-breaker.js';
-import { OutlierEjector } from '../breakers/outlier-ejector.js';
-import type { BackendSpec, QueueSpec } from '../policy/schema.js';
+import { PoolEjection } from '../breakers/pool-ejection.js';
+import type { BackendSpec } from '../policy/schema.js';
 import { parseDurationMs } from '../policy/duration.js';
 import type { RequestQueue } from '../queues/request-queue.js';
-import { createRequestQueue } from '../queues/queue-factory.js';
+import { createRequestQueue, type QueueOptions } from '../queues/queue-factory.js';
 import { createLoadBalancer } from '../routing/balancer-factory.js';
 import { InstanceStats } from '../routing/instance-stats.js';
 import type { LoadBalancer } from '../routing/load-balancer.js';
@@ -26,9 +26,13 @@ export interface PoolInstance {
   readonly url: string | undefined;
   readonly stats: InstanceStats;
   readonly breaker: CircuitBreaker | null;
-  readonly ejector: OutlierEjector | null;
   /** Set on scale-down: takes no new requests, leaves once idle. */
   draining: boolean;
+}
+
+/** Queue settings of a pool: the discipline's options and which attribute names a class. */
+export interface PoolQueueOptions extends QueueOptions {
+  classBy: 'tier' | 'tenant';
 }
 
 export type AssignResult = 'assigned' | 'busy' | 'unhealthy';
@@ -49,6 +53,7 @@ function breakerConfig(spec: BackendSpec): CircuitBreakerConfig | null {
     slowCallMs: b.slowCallMs ?? Number.POSITIVE_INFINITY,
     slowCallRateThreshold: b.slowCallRateThreshold ?? 1,
     windowMs: b.window !== undefined ? parseDurationMs(b.window) : 10_000,
+    buckets: 10,
     minimumCalls: b.minimumCalls ?? 10,
     cooldownMs: b.cooldown !== undefined ? parseDurationMs(b.cooldown) : 5_000,
     halfOpenProbes: b.halfOpenProbes ?? 3,
@@ -65,6 +70,8 @@ export class BackendPool {
   readonly maxConcurrency: number;
   private readonly breakerCfg: CircuitBreakerConfig | null;
   private readonly timeoutMs: number | null;
+  /** Outlier ejection across the pool (null when the policy sets none). */
+  readonly ejection: PoolEjection | null;
   private inFlightTotal = 0;
   private readonly eligible: (i: number) => boolean;
   private nowForEligible = 0;
@@ -72,15 +79,23 @@ export class BackendPool {
   constructor(
     readonly name: string,
     private readonly spec: BackendSpec,
-    queueSpec: QueueSpec,
+    queueSpec: PoolQueueOptions,
     private readonly rng: Rng,
   ) {
     this.balancer = createLoadBalancer(spec.balancer ?? 'round-robin');
     this.maxConcurrency = spec.maxConcurrencyPerInstance ?? DEFAULT_MAX_CONCURRENCY;
     this.queue = createRequestQueue<Ticket>(queueSpec);
-    this.classBy = queueSpec.classBy ?? 'tier';
+    this.classBy = queueSpec.classBy;
     this.breakerCfg = breakerConfig(spec);
     this.timeoutMs = spec.timeout !== undefined ? parseDurationMs(spec.timeout) : null;
+    const e = spec.outlierEjection;
+    this.ejection = e
+      ? new PoolEjection({
+          consecutiveErrors: e.consecutiveErrors,
+          baseEjectionMs: parseDurationMs(e.ejection),
+          maxEjectedPercent: e.maxEjectedPercent ?? 50,
+        })
+      : null;
     this.setInstances(spec.instances);
     // One closure for the pool's lifetime, so pick() allocates nothing per request.
     this.eligible = (i: number) => this.isEligible(this.instances[i], this.nowForEligible);
@@ -116,17 +131,14 @@ export class BackendPool {
       }
     }
     for (const i of wanted.values()) {
-      const ejection = this.spec.outlierEjection;
       next.push({
         id: i.id,
         url: i.url,
         stats: new InstanceStats(i.id, i.weight ?? 1),
         breaker: this.breakerCfg ? new CircuitBreaker(this.breakerCfg) : null,
-        ejector: ejection
-          ? new OutlierEjector({ consecutiveErrors: ejection.consecutiveErrors, ejectionMs: parseDurationMs(ejection.ejection) })
-          : null,
         draining: false,
       });
+      this.ejection?.add(i.id);
     }
     this.instances = next;
     this.views = next.map((i) => i.stats);
@@ -134,12 +146,13 @@ export class BackendPool {
 
   private isEligible(inst: PoolInstance, now: number): boolean {
     if (inst.draining || inst.stats.inFlight >= this.maxConcurrency) return false;
-    if (inst.ejector?.isEjected(now)) return false;
-    return inst.breaker === null || inst.breaker.state(now) !== 'open';
+    if (this.ejection?.isEjected(inst.id, now)) return false;
+    // Half-open: eligible only while probe slots remain, so the balancer does not pick a dead end.
+    return inst.breaker === null || inst.breaker.wouldAllow(now);
   }
 
   private isHealthy(inst: PoolInstance, now: number): boolean {
-    if (inst.draining || inst.ejector?.isEjected(now)) return false;
+    if (inst.draining || this.ejection?.isEjected(inst.id, now)) return false;
     return inst.breaker === null || inst.breaker.state(now) !== 'open';
   }
 
@@ -157,7 +170,7 @@ export class BackendPool {
       if (index < 0) break;
       const inst = this.instances[index];
       if (inst.breaker !== null && !inst.breaker.allow(now)) continue;
-      inst.stats.inFlight++;
+      inst.stats.begin();
       this.inFlightTotal++;
       ticket.backend = this.name;
       ticket.instanceId = inst.id;
@@ -173,23 +186,25 @@ export class BackendPool {
   }
 
   /** Frees the ticket's slot and feeds the instance's health trackers. */
-  release(instanceId: string, ok: boolean, latencyMs: number, now: number): void {
+  release(instanceId: string, ok: boolean, latencyMs: number, now: number): PoolInstance | undefined {
     const inst = this.find(instanceId);
-    if (inst === undefined) return;
-    inst.stats.inFlight--;
+    if (inst === undefined) return undefined;
+    inst.stats.end();
     this.inFlightTotal--;
     if (ok) {
       inst.stats.observe(latencyMs);
       inst.breaker?.onSuccess(latencyMs, now);
-      inst.ejector?.onSuccess(now);
+      this.ejection?.onSuccess(inst.id, now);
     } else {
       inst.breaker?.onFailure(now);
-      inst.ejector?.onFailure(now);
+      this.ejection?.onFailure(inst.id, now);
     }
     if (inst.draining && inst.stats.inFlight === 0) {
+      this.ejection?.remove(inst.id);
       this.instances = this.instances.filter((i) => i !== inst);
       this.views = this.instances.map((i) => i.stats);
     }
+    return inst;
   }
 
   /** Whether some instance could take a request now. */
@@ -202,10 +217,14 @@ export class BackendPool {
   nextHealthChangeAt(now: number): number {
     let at = Number.POSITIVE_INFINITY;
     for (const inst of this.instances) {
-      const b = inst.breaker?.nextTransitionAt(now) ?? Number.POSITIVE_INFINITY;
-      const e = inst.ejector?.ejectedUntil(now) ?? Number.POSITIVE_INFINITY;
-      if (b < at) at = b;
-      if (e < at) at = e;
+      if (inst.breaker !== null && inst.breaker.state(now) === 'open') {
+        const log = inst.breaker.transitions;
+        const opened = log.length > 0 ? log[log.length - 1].at : now;
+        const b = opened + (this.breakerCfg?.cooldownMs ?? 0);
+        if (b < at) at = b;
+      }
+      const until = this.ejection?.host(inst.id)?.ejectedUntil ?? Number.NEGATIVE_INFINITY;
+      if (until > now && until < at) at = until;
     }
     return at;
   }

@@ -6,6 +6,7 @@ import type { ConcurrencyLimiter } from '../limits/concurrency-limiter.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { LimitUnit } from '../policy/schema.js';
 import type { Arm, IntervalTags } from '../telemetry/interval-record.js';
+import { seriesKey } from '../telemetry/telemetry-recorder.js';
 import type { AdmissionPlan } from './admission-plan.js';
 import type { GatewayRequest, Identity, Ticket } from './types.js';
 
@@ -36,6 +37,8 @@ export class EngineTicket implements Ticket {
   admitted = false;
   /** Telemetry series of this request (instance filled in at dispatch). */
   readonly tags: IntervalTags;
+  /** seriesKey(tags), kept in step with tags.instance. */
+  seriesKey: string;
 
   constructor(
     readonly request: GatewayRequest,
@@ -48,6 +51,21 @@ export class EngineTicket implements Ticket {
     readonly reservedOutputTokens: number,
   ) {
     this.model = request.model;
-    this.tags = { tenant: identity.tenant, model: request.model, instance: '-', tier: identity.tier, arm, policyVersion };
+    this.tags = {
+      tenant: identity.tenant,
+      model: request.model,
+      instance: '-',
+      tier: identity.tier,
+      arm,
+      policyVersion,
+    };
+    this.seriesKey = seriesKey(this.tags);
+  }
+
+  /** The instance serving this ticket now ('-' between attempts), for telemetry. */
+  setInstanceTag(instance: string): void {
+    if (this.tags.instance === instance) return;
+    this.tags.instance = instance;
+    this.seriesKey = seriesKey(this.tags);
   }
 }

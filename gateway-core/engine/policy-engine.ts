@@ -30,11 +30,19 @@ import { stableUnit } from '../stable-hash.js';
 import type { IntervalRecord } from '../telemetry/interval-record.js';
 import { TelemetryRecorder } from '../telemetry/telemetry-recorder.js';
 import { requestLimitKey } from './admission-plan.js';
-import { BackendPool, type InstanceInput } from './backend-pool.js';
+import { BackendPool, type InstanceInput, type PoolQueueOptions } from './backend-pool.js';
 import { CompiledPolicy } from './compiled-policy.js';
 import { EngineTicket } from './engine-ticket.js';
 import { SharedState } from './shared-state.js';
-import type { Admission, CompletionStep, EngineListener, GatewayRequest, Identity, Ticket, UpstreamOutcome } from './types.js';
+import type {
+  Admission,
+  CompletionStep,
+  EngineListener,
+  GatewayRequest,
+  Identity,
+  Ticket,
+  UpstreamOutcome,
+} from './types.js';
 
 export interface PolicyEngineOptions {
   policy: PolicyDocument;
@@ -116,7 +124,8 @@ export class PolicyEngine {
     budgetDowngrades: 0,
     budgetAlerts: 0,
   };
-  private readonly onExpired = (t: Ticket) => this.finishUnserved(t as EngineTicket, 'SLUICE_DEADLINE_EXCEEDED');
+  private readonly onExpired = (t: Ticket) =>
+    this.finishUnserved(t as EngineTicket, 'SLUICE_DEADLINE_EXCEEDED');
 
   constructor(opts: PolicyEngineOptions) {
     this.clock = opts.clock;
@@ -124,7 +133,9 @@ export class PolicyEngine {
     this.listener = opts.listener;
     const interval =
       opts.telemetryIntervalMs ??
-      (opts.policy.telemetry?.interval !== undefined ? parseDurationMs(opts.policy.telemetry.interval) : 10_000);
+      (opts.policy.telemetry?.interval !== undefined
+        ? parseDurationMs(opts.policy.telemetry.interval)
+        : 10_000);
     this.telemetry = new TelemetryRecorder(interval, opts.policy.telemetry?.histogramAlpha ?? 0.01);
     this.control = new CompiledPolicy(opts.policy, opts.version ?? 1, this.shared);
     this.syncPhysical(opts.policy);
@@ -140,7 +151,9 @@ export class PolicyEngine {
   }
 
   get canaryState(): { version: number; percent: number; by: SplitBy } | null {
-    return this.canary ? { version: this.canary.policy.version, percent: this.canary.percent, by: this.canary.by } : null;
+    return this.canary
+      ? { version: this.canary.policy.version, percent: this.canary.percent, by: this.canary.by }
+      : null;
   }
 
   // ---------------------------------------------------------------- policy versions
@@ -154,8 +167,12 @@ export class PolicyEngine {
   }
 
   /** Sends `percent`% of traffic (by a stable hash of `by`) to `doc`. */
-  setCanary(doc: PolicyDocument, split: { percent: number; by?: SplitBy; version?: number }): { version: number; hash: string } {
-    if (!(split.percent >= 0 && split.percent <= 100)) throw new RangeError(`canary percent must be 0..100, got ${split.percent}`);
+  setCanary(
+    doc: PolicyDocument,
+    split: { percent: number; by?: SplitBy; version?: number },
+  ): { version: number; hash: string } {
+    if (!(split.percent >= 0 && split.percent <= 100))
+      throw new RangeError(`canary percent must be 0..100, got ${split.percent}`);
     const policy = new CompiledPolicy(doc, split.version ?? this.nextVersion(), this.shared);
     this.canary = { policy, percent: split.percent, by: split.by ?? 'apiKey' };
     this.identities.clear();
@@ -186,12 +203,14 @@ export class PolicyEngine {
   /** Creates pools for new backends, updates queue weights, instances and cache settings. */
   private syncPhysical(doc: PolicyDocument): void {
     for (const [name, spec] of Object.entries(doc.backends)) {
-      const queueSpec = this.queueSpec(doc, spec.queue);
+      const queueOptions = this.queueOptions(doc, spec.queue);
       const existing = this.pools.get(name);
       if (existing === undefined) {
-        this.pools.set(name, new BackendPool(name, spec, queueSpec, this.rng));
+        this.pools.set(name, new BackendPool(name, spec, queueOptions, this.rng));
       } else {
-        existing.queue.setWeights(queueSpec.weights ?? {});
+        existing.queue.setWeights(
+          queueOptions.discipline === 'priority' ? queueOptions.priorities! : queueOptions.weights!,
+        );
       }
     }
     const c = doc.cache;
@@ -206,20 +225,25 @@ export class PolicyEngine {
     }
   }
 
-  /** Queue settings with weights (WFQ) or priorities (strict priority) taken from the tiers when not given. */
-  private queueSpec(doc: PolicyDocument, q: QueueSpec | undefined): QueueSpec {
+  /** Queue settings, with WFQ weights or priorities taken from the tiers (or tenants' entitlements) when not given. */
+  private queueOptions(doc: PolicyDocument, q: QueueSpec | undefined): PoolQueueOptions {
     const discipline = q?.discipline ?? 'fifo';
-    const byTenant = q?.classBy === 'tenant';
+    const classBy = q?.classBy ?? 'tier';
     const weights: Record<string, number> = {};
-    if (q?.weights) Object.assign(weights, q.weights);
-    else if (!byTenant) {
+    const priorities: Record<string, number> = {};
+    if (classBy === 'tier') {
       for (const [tier, spec] of Object.entries(doc.tiers)) {
-        weights[tier] = discipline === 'priority' ? (spec.priority ?? 0) : (spec.weight ?? 1);
+        weights[tier] = spec.weight ?? 1;
+        priorities[tier] = spec.priority ?? 0;
       }
     } else {
-      for (const [tenant, spec] of Object.entries(doc.tenants)) weights[tenant] = spec.entitlement ?? 1;
+      for (const [tenant, spec] of Object.entries(doc.tenants)) {
+        weights[tenant] = spec.entitlement ?? 1;
+        priorities[tenant] = doc.tiers[spec.tier]?.priority ?? 0;
+      }
     }
-    return { discipline, classBy: q?.classBy ?? 'tier', weights, maxDepth: q?.maxDepth ?? 10_000 };
+    if (q?.weights) Object.assign(weights, q.weights);
+    return { discipline, classBy, weights, priorities, maxDepth: q?.maxDepth ?? 10_000 };
   }
 
   // ---------------------------------------------------------------- physical changes
@@ -245,7 +269,14 @@ export class PolicyEngine {
   backendSnapshot(backend: string): {
     queueDepth: number;
     inFlight: number;
-    instances: { id: string; inFlight: number; breaker: string | null; ejected: boolean; draining: boolean; ewmaLatencyMs: number }[];
+    instances: {
+      id: string;
+      inFlight: number;
+      breaker: string | null;
+      ejected: boolean;
+      draining: boolean;
+      ewmaLatencyMs: number;
+    }[];
   } | null {
     const pool = this.pools.get(backend);
     if (!pool) return null;
@@ -257,7 +288,7 @@ export class PolicyEngine {
         id: i.id,
         inFlight: i.stats.inFlight,
         breaker: pool.breakerState(i, now),
-        ejected: i.ejector?.isEjected(now) ?? false,
+        ejected: pool.ejection?.isEjected(i.id, now) ?? false,
         draining: i.draining,
         ewmaLatencyMs: i.stats.ewmaLatencyMs,
       })),
@@ -273,8 +304,21 @@ export class PolicyEngine {
     // identify
     let identity = this.identify(this.control, req.apiKey);
     if (identity === null) {
-      this.telemetry.rejected(now, { tenant: '-', model: req.model, instance: '-', tier: '-', arm: 'control', policyVersion: this.control.version });
-      return this.countReject(reject('SLUICE_UNAUTHORIZED', 'Unknown API key. Pass a key from the policy as "Authorization: Bearer <key>".', null));
+      this.telemetry.rejected(now, {
+        tenant: '-',
+        model: req.model,
+        instance: '-',
+        tier: '-',
+        arm: 'control',
+        policyVersion: this.control.version,
+      });
+      return this.countReject(
+        reject(
+          'SLUICE_UNAUTHORIZED',
+          'Unknown API key. Pass a key from the policy as "Authorization: Bearer <key>".',
+          null,
+        ),
+      );
     }
     let policy = this.control;
     let arm: 'control' | 'canary' = 'control';
@@ -290,33 +334,47 @@ export class PolicyEngine {
 
     // validate
     const settings = plan.settings;
-    const tags = { tenant: identity.tenant, model: req.model, instance: '-', tier: identity.tier, arm, policyVersion: policy.version };
-    this.telemetry.arrived(now, tags);
+    const reservedOut = req.maxOutputTokens > 0 ? req.maxOutputTokens : settings.maxOutputTokens;
+    const ticket = new EngineTicket(
+      req,
+      identity,
+      arm,
+      policy.version,
+      plan,
+      now,
+      now + settings.deadlineMs,
+      reservedOut,
+    );
+    this.telemetry.arrived(now, ticket.tags, ticket.seriesKey);
     const invalid = this.validate(req, plan.model !== undefined, plan.modelAllowed, settings, identity);
     if (invalid !== null) {
-      this.telemetry.rejected(now, tags);
+      this.telemetry.rejected(now, ticket.tags, ticket.seriesKey);
       return this.countReject(invalid);
     }
-    const reservedOut = req.maxOutputTokens > 0 ? req.maxOutputTokens : settings.maxOutputTokens;
-    const ticket = new EngineTicket(req, identity, arm, policy.version, plan, now, now + settings.deadlineMs, reservedOut);
 
     // admit
     const admitted = this.admit(ticket, now);
     if (admitted === WAIT) return { kind: 'queued', ticket };
     if (admitted !== null) {
-      this.telemetry.rejected(now, ticket.tags);
+      this.telemetry.rejected(now, ticket.tags, ticket.seriesKey);
       return this.countReject(admitted);
     }
 
     // cache
-    if (this.cacheEnabled && this.cache !== null && req.cacheKey !== undefined && settings.cache && this.cacheable(req)) {
+    if (
+      this.cacheEnabled &&
+      this.cache !== null &&
+      req.cacheKey !== undefined &&
+      settings.cache &&
+      this.cacheable(req)
+    ) {
       const hit = this.cache.get(req.cacheKey, now);
-      this.telemetry.cacheLookup(now, ticket.tags, hit !== undefined);
+      this.telemetry.cacheLookup(now, ticket.tags, hit !== undefined, ticket.seriesKey);
       if (hit !== undefined) {
         this.refund(ticket, now, true);
         this.releaseSlots(ticket);
         ticket.state = 'done';
-        this.telemetry.completed(now, ticket.tags, 0, true, 0, 0, 0);
+        this.telemetry.completed(now, ticket.tags, 0, true, 0, 0, 0, ticket.seriesKey);
         this.counters.cached++;
         this.counters.completed++;
         return { kind: 'cached', value: hit, identity };
@@ -357,14 +415,32 @@ export class PolicyEngine {
     s: { maxInputTokens: number; maxOutputTokens: number; maxBodyBytes: number },
     identity: Identity,
   ): Rejection | null {
-    if (!modelKnown) return reject('SLUICE_NOT_FOUND', `Unknown model "${req.model}". GET /v1/models lists the models this key may use.`, identity);
-    if (!modelAllowed) return reject('SLUICE_FORBIDDEN', `This key may not use model "${req.model}".`, identity);
+    if (!modelKnown)
+      return reject(
+        'SLUICE_NOT_FOUND',
+        `Unknown model "${req.model}". GET /v1/models lists the models this key may use.`,
+        identity,
+      );
+    if (!modelAllowed)
+      return reject('SLUICE_FORBIDDEN', `This key may not use model "${req.model}".`, identity);
     if ((req.bodyBytes ?? 0) > s.maxBodyBytes)
-      return reject('SLUICE_TOO_LARGE', `Request body of ${req.bodyBytes} bytes exceeds the limit of ${s.maxBodyBytes}.`, identity);
+      return reject(
+        'SLUICE_TOO_LARGE',
+        `Request body of ${req.bodyBytes} bytes exceeds the limit of ${s.maxBodyBytes}.`,
+        identity,
+      );
     if (req.inputTokens > s.maxInputTokens)
-      return reject('SLUICE_TOO_LARGE', `Prompt of ${req.inputTokens} tokens exceeds the limit of ${s.maxInputTokens}.`, identity);
+      return reject(
+        'SLUICE_TOO_LARGE',
+        `Prompt of ${req.inputTokens} tokens exceeds the limit of ${s.maxInputTokens}.`,
+        identity,
+      );
     if (req.maxOutputTokens > s.maxOutputTokens)
-      return reject('SLUICE_TOO_LARGE', `max_tokens ${req.maxOutputTokens} exceeds the limit of ${s.maxOutputTokens}.`, identity);
+      return reject(
+        'SLUICE_TOO_LARGE',
+        `max_tokens ${req.maxOutputTokens} exceeds the limit of ${s.maxOutputTokens}.`,
+        identity,
+      );
     return null;
   }
 
@@ -390,7 +466,8 @@ export class PolicyEngine {
     let shapeDelay = 0;
     for (let i = 0; i < plan.limits.length; i++) {
       const l = plan.limits[i];
-      const key = l.fixedKey ?? requestLimitKey(l.spec.by, t.identity, req.model, req.user ?? '-', req.ip ?? '-');
+      const key =
+        l.fixedKey ?? requestLimitKey(l.spec.by, t.identity, req.model, req.user ?? '-', req.ip ?? '-');
       const limiter = l.keyed.get(key, now);
       const amount = this.unitAmount(l.spec.unit, t);
       const delay = limiter.acquire(amount, now);
@@ -406,10 +483,16 @@ export class PolicyEngine {
         return reject(
           'SLUICE_RATE_LIMITED',
           `Rate limit "${l.spec.id}" reached (${l.spec.limit} ${what} per ${l.spec.periodMs / 1000}s).` +
-            (retry !== null ? ` Try again in ${(retry / 1000).toFixed(1)}s.` : ' This request is larger than the limit allows.'),
+            (retry !== null
+              ? ` Try again in ${(retry / 1000).toFixed(1)}s.`
+              : ' This request is larger than the limit allows.'),
           t.identity,
           retry,
-          { id: l.spec.id, capacity: limiter.capacity, remaining: Math.max(0, Math.floor(limiter.available(now))) },
+          {
+            id: l.spec.id,
+            capacity: limiter.capacity,
+            remaining: Math.max(0, Math.floor(limiter.available(now))),
+          },
         );
       }
       t.charges.push({ limiter, unit: l.spec.unit, amount });
@@ -421,7 +504,11 @@ export class PolicyEngine {
       if (state === 'exhausted') {
         const doc = this.policyOf(t).doc;
         const cheaper = plan.budgetSpec.downgradeTo ?? doc.models[req.model]?.cheaper;
-        if (plan.budgetSpec.action === 'downgrade' && cheaper !== undefined && doc.models[cheaper] !== undefined) {
+        if (
+          plan.budgetSpec.action === 'downgrade' &&
+          cheaper !== undefined &&
+          doc.models[cheaper] !== undefined
+        ) {
           t.model = cheaper;
           this.counters.budgetDowngrades++;
         } else {
@@ -430,7 +517,7 @@ export class PolicyEngine {
             'SLUICE_BUDGET_EXHAUSTED',
             `Budget of $${plan.budgetSpec.usd} per ${plan.budgetSpec.period} for tenant "${t.identity.tenant}" is used up.`,
             t.identity,
-            Math.ceil(plan.budget.msUntilReset(now)),
+            Math.ceil(plan.budget.resetsAt(now) - now),
           );
         }
       }
@@ -440,7 +527,12 @@ export class PolicyEngine {
       if (!plan.concurrency[i].tryAcquire()) {
         this.releaseSlots(t);
         this.refund(t, now, false);
-        return reject('SLUICE_CONCURRENCY_LIMITED', 'Too many requests in flight for this tenant, key or model.', t.identity, 1000);
+        return reject(
+          'SLUICE_CONCURRENCY_LIMITED',
+          'Too many requests in flight for this tenant, key or model.',
+          t.identity,
+          1000,
+        );
       }
       t.slots.push(plan.concurrency[i]);
     }
@@ -450,7 +542,12 @@ export class PolicyEngine {
       if (now + shapeDelay > t.deadline) {
         this.releaseSlots(t);
         this.refund(t, now, false);
-        return reject('SLUICE_RATE_LIMITED', 'The traffic shaper would delay this request past its deadline.', t.identity, Math.ceil(shapeDelay));
+        return reject(
+          'SLUICE_RATE_LIMITED',
+          'The traffic shaper would delay this request past its deadline.',
+          t.identity,
+          Math.ceil(shapeDelay),
+        );
       }
       this.sleep(t, now + shapeDelay);
       return WAIT;
@@ -508,7 +605,12 @@ export class PolicyEngine {
       if (result === 'busy') {
         const cls = pool.classBy === 'tenant' ? t.identity.tenant : t.identity.tier;
         if (!pool.queue.enqueue(t, cls, t.deadline, 1)) {
-          return reject('SLUICE_QUEUE_FULL', `The queue for backend "${pool.name}" is full.`, t.identity, 1000);
+          return reject(
+            'SLUICE_QUEUE_FULL',
+            `The queue for backend "${pool.name}" is full.`,
+            t.identity,
+            1000,
+          );
         }
         t.state = 'queued';
         this.samplePool(pool, now);
@@ -517,33 +619,43 @@ export class PolicyEngine {
       if (!policy.fallbackOn.has('open-circuit')) break;
       t.chainIndex++;
     }
-    return reject('SLUICE_NO_BACKEND', `No healthy backend for model "${t.model}": every circuit is open or every instance ejected.`, t.identity, 1000);
+    return reject(
+      'SLUICE_NO_BACKEND',
+      `No healthy backend for model "${t.model}": every circuit is open or every instance ejected.`,
+      t.identity,
+      1000,
+    );
   }
 
   private markDispatched(t: EngineTicket, now: number): void {
     t.state = 'in-flight';
     t.attempts++;
     t.dispatchedAt = now;
-    t.tags.instance = t.instanceId;
+    t.setInstanceTag(t.instanceId);
     this.counters.dispatched++;
-    const pool = this.pools.get(t.backend)!;
-    const inst = pool.find(t.instanceId);
-    if (inst) this.telemetry.instance(inst.id, pool.name, pool.breakerState(inst, now));
-    this.samplePool(pool, now);
+    this.samplePool(this.pools.get(t.backend)!, now);
   }
 
   private samplePool(pool: BackendPool, now: number): void {
-    this.telemetry.pool(now, pool.name, { queueDepth: pool.queue.size, inFlight: pool.inFlight, instances: pool.activeCount });
+    this.telemetry.pool(now, pool.name, {
+      queueDepth: pool.queue.size,
+      inFlight: pool.inFlight,
+      instances: pool.activeCount,
+    });
   }
 
   /** Upstream answered (or failed) for this ticket: settle it, or send it on to a fallback. */
   complete(ticket: Ticket, outcome: UpstreamOutcome): CompletionStep {
     const t = ticket as EngineTicket;
-    if (t.state !== 'in-flight') throw new Error(`PolicyEngine.complete: ticket ${t.request.id} is ${t.state}, not in flight`);
+    if (t.state !== 'in-flight')
+      throw new Error(`PolicyEngine.complete: ticket ${t.request.id} is ${t.state}, not in flight`);
     const now = this.clock.now();
     const pool = this.pools.get(t.backend);
     const serviceMs = now - t.dispatchedAt;
-    pool?.release(t.instanceId, outcome.ok, serviceMs, now);
+    if (pool !== undefined) {
+      const inst = pool.release(t.instanceId, outcome.ok, serviceMs, now);
+      if (inst?.breaker) this.telemetry.instance(inst.id, pool.name, inst.breaker.state(now));
+    }
     let step: CompletionStep;
     if (outcome.ok) {
       step = this.settleSuccess(t, outcome, now);
@@ -554,7 +666,11 @@ export class PolicyEngine {
     return step;
   }
 
-  private settleSuccess(t: EngineTicket, o: Extract<UpstreamOutcome, { ok: true }>, now: number): CompletionStep {
+  private settleSuccess(
+    t: EngineTicket,
+    o: Extract<UpstreamOutcome, { ok: true }>,
+    now: number,
+  ): CompletionStep {
     const policy = this.policyOf(t);
     const modelSpec = policy.doc.models[t.model];
     const cost = modelSpec ? costUsd(o.inputTokens, o.outputTokens, modelSpec) : 0;
@@ -568,26 +684,53 @@ export class PolicyEngine {
       if (c.unit === 'output-tokens') c.limiter.adjust(o.outputTokens - t.reservedOutputTokens, now);
       else if (c.unit === 'input-tokens') c.limiter.adjust(o.inputTokens - t.request.inputTokens, now);
       else if (c.unit === 'total-tokens')
-        c.limiter.adjust(o.inputTokens + o.outputTokens - t.request.inputTokens - t.reservedOutputTokens, now);
+        c.limiter.adjust(
+          o.inputTokens + o.outputTokens - t.request.inputTokens - t.reservedOutputTokens,
+          now,
+        );
     }
     this.releaseSlots(t);
     const key = t.request.cacheKey;
-    if (this.cache !== null && this.cacheEnabled && key !== undefined && o.cacheValue !== undefined && t.plan.settings.cache && this.cacheable(t.request)) {
+    if (
+      this.cache !== null &&
+      this.cacheEnabled &&
+      key !== undefined &&
+      o.cacheValue !== undefined &&
+      t.plan.settings.cache &&
+      this.cacheable(t.request)
+    ) {
       this.cache.set(key, o.cacheValue, o.cacheBytes ?? 1024, now);
     }
     const latency = now - t.arrivedAt;
-    this.telemetry.completed(now, t.tags, latency, latency <= t.plan.tier.sloMs, o.inputTokens, o.outputTokens, cost);
+    this.telemetry.completed(
+      now,
+      t.tags,
+      latency,
+      latency <= t.plan.tier.sloMs,
+      o.inputTokens,
+      o.outputTokens,
+      cost,
+      t.seriesKey,
+    );
     t.state = 'done';
     this.counters.completed++;
     return { kind: 'done' };
   }
 
-  private settleFailure(t: EngineTicket, o: Extract<UpstreamOutcome, { ok: false }>, now: number): CompletionStep {
+  private settleFailure(
+    t: EngineTicket,
+    o: Extract<UpstreamOutcome, { ok: false }>,
+    now: number,
+  ): CompletionStep {
     const policy = this.policyOf(t);
-    const retriable = o.kind !== '4xx' && policy.fallbackOn.has(o.kind) && t.attempts < policy.maxAttempts && now < t.deadline;
+    const retriable =
+      o.kind !== '4xx' &&
+      policy.fallbackOn.has(o.kind) &&
+      t.attempts < policy.maxAttempts &&
+      now < t.deadline;
     if (retriable) {
       this.counters.retries++;
-      t.tags.instance = '-';
+      t.setInstanceTag('-');
       // Prefer the next pool in the chain; a lone pool is retried only after its retry-after.
       if (t.chainIndex + 1 < t.chain.length) {
         t.chainIndex++;
@@ -603,13 +746,23 @@ export class PolicyEngine {
         if (r === WAIT) return { kind: 'queued' };
       }
     }
-    const code: ErrorCode = o.kind === 'timeout' ? 'SLUICE_UPSTREAM_TIMEOUT' : o.kind === '429' ? 'SLUICE_RATE_LIMITED' : 'SLUICE_UPSTREAM_ERROR';
+    const code: ErrorCode =
+      o.kind === 'timeout'
+        ? 'SLUICE_UPSTREAM_TIMEOUT'
+        : o.kind === '429'
+          ? 'SLUICE_RATE_LIMITED'
+          : 'SLUICE_UPSTREAM_ERROR';
     this.refund(t, now, true);
     this.releaseSlots(t);
-    this.telemetry.failed(now, t.tags);
+    this.telemetry.failed(now, t.tags, t.seriesKey);
     t.state = 'done';
     this.counters.failed++;
-    return { kind: 'failed', code, status: ERROR_CODES[code].status, message: `Upstream ${o.kind} from backend "${t.backend}" after ${t.attempts} attempt(s).` };
+    return {
+      kind: 'failed',
+      code,
+      status: ERROR_CODES[code].status,
+      message: `Upstream ${o.kind} from backend "${t.backend}" after ${t.attempts} attempt(s).`,
+    };
   }
 
   /** Gives back what admission took. Request units stay spent unless `all` (the request never ran). */
@@ -634,7 +787,7 @@ export class PolicyEngine {
   private finishRejected(t: EngineTicket, now: number): void {
     this.refund(t, now, false);
     this.releaseSlots(t);
-    this.telemetry.rejected(now, t.tags);
+    this.telemetry.rejected(now, t.tags, t.seriesKey);
     t.state = 'done';
   }
 
@@ -644,10 +797,10 @@ export class PolicyEngine {
     this.refund(t, now, false);
     this.releaseSlots(t);
     if (code === 'SLUICE_DEADLINE_EXCEEDED') {
-      this.telemetry.timedOut(now, t.tags);
+      this.telemetry.timedOut(now, t.tags, t.seriesKey);
       this.counters.expired++;
     } else {
-      this.telemetry.rejected(now, t.tags);
+      this.telemetry.rejected(now, t.tags, t.seriesKey);
       this.counters.rejected++;
     }
     t.state = 'done';

@@ -6,7 +6,7 @@
 import { BudgetTracker } from '../budgets/budget-tracker.js';
 import { ConcurrencyLimiter } from '../limits/concurrency-limiter.js';
 import { KeyedLimiters } from '../limits/keyed-limiters.js';
-import type { NormalisedLimit } from '../policy/effective.js';
+import type { NormalisedLimit } from '../policy/normalised-limit.js';
 import type { BudgetSpec } from '../policy/schema.js';
 
 export function limitSignature(l: NormalisedLimit): string {
@@ -22,7 +22,11 @@ export class SharedState {
     const sig = limitSignature(limit);
     let k = this.limiters.get(sig);
     if (k === undefined) {
-      k = new KeyedLimiters(limit.algorithm, { limit: limit.limit, periodMs: limit.periodMs, burst: limit.burst });
+      k = new KeyedLimiters(limit.algorithm, {
+        limit: limit.limit,
+        periodMs: limit.periodMs,
+        burst: limit.burst,
+      });
       this.limiters.set(sig, k);
     }
     return k;

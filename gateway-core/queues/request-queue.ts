@@ -11,7 +11,7 @@ export interface RequestQueue<T> {
   enqueue(item: T, cls: string, deadline: number, cost: number): boolean;
   /** The next item to serve, or undefined when empty. Skips (and reports) items already expired. */
   dequeue(now: number, onExpired: (item: T) => void): T | undefined;
-  /** Removes every item whose deadline is before `now`, passing each to `onExpired`. */
+  /** Removes every item whose deadline is at or before `now`, passing each to `onExpired`. */
   expire(now: number, onExpired: (item: T) => void): number;
   /** Earliest deadline among waiting items (Infinity when empty): when to call `expire` next. */
   nextDeadline(): number;

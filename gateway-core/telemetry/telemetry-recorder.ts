@@ -45,6 +45,11 @@ class PoolAccumulator {
   instances = 0;
 }
 
+/** The map key of a series. Callers on the hot path compute it once per request and pass it in. */
+export function seriesKey(t: IntervalTags): string {
+  return `${t.tenant}\u0001${t.model}\u0001${t.instance}\u0001${t.tier}\u0001${t.arm}\u0001${t.policyVersion}`;
+}
+
 export class TelemetryRecorder {
   private intervalIndex = Number.NaN;
   private series = new Map<string, SeriesAccumulator>();
@@ -57,16 +62,16 @@ export class TelemetryRecorder {
     readonly intervalMs: number,
     private readonly alpha = 0.01,
   ) {
-    if (!(intervalMs > 0)) throw new RangeError(`TelemetryRecorder: intervalMs must be > 0, got ${intervalMs}`);
+    if (!(intervalMs > 0))
+      throw new RangeError(`TelemetryRecorder: intervalMs must be > 0, got ${intervalMs}`);
   }
 
-  /** The accumulator for a series at time `now`, closing the open interval if time moved on. */
-  private acc(now: number, tenant: string, model: string, instance: string, tier: string, arm: Arm, version: number) {
+  /** The accumulator of a series at time `now`, closing the open interval if time moved on. */
+  private acc(now: number, t: IntervalTags, key: string): SeriesAccumulator {
     this.roll(now);
-    const key = `${tenant}\u0001${model}\u0001${instance}\u0001${tier}\u0001${arm}\u0001${version}`;
     let a = this.series.get(key);
     if (a === undefined) {
-      a = new SeriesAccumulator({ tenant, model, instance, tier, arm, policyVersion: version }, this.alpha);
+      a = new SeriesAccumulator({ ...t }, this.alpha);
       this.series.set(key, a);
     }
     return a;
@@ -97,7 +102,13 @@ export class TelemetryRecorder {
         cacheHits: a.cacheHits,
         cacheLookups: a.cacheLookups,
         withinSlo: a.withinSlo,
-        latencyMs: { p50: h.quantile(0.5), p90: h.quantile(0.9), p99: h.quantile(0.99), mean: h.mean(), max: h.count ? h.max : null },
+        latencyMs: {
+          p50: h.quantile(0.5),
+          p90: h.quantile(0.9),
+          p99: h.quantile(0.99),
+          mean: h.mean(),
+          max: h.count ? h.max : null,
+        },
         latencyHistogram: h.toJSON(),
         inputTokens: a.inputTokens,
         outputTokens: a.outputTokens,
@@ -117,24 +128,24 @@ export class TelemetryRecorder {
     }
   }
 
-  arrived(now: number, t: IntervalTags): void {
-    this.acc(now, t.tenant, t.model, t.instance, t.tier, t.arm, t.policyVersion).arrived++;
+  arrived(now: number, t: IntervalTags, key = seriesKey(t)): void {
+    this.acc(now, t, key).arrived++;
   }
 
-  rejected(now: number, t: IntervalTags): void {
-    this.acc(now, t.tenant, t.model, t.instance, t.tier, t.arm, t.policyVersion).rejected++;
+  rejected(now: number, t: IntervalTags, key = seriesKey(t)): void {
+    this.acc(now, t, key).rejected++;
   }
 
-  timedOut(now: number, t: IntervalTags): void {
-    this.acc(now, t.tenant, t.model, t.instance, t.tier, t.arm, t.policyVersion).timedOut++;
+  timedOut(now: number, t: IntervalTags, key = seriesKey(t)): void {
+    this.acc(now, t, key).timedOut++;
   }
 
-  failed(now: number, t: IntervalTags): void {
-    this.acc(now, t.tenant, t.model, t.instance, t.tier, t.arm, t.policyVersion).failed++;
+  failed(now: number, t: IntervalTags, key = seriesKey(t)): void {
+    this.acc(now, t, key).failed++;
   }
 
-  cacheLookup(now: number, t: IntervalTags, hit: boolean): void {
-    const a = this.acc(now, t.tenant, t.model, t.instance, t.tier, t.arm, t.policyVersion);
+  cacheLookup(now: number, t: IntervalTags, hit: boolean, key = seriesKey(t)): void {
+    const a = this.acc(now, t, key);
     a.cacheLookups++;
     if (hit) a.cacheHits++;
   }
@@ -147,8 +158,9 @@ export class TelemetryRecorder {
     inputTokens: number,
     outputTokens: number,
     costUsd: number,
+    key = seriesKey(t),
   ): void {
-    const a = this.acc(now, t.tenant, t.model, t.instance, t.tier, t.arm, t.policyVersion);
+    const a = this.acc(now, t, key);
     a.completed++;
     if (withinSlo) a.withinSlo++;
     a.latency.record(latencyMs);

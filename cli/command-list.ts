@@ -1,0 +1,5 @@
+/** Every `sluice` command, in the order `--help` lists them. */
+import type { CommandModule } from 'yargs';
+
+// biome-ignore lint/suspicious/noExplicitAny: yargs command modules differ in their argument types.
+export const commands: CommandModule<any, any>[] = [];
