@@ -38,18 +38,28 @@ function sameToken(given: string, want: string): boolean {
 function policyError(reply: FastifyReply, e: unknown): FastifyReply {
   if (!isSluiceError(e)) throw e;
   reply.code(e.status);
-  return reply.send({ error: { message: e.message, type: 'invalid_request_error', code: e.code, details: e.details } });
+  return reply.send({
+    error: { message: e.message, type: 'invalid_request_error', code: e.code, details: e.details },
+  });
 }
 
 export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): void {
   const guard = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if (ctx.adminToken === null) {
-      await sendError(reply, 'SLUICE_FORBIDDEN', 'The admin API is off: start the gateway with an admin token.');
+      await sendError(
+        reply,
+        'SLUICE_FORBIDDEN',
+        'The admin API is off: start the gateway with an admin token.',
+      );
       return;
     }
     const key = bearerKey(request.headers.authorization);
     if (key === null || !sameToken(key, ctx.adminToken)) {
-      await sendError(reply, 'SLUICE_UNAUTHORIZED', 'The admin API needs "Authorization: Bearer <admin token>".');
+      await sendError(
+        reply,
+        'SLUICE_UNAUTHORIZED',
+        'The admin API needs "Authorization: Bearer <admin token>".',
+      );
     }
   };
 
@@ -58,18 +68,42 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
 
     admin.get('/admin/policy', async () => {
       const v = ctx.policies.current();
-      return { version: v.version, hash: v.hash, author: v.author, policy: v.doc, canary: ctx.policies.canaryState };
+      return {
+        version: v.version,
+        hash: v.hash,
+        author: v.author,
+        policy: v.doc,
+        canary: ctx.policies.canaryState,
+      };
     });
 
     admin.get('/admin/policy/versions', async () =>
-      ctx.policies.store.history().map((v) => ({ version: v.version, hash: v.hash, author: v.author, restores: v.restores, appliedAt: v.appliedAt })),
+      ctx.policies.store
+        .history()
+        .map((v) => ({
+          version: v.version,
+          hash: v.hash,
+          author: v.author,
+          restores: v.restores,
+          appliedAt: v.appliedAt,
+        })),
     );
 
     admin.put('/admin/policy', async (request, reply) => {
       const dryRun = (request.query as { dryRun?: string }).dryRun === 'true';
       if (dryRun) {
         const r = ctx.policies.dryRun(request.body);
-        if (!r.ok) return reply.code(400).send({ error: { message: 'policy invalid', type: 'invalid_request_error', code: 'SLUICE_POLICY_INVALID', details: r.errors } });
+        if (!r.ok)
+          return reply
+            .code(400)
+            .send({
+              error: {
+                message: 'policy invalid',
+                type: 'invalid_request_error',
+                code: 'SLUICE_POLICY_INVALID',
+                details: r.errors,
+              },
+            });
         return { valid: true, diff: r.diff };
       }
       try {
@@ -89,16 +123,35 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
     });
 
     admin.post('/admin/canary', async (request, reply) => {
-      const b = (request.body ?? {}) as { policy?: unknown; version?: number; percent?: number; by?: SplitBy };
+      const b = (request.body ?? {}) as {
+        policy?: unknown;
+        version?: number;
+        percent?: number;
+        by?: SplitBy;
+      };
       try {
-        return ctx.policies.setCanary({ policy: b.policy, version: b.version }, Number(b.percent), b.by ?? 'apiKey', 'admin');
+        return ctx.policies.setCanary(
+          { policy: b.policy, version: b.version },
+          Number(b.percent),
+          b.by ?? 'apiKey',
+          'admin',
+        );
       } catch (e) {
         return policyError(reply, e);
       }
     });
     admin.post('/admin/canary/promote', async (_request, reply) => {
       const r = ctx.policies.promoteCanary('admin');
-      if (r === null) return reply.code(409).send({ error: { message: 'no canary to promote', type: 'invalid_request_error', code: 'SLUICE_CONFIG_INVALID' } });
+      if (r === null)
+        return reply
+          .code(409)
+          .send({
+            error: {
+              message: 'no canary to promote',
+              type: 'invalid_request_error',
+              code: 'SLUICE_CONFIG_INVALID',
+            },
+          });
       return r;
     });
     admin.delete('/admin/canary', async () => {
@@ -107,10 +160,14 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
     });
 
     admin.get('/admin/usage', async () => ctx.usage.all());
-    admin.get('/admin/usage/:tenant', async (request) => ctx.usage.get((request.params as { tenant: string }).tenant));
+    admin.get('/admin/usage/:tenant', async (request) =>
+      ctx.usage.get((request.params as { tenant: string }).tenant),
+    );
     admin.get('/admin/audit', async () => ctx.audit.entries);
     admin.get('/admin/backends', async () =>
-      Object.fromEntries(ctx.driver.engine.backendNames().map((b) => [b, ctx.driver.engine.backendSnapshot(b)])),
+      Object.fromEntries(
+        ctx.driver.engine.backendNames().map((b) => [b, ctx.driver.engine.backendSnapshot(b)]),
+      ),
     );
   });
 }

@@ -6,7 +6,7 @@
  * then telemetry is flushed and connections closed.
  */
 import { randomBytes } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { Redis } from 'ioredis';
 import { parse as parseYaml } from 'yaml';
 import { SluiceError } from '../errors.js';
@@ -84,8 +84,17 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   const replicaId = opts.replicaId ?? `gw-${randomBytes(3).toString('hex')}`;
   const store = new PolicyStore(new WallClock());
   const first = store.propose(opts.policy, 'startup');
-  if (!first.ok) throw new SluiceError('SLUICE_POLICY_INVALID', `policy invalid: ${first.errors.length} problem(s)`, first.errors);
-  const driver = new EngineDriver({ policy: first.version.doc, version: first.version.version, telemetryIntervalMs: opts.telemetryIntervalMs });
+  if (!first.ok)
+    throw new SluiceError(
+      'SLUICE_POLICY_INVALID',
+      `policy invalid: ${first.errors.length} problem(s)`,
+      first.errors,
+    );
+  const driver = new EngineDriver({
+    policy: first.version.doc,
+    version: first.version.version,
+    telemetryIntervalMs: opts.telemetryIntervalMs,
+  });
   const metrics = new GatewayMetrics();
   const usage = new UsageLedger();
   const audit = new AuditLog(opts.auditFile ?? null);
@@ -93,7 +102,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   const reqPrefix = randomBytes(4).toString('hex');
   const app = Fastify({
     logger: { level: opts.logLevel ?? 'info', base: { replica: replicaId } },
-    disableRequestLogging: true,
+    // Per-request log lines cost more CPU than the policy engine; errors and policy events are logged.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: opts.bodyLimitBytes ?? 16 * 1024 * 1024,
     requestIdHeader: 'x-request-id',
     genReqId: () => `${reqPrefix}-${(++reqSeq).toString(36)}`,
@@ -116,9 +126,14 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   let limits: DistributedLimits | null = null;
   let bus: PolicyBus | null = null;
   if (opts.redis) {
-    const client = connectRedis(opts.redis.url, { name: replicaId, commandTimeoutMs: opts.redis.commandTimeoutMs });
+    const client = connectRedis(opts.redis.url, {
+      name: replicaId,
+      commandTimeoutMs: opts.redis.commandTimeoutMs,
+    });
     redisClients.push(client);
-    await waitReady(client).catch((e: unknown) => app.log.warn({ error: String(e) }, 'Redis not ready at start; limits run on their fail modes'));
+    await waitReady(client).catch((e: unknown) =>
+      app.log.warn({ error: String(e) }, 'Redis not ready at start; limits run on their fail modes'),
+    );
     limits = new DistributedLimits({
       client,
       mode: opts.redis.mode ?? 'exact',
@@ -128,7 +143,11 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
       onHealth: (up, reason) => {
         metrics.redisUp.set(up ? 1 : 0);
         if (up) app.log.info({ reason }, 'Redis reachable again: shared limits back in force');
-        else app.log.warn({ reason }, 'Redis unreachable: limits run on their fail modes (open: local limit, closed: refuse)');
+        else
+          app.log.warn(
+            { reason },
+            'Redis unreachable: limits run on their fail modes (open: local limit, closed: refuse)',
+          );
       },
       onFallback: (l, source) => metrics.limitFallback.inc({ limit: l.id, source }),
     });
@@ -138,7 +157,11 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
       redisClients.push(sub);
       bus = new PolicyBus(client, sub, (p) => policies.onRemote(p));
       policies.bus = bus;
-      await bus.start().catch((e: unknown) => app.log.warn({ error: String(e) }, 'policy bus not started; catching up later'));
+      await bus
+        .start()
+        .catch((e: unknown) =>
+          app.log.warn({ error: String(e) }, 'policy bus not started; catching up later'),
+        );
     }
   }
 
@@ -152,7 +175,17 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     : null;
 
   const upstream = new UpstreamClient(opts.upstreamConnections ?? 128);
-  const state: GatewayState = { driver, policies, metrics, usage, audit, limits, influx, replicaId, draining: false };
+  const state: GatewayState = {
+    driver,
+    policies,
+    metrics,
+    usage,
+    audit,
+    limits,
+    influx,
+    replicaId,
+    draining: false,
+  };
   app.decorate('sluice', state);
 
   // Telemetry: closed intervals to Prometheus and InfluxDB; pool gauges (backpressure signals).
@@ -170,7 +203,11 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
       const snap = driver.engine.backendSnapshot(b);
       if (snap === null) continue;
       const active = snap.instances.filter((i) => !i.draining).length;
-      metrics.observePool(b, { queueDepth: snap.queueDepth, inFlight: snap.inFlight, instances: active }, doc.backends[b]?.maxConcurrencyPerInstance ?? 64);
+      metrics.observePool(
+        b,
+        { queueDepth: snap.queueDepth, inFlight: snap.inFlight, instances: active },
+        doc.backends[b]?.maxConcurrencyPerInstance ?? 64,
+      );
     }
   };
   const telemetryTimer = setInterval(() => {
@@ -184,12 +221,20 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   // Errors in OpenAI's shape, whatever raised them.
   app.setErrorHandler((err: FastifyError, _request, reply) => {
     const status = err.statusCode ?? 500;
-    if (status === 413) return sendError(reply, 'SLUICE_TOO_LARGE', `The request body is larger than the gateway accepts (${err.message}).`);
-    if (status >= 400 && status < 500) return sendError(reply, 'SLUICE_BAD_REQUEST', `Malformed request: ${err.message}`);
+    if (status === 413)
+      return sendError(
+        reply,
+        'SLUICE_TOO_LARGE',
+        `The request body is larger than the gateway accepts (${err.message}).`,
+      );
+    if (status >= 400 && status < 500)
+      return sendError(reply, 'SLUICE_BAD_REQUEST', `Malformed request: ${err.message}`);
     app.log.error({ err }, 'unhandled error');
     return sendError(reply, 'SLUICE_INTERNAL', 'Internal gateway error.');
   });
-  app.setNotFoundHandler((request, reply) => sendError(reply, 'SLUICE_NOT_FOUND', `No route ${request.method} ${request.url}.`));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(reply, 'SLUICE_NOT_FOUND', `No route ${request.method} ${request.url}.`),
+  );
   for (const type of ['application/yaml', 'application/x-yaml', 'text/yaml']) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => {
       try {
@@ -200,7 +245,15 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     });
   }
 
-  const ctx: ProxyContext = { driver, policies, upstream, metrics, usage, limits, quickStartKey: opts.quickStartKey ?? null };
+  const ctx: ProxyContext = {
+    driver,
+    policies,
+    upstream,
+    metrics,
+    usage,
+    limits,
+    quickStartKey: opts.quickStartKey ?? null,
+  };
   for (const [path, endpoint] of ROUTES) {
     app.post(path, (request, reply) => handleProxy(ctx, endpoint, request, reply));
   }
@@ -214,7 +267,10 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
       const allowed = policies.resolver.effective(id.keyId, m).allowedModels;
       return allowed === null || allowed.includes(m);
     });
-    return { object: 'list', data: models.map((m) => ({ id: m, object: 'model', created: 0, owned_by: 'sluice' })) };
+    return {
+      object: 'list',
+      data: models.map((m) => ({ id: m, object: 'model', created: 0, owned_by: 'sluice' })),
+    };
   });
 
   // A tenant's own usage (never another tenant's).
@@ -233,7 +289,11 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   app.get('/healthz', async () => ({ status: 'ok', replica: replicaId }));
   app.get('/readyz', async (_request, reply) => {
     if (state.draining) return reply.code(503).send({ status: 'draining' });
-    return { status: 'ready', policyVersion: policies.current().version, redis: limits === null ? null : limits.redisUp };
+    return {
+      status: 'ready',
+      policyVersion: policies.current().version,
+      redis: limits === null ? null : limits.redisUp,
+    };
   });
 
   registerAdminRoutes(app, { adminToken: opts.adminToken ?? null, policies, driver, usage, audit });
@@ -246,7 +306,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     if (syncTimer !== null) clearInterval(syncTimer);
     driver.stop();
     pushTelemetry(driver.engine.flushTelemetry());
-    if (influx !== null) await Promise.race([influx.flushAll(), new Promise((r) => setTimeout(r, 2000).unref())]);
+    if (influx !== null)
+      await Promise.race([influx.flushAll(), new Promise((r) => setTimeout(r, 2000).unref())]);
     await bus?.stop();
     await upstream.close();
     for (const c of redisClients) c.disconnect();

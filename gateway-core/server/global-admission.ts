@@ -32,7 +32,11 @@ export interface GlobalRequest {
   ip?: string;
 }
 
-export function limitChecks(resolver: PolicyResolver, identity: Identity, req: GlobalRequest): GlobalAdmission | null {
+export function limitChecks(
+  resolver: PolicyResolver,
+  identity: Identity,
+  req: GlobalRequest,
+): GlobalAdmission | null {
   const settings = resolver.effective(identity.keyId, req.model);
   if (settings.limits.length === 0) return null;
   const reservedOutput = req.maxOutputTokens > 0 ? req.maxOutputTokens : settings.maxOutputTokens;
@@ -55,7 +59,13 @@ export function limitChecks(resolver: PolicyResolver, identity: Identity, req: G
             ? reservedOutput
             : req.inputTokens + reservedOutput,
   }));
-  const decision: RequestDecision = { allowed: true, remaining: 0, retryAfterMs: 0, source: 'redis', binding: null };
+  const decision: RequestDecision = {
+    allowed: true,
+    remaining: 0,
+    retryAfterMs: 0,
+    source: 'redis',
+    binding: null,
+  };
   const units = settings.limits.map((l) => l.unit);
   return { decision, checks, units, reservedInput: req.inputTokens, reservedOutput };
 }

@@ -11,11 +11,19 @@ export interface ErrorExtras {
   limit?: { id: string; capacity: number; remaining: number } | null;
 }
 
-export function errorBody(code: ErrorCode, message: string): { error: { message: string; type: string; code: string } } {
+export function errorBody(
+  code: ErrorCode,
+  message: string,
+): { error: { message: string; type: string; code: string } } {
   return { error: { message, type: ERROR_CODES[code].type, code } };
 }
 
-export function sendError(reply: FastifyReply, code: ErrorCode, message: string, extras: ErrorExtras = {}): FastifyReply {
+export function sendError(
+  reply: FastifyReply,
+  code: ErrorCode,
+  message: string,
+  extras: ErrorExtras = {},
+): FastifyReply {
   const status = ERROR_CODES[code].status;
   if (extras.retryAfterMs !== undefined && extras.retryAfterMs !== null && extras.retryAfterMs >= 0) {
     reply.header('retry-after', String(Math.max(1, Math.ceil(extras.retryAfterMs / 1000))));

@@ -46,7 +46,8 @@ function contentChars(content: unknown): number {
 
 function textChars(v: unknown): number {
   if (typeof v === 'string') return v.length;
-  if (Array.isArray(v)) return v.reduce((n: number, x: unknown) => n + (typeof x === 'string' ? x.length : 0), 0);
+  if (Array.isArray(v))
+    return v.reduce((n: number, x: unknown) => n + (typeof x === 'string' ? x.length : 0), 0);
   return 0;
 }
 
@@ -55,9 +56,11 @@ function bad(message: string): SluiceError {
 }
 
 export function parseOpenAIRequest(endpoint: Endpoint, raw: unknown): ParsedRequest {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('The request body must be a JSON object.');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw bad('The request body must be a JSON object.');
   const body = raw as Record<string, unknown>;
-  if (typeof body.model !== 'string' || body.model === '') throw bad('"model" is required and must be a string.');
+  if (typeof body.model !== 'string' || body.model === '')
+    throw bad('"model" is required and must be a string.');
   let chars = 0;
   if (endpoint === 'chat') {
     if (!Array.isArray(body.messages) || body.messages.length === 0)
@@ -75,7 +78,10 @@ export function parseOpenAIRequest(endpoint: Endpoint, raw: unknown): ParsedRequ
     chars = textChars(body.input);
   }
   const maxTokens = body.max_tokens ?? body.max_completion_tokens;
-  if (maxTokens !== undefined && !(typeof maxTokens === 'number' && Number.isInteger(maxTokens) && maxTokens > 0))
+  if (
+    maxTokens !== undefined &&
+    !(typeof maxTokens === 'number' && Number.isInteger(maxTokens) && maxTokens > 0)
+  )
     throw bad('"max_tokens" must be a positive integer.');
   const stream = body.stream === true;
   const temperature = typeof body.temperature === 'number' ? body.temperature : undefined;
@@ -98,5 +104,7 @@ export function parseOpenAIRequest(endpoint: Endpoint, raw: unknown): ParsedRequ
 /** sha256 of the canonical request minus fields that do not change the answer (stream, user). */
 export function cacheKeyOf(endpoint: Endpoint, body: Record<string, unknown>): string {
   const { stream: _s, user: _u, stream_options: _o, ...rest } = body;
-  return createHash('sha256').update(`${endpoint}\n${canonicalJson(rest)}`).digest('hex');
+  return createHash('sha256')
+    .update(`${endpoint}\n${canonicalJson(rest)}`)
+    .digest('hex');
 }

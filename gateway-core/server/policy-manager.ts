@@ -13,7 +13,7 @@ import { diffPolicies, formatDiff } from '../policy/diff.js';
 import { PolicyResolver } from '../policy/effective.js';
 import type { PolicyDocument } from '../policy/schema.js';
 import { validatePolicy } from '../policy/validate.js';
-import { type PolicyVersion, PolicyStore } from '../policy/version.js';
+import type { PolicyVersion, PolicyStore } from '../policy/version.js';
 import type { EngineDriver } from './engine-driver.js';
 import type { PolicyBus, PublishedPolicy } from './redis/policy-bus.js';
 import type { AuditEntry, AuditLog } from './telemetry/audit-log.js';
@@ -68,7 +68,12 @@ export class PolicyManager {
       by,
       details,
     });
-    this.log(`policy ${action}`, { version: v?.version ?? null, hash: v?.hash ?? null, by, changes: details.length });
+    this.log(`policy ${action}`, {
+      version: v?.version ?? null,
+      hash: v?.hash ?? null,
+      by,
+      changes: details.length,
+    });
   }
 
   /** Validates and diffs against the current policy without changing anything. */
@@ -84,7 +89,11 @@ export class PolicyManager {
     const r = this.store.propose(doc, by, this.driver.clock.now());
     if (!r.ok) {
       this.record('reject', null, by, r.errors);
-      throw new SluiceError('SLUICE_POLICY_INVALID', `policy rejected: ${r.errors.length} problem(s)`, r.errors);
+      throw new SluiceError(
+        'SLUICE_POLICY_INVALID',
+        `policy rejected: ${r.errors.length} problem(s)`,
+        r.errors,
+      );
     }
     const diff = formatDiff(diffPolicies(before.doc, r.version.doc));
     if (!r.changed) return { version: r.version.version, hash: r.version.hash, changed: false, diff };
@@ -114,12 +123,18 @@ export class PolicyManager {
     split: SplitBy,
     by: string,
   ): { version: number; hash: string } {
-    if (!(percent >= 0 && percent <= 100)) throw new SluiceError('SLUICE_CONFIG_INVALID', `percent must be 0..100, got ${percent}`);
+    if (!(percent >= 0 && percent <= 100))
+      throw new SluiceError('SLUICE_CONFIG_INVALID', `percent must be 0..100, got ${percent}`);
     const control = this.current();
     let canary: PolicyVersion;
     if (target.policy !== undefined) {
       const r = this.store.propose(target.policy, by, this.driver.clock.now());
-      if (!r.ok) throw new SluiceError('SLUICE_POLICY_INVALID', `canary policy rejected: ${r.errors.length} problem(s)`, r.errors);
+      if (!r.ok)
+        throw new SluiceError(
+          'SLUICE_POLICY_INVALID',
+          `canary policy rejected: ${r.errors.length} problem(s)`,
+          r.errors,
+        );
       canary = r.version;
       if (r.changed) {
         // Keep the control document current: restore it as the next version.
@@ -128,14 +143,18 @@ export class PolicyManager {
       }
     } else if (target.version !== undefined) {
       const v = this.store.get(target.version);
-      if (v === undefined) throw new SluiceError('SLUICE_POLICY_INVALID', `no policy version ${target.version}`);
+      if (v === undefined)
+        throw new SluiceError('SLUICE_POLICY_INVALID', `no policy version ${target.version}`);
       canary = v;
     } else throw new SluiceError('SLUICE_CONFIG_INVALID', 'canary needs "policy" or "version"');
     const doc = canary.doc;
     this.driver.mutate((e) => e.setCanary(doc, { percent, by: split, version: canary.version }));
     this.canary = { version: canary.version, percent, by: split };
     this.metrics.canaryPercent.set(percent);
-    this.record('canary', canary, by, [`${percent}% by ${split}`, ...formatDiff(diffPolicies(control.doc, doc))]);
+    this.record('canary', canary, by, [
+      `${percent}% by ${split}`,
+      ...formatDiff(diffPolicies(control.doc, doc)),
+    ]);
     return { version: canary.version, hash: canary.hash };
   }
 
@@ -153,7 +172,8 @@ export class PolicyManager {
   clearCanary(by: string, audit = true): void {
     if (this.canary === null) return;
     this.driver.mutate((e) => e.clearCanary());
-    if (audit) this.record('clear-canary', this.current(), by, [`canary version ${this.canary.version} ended`]);
+    if (audit)
+      this.record('clear-canary', this.current(), by, [`canary version ${this.canary.version} ended`]);
     this.canary = null;
     this.metrics.canaryPercent.set(0);
   }
@@ -163,7 +183,10 @@ export class PolicyManager {
     try {
       this.apply(p.policy, `bus:${p.by}`, false);
     } catch (e) {
-      this.log('remote policy rejected; keeping the last good one', { busVersion: p.version, error: String(e) });
+      this.log('remote policy rejected; keeping the last good one', {
+        busVersion: p.version,
+        error: String(e),
+      });
     }
   }
 

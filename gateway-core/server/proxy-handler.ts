@@ -110,7 +110,8 @@ class RequestRun {
   }
 
   private fail(code: ErrorCode, message: string, extras: Parameters<typeof sendError>[3] = {}): FastifyReply {
-    if (this.outcome !== 'client_closed') this.finish(code === 'SLUICE_DEADLINE_EXCEEDED' ? 'timed_out' : 'failed');
+    if (this.outcome !== 'client_closed')
+      this.finish(code === 'SLUICE_DEADLINE_EXCEEDED' ? 'timed_out' : 'failed');
     return sendError(this.reply, code, message, extras);
   }
 
@@ -187,7 +188,9 @@ class RequestRun {
     if (this.global !== null) settleGlobally(this.ctx.limits!, this.global, { kind: 'refused' });
     this.ctx.usage.count(this.tenant, code === 'SLUICE_DEADLINE_EXCEEDED' ? 'failed' : 'rejected');
     const msg =
-      code === 'SLUICE_DEADLINE_EXCEEDED' ? 'The request waited past its deadline.' : `The request could not be served (${code}).`;
+      code === 'SLUICE_DEADLINE_EXCEEDED'
+        ? 'The request waited past its deadline.'
+        : `The request could not be served (${code}).`;
     return this.fail(code, msg, { retryAfterMs: code === 'SLUICE_DEADLINE_EXCEEDED' ? null : 1000 });
   }
 
@@ -195,14 +198,20 @@ class RequestRun {
   private async attempts(ticket: Ticket): Promise<FastifyReply | undefined> {
     for (;;) {
       if (this.clientGone) {
-        await this.abandon(ticket, this.ctx.driver.complete(ticket, { ok: true, inputTokens: 0, outputTokens: 0 }));
+        await this.abandon(
+          ticket,
+          this.ctx.driver.complete(ticket, { ok: true, inputTokens: 0, outputTokens: 0 }),
+        );
         this.finish('client_closed');
         return undefined;
       }
       const r = await this.attempt(ticket);
       if (r.kind === 'sent') return undefined;
       const step = this.ctx.driver.complete(ticket, r.outcome);
-      this.ctx.metrics.upstreamAttempts.inc({ backend: ticket.backend || '-', result: r.outcome.ok ? 'ok' : r.outcome.kind });
+      this.ctx.metrics.upstreamAttempts.inc({
+        backend: ticket.backend || '-',
+        result: r.outcome.ok ? 'ok' : r.outcome.kind,
+      });
       if (step.kind === 'retry') continue;
       if (step.kind === 'queued') {
         const slot = await this.ctx.driver.waitForSlot(ticket);
@@ -218,10 +227,14 @@ class RequestRun {
         }
         if (r.passThrough !== undefined) {
           this.finish('failed');
-          return this.reply.code(r.passThrough.status).header('content-type', 'application/json').send(r.passThrough.body);
+          return this.reply
+            .code(r.passThrough.status)
+            .header('content-type', 'application/json')
+            .send(r.passThrough.body);
         }
         return this.fail(step.code, step.message, {
-          retryAfterMs: step.status === 429 && r.outcome.ok === false ? (r.outcome.retryAfterMs ?? 1000) : null,
+          retryAfterMs:
+            step.status === 429 && r.outcome.ok === false ? (r.outcome.retryAfterMs ?? 1000) : null,
         });
       }
       return undefined;
@@ -251,13 +264,22 @@ class RequestRun {
     const doc = this.ctx.policies.current().doc;
     const prices = doc.models[ticket.model];
     this.ctx.usage.count(this.tenant, 'completed');
-    this.ctx.usage.spend(this.tenant, inputTokens, outputTokens, prices ? costUsd(inputTokens, outputTokens, prices) : 0);
-    if (this.global !== null) settleGlobally(this.ctx.limits!, this.global, { kind: 'done', inputTokens, outputTokens });
+    this.ctx.usage.spend(
+      this.tenant,
+      inputTokens,
+      outputTokens,
+      prices ? costUsd(inputTokens, outputTokens, prices) : 0,
+    );
+    if (this.global !== null)
+      settleGlobally(this.ctx.limits!, this.global, { kind: 'done', inputTokens, outputTokens });
   }
 
   private async attempt(
     ticket: Ticket,
-  ): Promise<{ kind: 'sent' } | { kind: 'failed'; outcome: UpstreamOutcome; passThrough?: { status: number; body: string } }> {
+  ): Promise<
+    | { kind: 'sent' }
+    | { kind: 'failed'; outcome: UpstreamOutcome; passThrough?: { status: number; body: string } }
+  > {
     const { ctx } = this;
     const spec = ctx.policies.current().doc.backends[ticket.backend];
     const url = ticket.instanceUrl;
@@ -277,7 +299,10 @@ class RequestRun {
       });
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      return { kind: 'failed', outcome: { ok: false, kind: typeof code === 'string' && TIMEOUT_CODES.has(code) ? 'timeout' : '5xx' } };
+      return {
+        kind: 'failed',
+        outcome: { ok: false, kind: typeof code === 'string' && TIMEOUT_CODES.has(code) ? 'timeout' : '5xx' },
+      };
     }
     if (res.statusCode >= 200 && res.statusCode < 300) {
       return this.parsed.stream ? await this.relayStream(ticket, res) : await this.relayJson(ticket, res);
@@ -286,19 +311,33 @@ class RequestRun {
     if (res.statusCode === 429)
       return {
         kind: 'failed',
-        outcome: { ok: false, kind: '429', retryAfterMs: retryAfterMs(res.headers['retry-after'], ctx.driver.clock.now()) },
+        outcome: {
+          ok: false,
+          kind: '429',
+          retryAfterMs: retryAfterMs(res.headers['retry-after'], ctx.driver.clock.now()),
+        },
       };
     if (res.statusCode >= 500) return { kind: 'failed', outcome: { ok: false, kind: '5xx' } };
-    return { kind: 'failed', outcome: { ok: false, kind: '4xx' }, passThrough: { status: res.statusCode, body } };
+    return {
+      kind: 'failed',
+      outcome: { ok: false, kind: '4xx' },
+      passThrough: { status: res.statusCode, body },
+    };
   }
 
-  private async relayJson(ticket: Ticket, res: Dispatcher.ResponseData): Promise<{ kind: 'sent' } | { kind: 'failed'; outcome: UpstreamOutcome }> {
+  private async relayJson(
+    ticket: Ticket,
+    res: Dispatcher.ResponseData,
+  ): Promise<{ kind: 'sent' } | { kind: 'failed'; outcome: UpstreamOutcome }> {
     let buf: Buffer;
     try {
       buf = Buffer.from(await res.body.arrayBuffer());
     } catch (e) {
       const code = (e as { code?: unknown }).code;
-      return { kind: 'failed', outcome: { ok: false, kind: typeof code === 'string' && TIMEOUT_CODES.has(code) ? 'timeout' : '5xx' } };
+      return {
+        kind: 'failed',
+        outcome: { ok: false, kind: typeof code === 'string' && TIMEOUT_CODES.has(code) ? 'timeout' : '5xx' },
+      };
     }
     let value: unknown;
     try {
@@ -307,7 +346,8 @@ class RequestRun {
       return { kind: 'failed', outcome: { ok: false, kind: '5xx' } };
     }
     const usage = (value as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }).usage;
-    const inputTokens = typeof usage?.prompt_tokens === 'number' ? usage.prompt_tokens : this.parsed.inputTokens;
+    const inputTokens =
+      typeof usage?.prompt_tokens === 'number' ? usage.prompt_tokens : this.parsed.inputTokens;
     const outputTokens = typeof usage?.completion_tokens === 'number' ? usage.completion_tokens : 0;
     const outcome: UpstreamOutcome =
       this.parsed.cacheKey !== undefined
@@ -321,7 +361,11 @@ class RequestRun {
       return { kind: 'sent' };
     }
     this.finish('completed');
-    this.reply.code(200).header('content-type', 'application/json').header('x-sluice-backend', ticket.backend).send(buf);
+    this.reply
+      .code(200)
+      .header('content-type', 'application/json')
+      .header('x-sluice-backend', ticket.backend)
+      .send(buf);
     return { kind: 'sent' };
   }
 
@@ -352,7 +396,10 @@ class RequestRun {
     const outputTokens = relay.usage.outputTokens;
     // A stream cut by the upstream counts as its failure (breaker, balancer), but cannot be retried:
     // the client already has part of the answer.
-    const step = this.ctx.driver.complete(ticket, broken ? { ok: false, kind: '5xx' } : { ok: true, inputTokens, outputTokens });
+    const step = this.ctx.driver.complete(
+      ticket,
+      broken ? { ok: false, kind: '5xx' } : { ok: true, inputTokens, outputTokens },
+    );
     await this.abandon(ticket, step);
     this.ctx.metrics.upstreamAttempts.inc({ backend: ticket.backend, result: broken ? '5xx' : 'ok' });
     this.settleDone(ticket, inputTokens, outputTokens);

@@ -76,7 +76,10 @@ export class SseRelay {
   /** Reads a usage object; true when the chunk carries nothing else (no choices). */
   private readUsage(data: string): boolean {
     try {
-      const obj = JSON.parse(data) as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null; choices?: unknown };
+      const obj = JSON.parse(data) as {
+        usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
+        choices?: unknown;
+      };
       const u = obj.usage;
       if (u && typeof u.completion_tokens === 'number') {
         this.usage.exact = true;

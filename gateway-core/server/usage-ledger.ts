@@ -19,7 +19,16 @@ export class UsageLedger {
   private of(tenant: string): TenantUsage {
     let u = this.tenants.get(tenant);
     if (u === undefined) {
-      u = { requests: 0, completed: 0, cached: 0, rejected: 0, failed: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+      u = {
+        requests: 0,
+        completed: 0,
+        cached: 0,
+        rejected: 0,
+        failed: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        costUsd: 0,
+      };
       this.tenants.set(tenant, u);
     }
     return u;
