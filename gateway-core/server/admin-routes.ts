@@ -78,15 +78,13 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
     });
 
     admin.get('/admin/policy/versions', async () =>
-      ctx.policies.store
-        .history()
-        .map((v) => ({
-          version: v.version,
-          hash: v.hash,
-          author: v.author,
-          restores: v.restores,
-          appliedAt: v.appliedAt,
-        })),
+      ctx.policies.store.history().map((v) => ({
+        version: v.version,
+        hash: v.hash,
+        author: v.author,
+        restores: v.restores,
+        appliedAt: v.appliedAt,
+      })),
     );
 
     admin.put('/admin/policy', async (request, reply) => {
@@ -94,16 +92,14 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
       if (dryRun) {
         const r = ctx.policies.dryRun(request.body);
         if (!r.ok)
-          return reply
-            .code(400)
-            .send({
-              error: {
-                message: 'policy invalid',
-                type: 'invalid_request_error',
-                code: 'SLUICE_POLICY_INVALID',
-                details: r.errors,
-              },
-            });
+          return reply.code(400).send({
+            error: {
+              message: 'policy invalid',
+              type: 'invalid_request_error',
+              code: 'SLUICE_POLICY_INVALID',
+              details: r.errors,
+            },
+          });
         return { valid: true, diff: r.diff };
       }
       try {
@@ -143,15 +139,13 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
     admin.post('/admin/canary/promote', async (_request, reply) => {
       const r = ctx.policies.promoteCanary('admin');
       if (r === null)
-        return reply
-          .code(409)
-          .send({
-            error: {
-              message: 'no canary to promote',
-              type: 'invalid_request_error',
-              code: 'SLUICE_CONFIG_INVALID',
-            },
-          });
+        return reply.code(409).send({
+          error: {
+            message: 'no canary to promote',
+            type: 'invalid_request_error',
+            code: 'SLUICE_CONFIG_INVALID',
+          },
+        });
       return r;
     });
     admin.delete('/admin/canary', async () => {
