@@ -108,3 +108,15 @@ test('sparse errors need Fisher too: 3 vs 0 in 300 is not harm', () => {
   assert.equal(errors.harm, false);
   assert.notEqual(r.verdict, 'rollback');
 });
+
+test('a canary that refuses traffic is rolled back on rejections', () => {
+  const rng = new SeededRng(21);
+  const lat = (n: number) => Array.from({ length: n }, () => rng.logNormal(800, 0.5));
+  const r = judge.judge(
+    { latency: lat(950), requests: 950, errors: 0, timeouts: 0, costUsd: 1.9, rejected: 50, arrived: 1000 },
+    { latency: lat(4000), requests: 4000, errors: 0, timeouts: 0, costUsd: 8, rejected: 0, arrived: 4000 },
+  );
+  assert.equal(r.verdict, 'rollback');
+  assert.match(r.reason, /^harm: rejections 0\.0506 /);
+  assert.equal(r.checks.length, 7);
+});

@@ -9,6 +9,7 @@
  *   latency-tail   theta = share of canary above the pooled p99 - share of control above it
  *   errors         theta = p_c - p_k                                   (Agresti-Caffo: +1/+2 per arm)
  *   timeouts       theta = p_c - p_k
+ *   rejections     theta = p_c - p_k of 429s among arrivals (when the evidence carries them)
  *   cost           cost per request, canary / control - 1              (a point guard, not a test)
  * Verdicts, in this order:
  *   inconclusive  fewer than minSamples latencies or requests in an arm; or the final look passed
@@ -44,6 +45,10 @@ export interface ArmEvidence {
   errors: number;
   timeouts: number;
   costUsd: number;
+  /** Optional: requests refused by policy (429) out of those that arrived. When both arms give
+   * them, a 'rejections' check keeps a candidate from buying latency by refusing traffic. */
+  rejected?: number;
+  arrived?: number;
 }
 
 export type Verdict = 'promote' | 'rollback' | 'wait' | 'inconclusive';
@@ -58,6 +63,7 @@ export interface JudgeConfig {
   tailMargin: number;
   errorMargin: number;
   timeoutMargin: number;
+  rejectionMargin: number;
   /** Relative cost per request the canary may add. */
   costMargin: number;
   /** Quantile whose exceedance the tail check compares. */
@@ -75,6 +81,7 @@ export const defaultJudgeConfig: JudgeConfig = {
   tailMargin: 0.01,
   errorMargin: 0.01,
   timeoutMargin: 0.01,
+  rejectionMargin: 0.01,
   costMargin: 0.05,
   tailQuantile: 0.99,
   tauAuc: 0.05,
@@ -83,7 +90,7 @@ export const defaultJudgeConfig: JudgeConfig = {
 };
 
 export interface CheckResult {
-  name: 'latency-rank' | 'latency-mean' | 'latency-tail' | 'errors' | 'timeouts' | 'cost';
+  name: 'latency-rank' | 'latency-mean' | 'latency-tail' | 'errors' | 'timeouts' | 'rejections' | 'cost';
   estimate: number;
   /** Confidence-sequence bounds at the harm level (alpha / k) and at the promotion level (alpha). */
   harmLower: number;
@@ -122,8 +129,6 @@ function latencyGroups(c: ArmEvidence['latency'], k: ArmEvidence['latency']): Ra
   return groupsFromHistograms(toHist(c), toHist(k));
 }
 
-const HARM_CHECKS = 5;
-
 export class RolloutJudge {
   readonly config: JudgeConfig;
 
@@ -151,7 +156,14 @@ export class RolloutJudge {
         samples,
         checks: [],
       };
-    const harmAlpha = c.alpha / HARM_CHECKS;
+    const rejections =
+      canary.rejected !== undefined &&
+      canary.arrived !== undefined &&
+      control.rejected !== undefined &&
+      control.arrived !== undefined
+        ? { xc: canary.rejected, nc: canary.arrived, xk: control.rejected, nk: control.arrived }
+        : null;
+    const harmAlpha = c.alpha / (rejections ? 6 : 5);
     const checks: CheckResult[] = [];
     const check = (
       name: CheckResult['name'],
@@ -200,6 +212,13 @@ export class RolloutJudge {
       c.tauRate,
       c.timeoutMargin,
     );
+    if (rejections && rejections.nc > 0 && rejections.nk > 0)
+      check(
+        'rejections',
+        ...rateDiff(rejections.xc, rejections.nc, rejections.xk, rejections.nk),
+        c.tauRate,
+        c.rejectionMargin,
+      );
     // Sparse counts: the harm must also hold by Fisher's exact test.
     for (const [r, xc, xk] of [
       [errors, canary.errors, control.errors],
@@ -246,7 +265,10 @@ export class RolloutJudge {
       const p = Math.max(...checks.map((r) => r.marginPValue ?? 0));
       return {
         verdict: 'promote',
-        reason: 'non-inferior on mean and tail latency, errors, timeouts and cost',
+        reason: `non-inferior on ${checks
+          .filter((r) => r.margin !== null)
+          .map((r) => r.name)
+          .join(', ')}`,
         statistic,
         pValue: p,
         samples,

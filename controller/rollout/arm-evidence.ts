@@ -4,7 +4,8 @@
  * the histogram's relative error; counts and cost add up.
  *
  *   requests = completed + failed + timedOut   (requests that ended; rejections are policy, not
- *                                              service quality, and are counted apart)
+ *                                              service quality, and are counted apart:
+ *                                              rejected / arrived)
  */
 import { LatencyHistogram } from '../../gateway-core/histogram.js';
 import type { Arm, IntervalRecord } from '../../gateway-core/telemetry/interval-record.js';
@@ -16,7 +17,16 @@ export interface ArmSummary extends ArmEvidence {
   arrived: number;
 }
 
-export function armEvidence(records: readonly IntervalRecord[], arm: Arm, policyVersion: number): ArmSummary {
+/**
+ * `rejectionExempt`: tenants whose refusals are intended (a candidate tightening an abusive
+ * tenant), left out of `rejected` and `arrived` so the rejection check judges everyone else.
+ */
+export function armEvidence(
+  records: readonly IntervalRecord[],
+  arm: Arm,
+  policyVersion: number,
+  rejectionExempt: ReadonlySet<string> = new Set(),
+): ArmSummary {
   let hist: LatencyHistogram | null = null;
   const out = { requests: 0, errors: 0, timeouts: 0, costUsd: 0, rejected: 0, arrived: 0 };
   for (const r of records) {
@@ -25,8 +35,10 @@ export function armEvidence(records: readonly IntervalRecord[], arm: Arm, policy
     out.errors += r.failed;
     out.timeouts += r.timedOut;
     out.costUsd += r.costUsd;
-    out.rejected += r.rejected;
-    out.arrived += r.arrived;
+    if (!rejectionExempt.has(r.tenant)) {
+      out.rejected += r.rejected;
+      out.arrived += r.arrived;
+    }
     if (r.latencyHistogram.count > 0) {
       const h = LatencyHistogram.fromJSON(r.latencyHistogram);
       if (hist === null) hist = h;

@@ -33,6 +33,8 @@ export interface Proposal {
   description: string;
   /** The tuners' evidence for the change (forecasts, observed latencies...). */
   evidence?: unknown;
+  /** Tenants the candidate means to refuse more (abuse tightening): left out of the rejection check. */
+  rejectionExempt?: readonly string[];
 }
 
 export interface RolloutOptions {
@@ -94,6 +96,7 @@ export class RolloutManager {
   private readonly descriptions = new Map<number, string>();
   private readonly quarantine = new Map<string, number>();
   private readonly canaryHashes = new Map<number, string>();
+  private readonly exempt = new Map<number, ReadonlySet<string>>();
 
   constructor(
     private readonly actuator: PolicyActuator,
@@ -150,6 +153,7 @@ export class RolloutManager {
     const version = this.actuator.applyCanary(proposal.doc, this.options.canaryPercent);
     this.descriptions.set(version, proposal.description);
     this.canaryHashes.set(version, hash);
+    this.exempt.set(version, new Set(proposal.rejectionExempt ?? []));
     this.audit.write({
       time: now,
       kind: 'canary',
@@ -177,8 +181,9 @@ export class RolloutManager {
   ): ReconcileResult {
     const { intervalMs, maxLooks } = this.options;
     const records = this.telemetry.window(canary.startedAt, now);
-    const c = armEvidence(records, 'canary', canary.version);
-    const k = armEvidence(records, 'control', controlVersion);
+    const exempt = this.exempt.get(canary.version) ?? new Set<string>();
+    const c = armEvidence(records, 'canary', canary.version, exempt);
+    const k = armEvidence(records, 'control', controlVersion, exempt);
     const looks = Math.floor((now - canary.startedAt) / intervalMs);
     const final = looks >= maxLooks;
     const report = this.judge.judge(c, k, { final });
