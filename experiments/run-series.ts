@@ -143,7 +143,7 @@ export class SeriesBuilder {
       if (r.instances !== null) pools.set(r.model, Math.max(pools.get(r.model) ?? 0, r.instances));
     }
     const latencyByTier: SeriesPoint['latencyByTier'] = {};
-    for (const [tier, h] of [...tiers].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [tier, h] of tiers) {
       latencyByTier[tier] = { p50: h.quantile(0.5), p90: h.quantile(0.9), p99: h.quantile(0.99) };
     }
     return {
