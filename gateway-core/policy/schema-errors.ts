@@ -58,7 +58,11 @@ export function issuesFromSchemaErrors(errors: readonly ErrorObject[], doc: unkn
       const key = `${e.instancePath}`;
       if (described.has(key)) continue;
       described.add(key);
-      issues.push({ path, message: `must be ${describeSchema(e.parentSchema)}, got ${showValue(e.data)}` });
+      const hint = quoteHint(e.parentSchema, e.data);
+      issues.push({
+        path,
+        message: `must be ${describeSchema(e.parentSchema)}, got ${showValue(e.data)}${hint}`,
+      });
     } else {
       // A keyword the schema does not use today: still readable, never silently dropped.
       issues.push({ path, message: `${e.message ?? e.keyword}, got ${showValue(e.data)}` });
@@ -106,6 +110,14 @@ export function describeSchema(schema: unknown): string {
     default:
       return 'a valid value';
   }
+}
+
+/** YAML reads `429` as a number where the schema wants the string "429": say so. */
+function quoteHint(schema: unknown, data: unknown): string {
+  const branches = asRecord(schema)?.anyOf;
+  if (typeof data !== 'number' || !Array.isArray(branches)) return '';
+  const wanted = String(data);
+  return branches.some((b) => asRecord(b)?.const === wanted) ? ` (quote it: "${wanted}")` : '';
 }
 
 function describeNumber(s: Record<string, unknown>): string {

@@ -123,13 +123,14 @@ test('type errors say what was expected and what was found', () => {
   ]);
 });
 
-test('unknown fields list the allowed ones; a near miss gets a suggestion', () => {
+test('unknown fields list the allowed ones; a near miss gets a suggestion; numbers that must be strings', () => {
   const doc = minimal();
   doc.cahce = { enabled: true };
-  doc.routing = { rules: [], retries: 2 };
+  doc.routing = { rules: [], retries: 2, fallbackOn: [429, '5xx'] };
   assert.deepEqual(errorsOf(doc), [
     'cahce: unknown field "cahce"; did you mean "cache"? (allowed: apiVersion, description, tiers, models, backends, defaults, tenants, modelOverrides, routing, cache, telemetry)',
     'routing.retries: unknown field "retries" (allowed: rules, fallbackOn, maxAttempts)',
+    'routing.fallbackOn[0]: must be one of "429", "5xx", "timeout", "open-circuit", got 429 (quote it: "429")',
   ]);
 });
 
