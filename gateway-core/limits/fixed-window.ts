@@ -12,9 +12,15 @@
  */
 import type { RateLimiter, RateLimiterConfig } from './rate-limiter.js';
 import { REJECTED } from './rate-limiter.js';
-import { ADMISSION_SLACK, badAmount, validateRateLimiterConfig } from './rate-limiter-config.js';
+import {
+  ADMISSION_SLACK,
+  type AdmissionProbe,
+  badAmount,
+  settleWait,
+  validateRateLimiterConfig,
+} from './rate-limiter-config.js';
 
-export class FixedWindow implements RateLimiter {
+export class FixedWindow implements RateLimiter, AdmissionProbe {
   readonly algorithm = 'fixed-window' as const;
   private limit = 0;
   private periodMs = 0;
@@ -50,7 +56,13 @@ export class FixedWindow implements RateLimiter {
     if (amount > this.limit) return Number.POSITIVE_INFINITY;
     this.roll(now);
     if (this.used + amount <= this.limit + this.slack) return 0;
-    return (this.window + 1) * this.periodMs - now;
+    return settleWait(this, amount, now, (this.window + 1) * this.periodMs - now);
+  }
+
+  /** Whether acquire(amount, t) would admit, with the same arithmetic; changes nothing. */
+  admitsAt(amount: number, t: number): boolean {
+    const used = Math.floor(t / this.periodMs) > this.window ? 0 : this.used;
+    return used + amount <= this.limit + this.slack;
   }
 
   available(now: number): number {

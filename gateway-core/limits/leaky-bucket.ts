@@ -25,9 +25,15 @@
  */
 import type { RateLimiter, RateLimiterConfig } from './rate-limiter.js';
 import { REJECTED } from './rate-limiter.js';
-import { ADMISSION_SLACK, badAmount, validateRateLimiterConfig } from './rate-limiter-config.js';
+import {
+  ADMISSION_SLACK,
+  type AdmissionProbe,
+  badAmount,
+  settleWait,
+  validateRateLimiterConfig,
+} from './rate-limiter-config.js';
 
-export class LeakyBucket implements RateLimiter {
+export class LeakyBucket implements RateLimiter, AdmissionProbe {
   readonly algorithm = 'leaky-bucket' as const;
   private limit = 0;
   private periodMs = 0;
@@ -70,7 +76,14 @@ export class LeakyBucket implements RateLimiter {
     const nowScaled = now * this.limit;
     const start = Math.max(this.vt, nowScaled);
     const over = start + amount * this.periodMs - nowScaled - this.queueScaled;
-    return over > this.slack ? over / this.limit : 0;
+    return over > this.slack ? settleWait(this, amount, now, over / this.limit) : 0;
+  }
+
+  /** Whether acquire(amount, t) would admit (not refuse), with the same arithmetic; changes nothing. */
+  admitsAt(amount: number, t: number): boolean {
+    const nowScaled = t * this.limit;
+    const start = Math.max(this.vt, nowScaled);
+    return start + amount * this.periodMs - nowScaled <= this.queueScaled + this.slack;
   }
 
   available(now: number): number {

@@ -37,3 +37,23 @@ export function validateRateLimiterConfig(algorithm: LimitAlgorithm, config: Rat
 export function badAmount(amount: number): never {
   throw new RangeError(`rate limiter: amount must be a finite number >= 0, got ${amount}`);
 }
+
+/** Answers whether acquire(amount, t) would admit if nothing else happened first; changes nothing. */
+export interface AdmissionProbe {
+  admitsAt(amount: number, t: number): boolean;
+}
+
+/**
+ * Makes a computed wait safe to add back: the caller computes `now + wait` in floating point,
+ * and at wall-clock magnitudes (epoch ms ~1.7e12, one ulp ~2.4e-4 ms) that sum can land a hair
+ * before the exact instant, where acquire would still refuse. Steps the target up an ulp or two
+ * until the limiter admits there; `now + result` then reproduces that target exactly.
+ * Runs only on the refusal path.
+ */
+export function settleWait(probe: AdmissionProbe, amount: number, now: number, wait: number): number {
+  if (wait === 0 || wait === Number.POSITIVE_INFINITY) return wait;
+  let t = now + wait;
+  for (let i = 0; i < 64 && !probe.admitsAt(amount, t); i++)
+    t += Math.max(Math.abs(t) * Number.EPSILON, Number.MIN_VALUE);
+  return t - now;
+}

@@ -52,6 +52,25 @@ export function arrivalsArb(periodMs: number, maxAmount: number, maxLength = 120
   });
 }
 
+/**
+ * Arrivals at fractional times on a wall-clock scale (epoch ms, where one ulp is ~2.4e-4 ms),
+ * to check that waiting `waitTime` and trying again works despite rounding.
+ */
+export function epochArrivalsArb(periodMs: number, maxAmount: number): fc.Arbitrary<Arrival[]> {
+  const t0 = 1_764_000_000_000.123;
+  const step = fc.record({
+    gap: fc.oneof(fc.constant(0), fc.double({ min: 0, max: periodMs * 1.5, noNaN: true })),
+    amount: fc.integer({ min: 1, max: maxAmount }),
+  });
+  return fc.array(step, { maxLength: 60, size: 'max' }).map((steps) => {
+    let t = t0;
+    return steps.map((s) => {
+      t += s.gap;
+      return { t, amount: s.amount };
+    });
+  });
+}
+
 /** Feeds the arrivals in order and returns the admitted ones. */
 export function drive(limiter: RateLimiter, arrivals: readonly Arrival[]): Admission[] {
   const admitted: Admission[] = [];
@@ -244,6 +263,27 @@ export function runRateLimiterConformance(name: string, make: LimiterMaker): voi
             assert.notEqual(b.acquire(x.amount, x.t + wait), REJECTED, `at t + ${wait}`);
             assert.notEqual(a.acquire(x.amount, x.t + wait), REJECTED);
             return;
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  test(`${name}: at epoch-ms times, acquire at now + waitTime admits despite rounding (property)`, () => {
+    fc.assert(
+      fc.property(
+        configArb.chain((c) => fc.tuple(fc.constant(c), epochArrivalsArb(c.periodMs, c.limit))),
+        ([config, arrivals]) => {
+          const a = make(config);
+          let clock = 0; // time only moves forward, past the retries too
+          for (const x of arrivals) {
+            clock = Math.max(clock, x.t);
+            if (a.acquire(x.amount, clock) !== REJECTED || x.amount > a.capacity) continue;
+            const wait = a.waitTime(x.amount, clock);
+            assert.ok(wait > 0 && Number.isFinite(wait), `wait ${wait}`);
+            clock += wait;
+            assert.notEqual(a.acquire(x.amount, clock), REJECTED, `t=${clock} wait=${wait}`);
           }
         },
       ),

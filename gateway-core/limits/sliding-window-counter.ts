@@ -17,9 +17,15 @@
  */
 import type { RateLimiter, RateLimiterConfig } from './rate-limiter.js';
 import { REJECTED } from './rate-limiter.js';
-import { ADMISSION_SLACK, badAmount, validateRateLimiterConfig } from './rate-limiter-config.js';
+import {
+  ADMISSION_SLACK,
+  type AdmissionProbe,
+  badAmount,
+  settleWait,
+  validateRateLimiterConfig,
+} from './rate-limiter-config.js';
 
-export class SlidingWindowCounter implements RateLimiter {
+export class SlidingWindowCounter implements RateLimiter, AdmissionProbe {
   readonly algorithm = 'sliding-counter' as const;
   private limit = 0;
   private periodMs = 0;
@@ -65,7 +71,23 @@ export class SlidingWindowCounter implements RateLimiter {
       const f = 1 - (this.limit - amount) / this.curr;
       at = start + this.periodMs + Math.max(f, 0) * this.periodMs;
     }
-    return at > now ? at - now : 0;
+    // Refused now, so the wait is positive even where rounding puts `at` on `now`.
+    return settleWait(this, amount, now, Math.max(at - now, Number.MIN_VALUE));
+  }
+
+  /** Whether acquire(amount, t) would admit, with the same arithmetic; changes nothing. */
+  admitsAt(amount: number, t: number): boolean {
+    let window = this.window;
+    let prev = this.prev;
+    let curr = this.curr;
+    const w = Math.floor(t / this.periodMs);
+    if (w > window) {
+      prev = w === window + 1 ? curr : 0;
+      curr = 0;
+      window = w;
+    }
+    const f = (t - window * this.periodMs) / this.periodMs;
+    return prev * (1 - f) + curr + amount <= this.limit + this.slack;
   }
 
   available(now: number): number {

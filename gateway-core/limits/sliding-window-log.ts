@@ -15,11 +15,17 @@
  */
 import type { RateLimiter, RateLimiterConfig } from './rate-limiter.js';
 import { REJECTED } from './rate-limiter.js';
-import { ADMISSION_SLACK, badAmount, validateRateLimiterConfig } from './rate-limiter-config.js';
+import {
+  ADMISSION_SLACK,
+  type AdmissionProbe,
+  badAmount,
+  settleWait,
+  validateRateLimiterConfig,
+} from './rate-limiter-config.js';
 
 const INITIAL_ENTRIES = 16;
 
-export class SlidingWindowLog implements RateLimiter {
+export class SlidingWindowLog implements RateLimiter, AdmissionProbe {
   readonly algorithm = 'sliding-log' as const;
   private limit = 0;
   private periodMs = 0;
@@ -73,10 +79,23 @@ export class SlidingWindowLog implements RateLimiter {
     let freed = 0;
     for (let k = 0, i = this.head; k < this.count; k++, i = i + 1 === size ? 0 : i + 1) {
       freed += this.amounts[i];
-      if (freed + this.slack >= excess) return this.times[i] + this.periodMs - now;
+      if (freed + this.slack >= excess)
+        return settleWait(this, amount, now, this.times[i] + this.periodMs - now);
     }
     // Unreachable while used equals the sum of the entries; kept as a safe answer.
     return this.periodMs;
+  }
+
+  /** Whether acquire(amount, t) would admit, with the same arithmetic; changes nothing. */
+  admitsAt(amount: number, t: number): boolean {
+    let used = this.used;
+    let k = 0;
+    for (let i = this.head; k < this.count && t - this.times[i] >= this.periodMs; k++) {
+      used -= this.amounts[i];
+      i = i + 1 === this.times.length ? 0 : i + 1;
+    }
+    if (k === this.count) used = 0;
+    return used + amount <= this.limit + this.slack;
   }
 
   available(now: number): number {

@@ -136,3 +136,11 @@ test('TokenBucket: refuses only when the bucket holds fewer tokens than asked (p
     { numRuns: 200 },
   );
 });
+
+test('TokenBucket: a stale now (before the last refill) waits from the last refill', () => {
+  const b = new TokenBucket({ limit: 1, periodMs: 60 });
+  assert.equal(b.acquire(1, 1000), 0);
+  assert.equal(b.acquire(1, 990), REJECTED);
+  assert.equal(b.waitTime(1, 990), 70);
+  assert.equal(b.acquire(1, 1060), 0);
+});

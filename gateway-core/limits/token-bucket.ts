@@ -16,9 +16,15 @@
  */
 import type { RateLimiter, RateLimiterConfig } from './rate-limiter.js';
 import { REJECTED } from './rate-limiter.js';
-import { ADMISSION_SLACK, badAmount, validateRateLimiterConfig } from './rate-limiter-config.js';
+import {
+  ADMISSION_SLACK,
+  type AdmissionProbe,
+  badAmount,
+  settleWait,
+  validateRateLimiterConfig,
+} from './rate-limiter-config.js';
 
-export class TokenBucket implements RateLimiter {
+export class TokenBucket implements RateLimiter, AdmissionProbe {
   readonly algorithm = 'token-bucket' as const;
   private limit = 0;
   private periodMs = 0;
@@ -62,7 +68,18 @@ export class TokenBucket implements RateLimiter {
     if (amount > this.cap) return Number.POSITIVE_INFINITY;
     this.refill(now);
     const deficit = amount * this.periodMs - this.level;
-    return deficit > this.slack ? deficit / this.limit : 0;
+    if (deficit <= this.slack) return 0;
+    // The level is as of `last`, which a stale `now` may precede.
+    const behind = this.last > now ? this.last - now : 0;
+    return settleWait(this, amount, now, behind + deficit / this.limit);
+  }
+
+  /** Whether acquire(amount, t) would admit, with the same arithmetic; changes nothing. */
+  admitsAt(amount: number, t: number): boolean {
+    if (amount > this.cap) return false;
+    let level = this.level;
+    if (t > this.last) level = Math.min(level + (t - this.last) * this.limit, this.full);
+    return amount * this.periodMs <= level + this.slack;
   }
 
   available(now: number): number {
