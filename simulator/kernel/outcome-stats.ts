@@ -3,7 +3,7 @@
  * a model). Latency percentiles come from LatencyHistogram (DDSketch, 1% relative error), so
  * memory does not grow with the number of requests.
  */
-import { LatencyHistogram } from '../../gateway-core/histogram.js';
+import { presizedHistogram } from './presized-histogram.js';
 
 export interface OutcomeSummary {
   requests: number;
@@ -30,8 +30,8 @@ export class OutcomeStats {
   inputTokens = 0;
   outputTokens = 0;
   costUsd = 0;
-  readonly latency = new LatencyHistogram(0.01);
-  readonly ttft = new LatencyHistogram(0.01);
+  readonly latency = presizedHistogram();
+  readonly ttft = presizedHistogram();
 
   /** A successful answer (backend or cache) after `latencyMs` end to end. */
   recordCompleted(latencyMs: number, ttftMs: number | null, metSlo: boolean): void {

@@ -5,18 +5,18 @@
  * One histogram and three counters per tier, reset at each minute boundary: memory is bounded
  * by the number of tiers, not by time.
  */
-import { LatencyHistogram } from '../../gateway-core/histogram.js';
+import { presizedHistogram } from './presized-histogram.js';
 
 const MINUTE_MS = 60_000;
 
 class TierMinute {
-  latency = new LatencyHistogram(0.01);
+  latency = presizedHistogram();
   answered = 0;
   errors = 0;
   reset(): void {
     // A fresh histogram rather than reset(): reset() clears every bucket the old one ever grew
     // (LatencyHistogram doubles its array on each new extreme), which costs more than a new one.
-    if (this.latency.count > 0) this.latency = new LatencyHistogram(0.01);
+    if (this.latency.count > 0) this.latency = presizedHistogram();
     this.answered = 0;
     this.errors = 0;
   }
