@@ -126,3 +126,14 @@ test('LeakyBucket: refuses only when the queue would overflow (property, model)'
     { numRuns: 200 },
   );
 });
+
+test('LeakyBucket: delays stay exact on an epoch-ms clock with a large token limit', () => {
+  // 1,000,000 tokens per minute: T = 0.06 ms per token, so 1000 tokens take 60 ms.
+  const b = new LeakyBucket({ limit: 1_000_000, periodMs: 60_000 });
+  const now = 1_764_000_000_000.25;
+  assert.deepEqual([b.acquire(1000, now), b.acquire(1000, now), b.acquire(1000, now)], [0, 60, 120]);
+  assert.equal(b.queued(now + 30), 2500);
+  assert.equal(b.acquire(1000, now + 30), 150);
+  // Drained by now + 240: the next request goes at once.
+  assert.equal(b.acquire(1000, now + 240), 0);
+});

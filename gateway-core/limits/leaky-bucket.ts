@@ -19,9 +19,9 @@
  * queue (TAT - t) / T never exceeds B after an acquire. adjust() may push it beyond B (a debt
  * that later requests wait out).
  *
- * TAT is stored scaled by limit (vt = TAT * limit, so a unit adds periodMs): integer configs and
- * times stay in exact integer arithmetic, and k * T is computed as (k * periodMs) / limit, with a
- * single rounding.
+ * TAT is stored scaled by limit (a unit adds periodMs) and relative to a moving origin: integer
+ * configs and times stay in exact integer arithmetic, and k * T is computed as (k * periodMs) /
+ * limit, with a single rounding.
  */
 import type { RateLimiter, RateLimiterConfig } from './rate-limiter.js';
 import { REJECTED } from './rate-limiter.js';
@@ -41,8 +41,13 @@ export class LeakyBucket implements RateLimiter, AdmissionProbe {
   /** B * T, scaled: the most the queue may hold. */
   private queueScaled = 0;
   private slack = 0;
-  /** TAT * limit. */
-  private vt = Number.NEGATIVE_INFINITY;
+  /**
+   * TAT is kept as vt = (TAT - origin) * limit. The origin moves to `now` whenever the queue is
+   * empty, so the numbers stay the size of one busy period: at epoch-ms clocks (~1.7e12) an
+   * absolute now * limit would lose whole units to rounding.
+   */
+  private origin = 0;
+  private vt = 0;
 
   constructor(config: RateLimiterConfig) {
     this.configure(config);
@@ -54,7 +59,7 @@ export class LeakyBucket implements RateLimiter, AdmissionProbe {
 
   acquire(amount: number, now: number): number {
     if (!(amount >= 0 && amount < Number.POSITIVE_INFINITY)) badAmount(amount);
-    const nowScaled = now * this.limit;
+    const nowScaled = this.scaledNow(now);
     const start = Math.max(this.vt, nowScaled);
     const end = start + amount * this.periodMs;
     if (end - nowScaled > this.queueScaled + this.slack) return REJECTED;
@@ -63,17 +68,16 @@ export class LeakyBucket implements RateLimiter, AdmissionProbe {
   }
 
   adjust(delta: number, now: number): void {
-    const nowScaled = now * this.limit;
+    const nowScaled = this.scaledNow(now);
     const start = Math.max(this.vt, nowScaled);
-    const vt = start + delta * this.periodMs;
     // A refund empties the queue at most.
-    this.vt = Math.max(vt, nowScaled);
+    this.vt = Math.max(start + delta * this.periodMs, nowScaled);
   }
 
   waitTime(amount: number, now: number): number {
     if (!(amount >= 0 && amount < Number.POSITIVE_INFINITY)) badAmount(amount);
     if (amount > this.queueUnits) return Number.POSITIVE_INFINITY;
-    const nowScaled = now * this.limit;
+    const nowScaled = this.scaledNow(now);
     const start = Math.max(this.vt, nowScaled);
     const over = start + amount * this.periodMs - nowScaled - this.queueScaled;
     return over > this.slack ? settleWait(this, amount, now, over / this.limit) : 0;
@@ -81,30 +85,31 @@ export class LeakyBucket implements RateLimiter, AdmissionProbe {
 
   /** Whether acquire(amount, t) would admit (not refuse), with the same arithmetic; changes nothing. */
   admitsAt(amount: number, t: number): boolean {
-    const nowScaled = t * this.limit;
-    const start = Math.max(this.vt, nowScaled);
-    return start + amount * this.periodMs - nowScaled <= this.queueScaled + this.slack;
+    const nowScaled = (t - this.origin) * this.limit;
+    // An empty queue: acquire would re-base to t and compare amount * periodMs alone.
+    if (nowScaled >= this.vt) return amount * this.periodMs <= this.queueScaled + this.slack;
+    return this.vt + amount * this.periodMs - nowScaled <= this.queueScaled + this.slack;
   }
 
   available(now: number): number {
-    const backlog = this.vt - now * this.limit;
-    const room = backlog > 0 ? this.queueScaled - backlog : this.queueScaled;
+    const nowScaled = this.scaledNow(now); // first: it may re-base vt
+    const room = this.queueScaled - (this.vt - nowScaled);
     return room > 0 ? room / this.periodMs : 0;
   }
 
   /** Keeps the queued units; they drain at the new rate. */
   reconfigure(config: RateLimiterConfig, now: number): void {
     validateRateLimiterConfig(this.algorithm, config);
-    const backlog = this.vt - now * this.limit;
-    const queuedUnits = backlog > 0 ? backlog / this.periodMs : 0;
+    const queuedUnits = this.queued(now);
     this.configure(config);
-    this.vt = now * this.limit + queuedUnits * this.periodMs;
+    this.origin = now;
+    this.vt = queuedUnits * this.periodMs;
   }
 
   /** Units waiting in the queue at `now` (the backlog the next request queues behind). */
   queued(now: number): number {
-    const backlog = this.vt - now * this.limit;
-    return backlog > 0 ? backlog / this.periodMs : 0;
+    const nowScaled = this.scaledNow(now); // first: it may re-base vt
+    return (this.vt - nowScaled) / this.periodMs;
   }
 
   private configure(config: RateLimiterConfig): void {
@@ -114,5 +119,14 @@ export class LeakyBucket implements RateLimiter, AdmissionProbe {
     this.queueUnits = config.burst ?? config.limit;
     this.queueScaled = this.queueUnits * this.periodMs;
     this.slack = this.queueScaled * ADMISSION_SLACK;
+  }
+
+  /** (now - origin) * limit, re-basing the origin to now when the queue is empty (changes no decision). */
+  private scaledNow(now: number): number {
+    const nowScaled = (now - this.origin) * this.limit;
+    if (nowScaled < this.vt) return nowScaled;
+    this.origin = now;
+    this.vt = 0;
+    return 0;
   }
 }
