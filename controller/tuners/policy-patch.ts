@@ -16,7 +16,7 @@ export type PolicyChange =
   | { kind: 'queue-weights'; backend: string; weights: Record<string, number> }
   | { kind: 'concurrency'; backend: string; maxConcurrencyPerInstance: number };
 
-function isTenantRequestLimit(l: LimitSpec): boolean {
+export function isTenantRequestLimit(l: LimitSpec): boolean {
   const unit = l.unit ?? 'requests';
   const by = l.by ?? ['tenant'];
   return unit === 'requests' && l.rpm !== undefined && by.length === 1 && by[0] === 'tenant';

@@ -1,0 +1,356 @@
+/**
+ * `adaptive`: the learning controller. Each control interval:
+ *
+ *   telemetry (new closed intervals) -> forecasters per tenant and per backend (online, one
+ *   point per interval) and abuse scores (surprise above the p90 forecast, for a tenant above its
+ *   entitled share; with hysteresis) -> if no canary is running: tuners (rate limits by weighted
+ *   max-min, WFQ weights from SLO slack) -> guardrails -> one candidate policy -> rollout manager
+ *   (canary, judge, promote or roll back); while a canary runs, only the judge acts.
+ *   Alongside, not canaried (capacity cannot be split by percent): scale-ahead from the p90
+ *   forecast at the provisioning horizon (scale-down held to the largest recommendation of the
+ *   last `scaleDownWindow` intervals), and cache pre-warming when a key-count source is given.
+ *
+ * Rate limits are proposed only where they bind: for tenants that already have one, for a
+ * flagged tenant, or when forecast demand exceeds capacity; otherwise a new limit would only
+ * add risk.
+ */
+import type { PolicyDocument } from '../gateway-core/policy/schema.js';
+import type { Actuator, ControllerMode } from './controller-mode.js';
+import { HoltForecaster } from './forecast/holt-forecaster.js';
+import type { DemandForecaster, TelemetrySource } from './interfaces.js';
+import { type JudgeConfig, RolloutJudge } from './judge/rollout-judge.js';
+import type { AuditLog } from './rollout/audit-log.js';
+import { type RolloutOptions, RolloutManager } from './rollout/rollout-manager.js';
+import { backendResolver, TelemetryView } from './telemetry-view.js';
+import { AbuseHysteresis, type AbuseHysteresisOptions } from './tuners/abuse-hysteresis.js';
+import { CachePrewarmPlanner } from './tuners/cache-prewarm-planner.js';
+import { type GuardrailOptions, Guardrails, type ProposedChange } from './tuners/guardrails.js';
+import {
+  applyChanges,
+  describeChanges,
+  isTenantRequestLimit,
+  type PolicyChange,
+} from './tuners/policy-patch.js';
+import { type QueueWeightOptions, tuneQueueWeights } from './tuners/queue-weight-tuner.js';
+import { type RateLimitTunerOptions, type TenantDemand, tuneRateLimits } from './tuners/rate-limit-tuner.js';
+import { horizonSteps, scaleAhead } from './tuners/scale-ahead.js';
+
+export interface AdaptiveBackend {
+  perInstanceRps: number;
+  provisioningDelayMs: number;
+  minInstances: number;
+  maxInstances: number;
+  targetUtilization?: number;
+}
+
+/** Per-interval request counts by cache key, and what is cached now (for pre-warming). */
+export interface CacheDemandSource {
+  counts(fromMs: number, toMs: number): ReadonlyMap<string, number>;
+  cached(): ReadonlySet<string>;
+}
+
+/** Abuse score in [0, 1] for a tenant's observed rate against the forecast made before it. */
+export type AnomalyScorer = (
+  tenant: string,
+  rps: number,
+  forecast: { p50: number; p90: number },
+  history: number,
+) => number;
+
+export interface AdaptiveOptions {
+  intervalMs: number;
+  audit: AuditLog;
+  /** Capacity for rate-limit allocation (requests/s); default: sum of backends' perInstanceRps x instances. */
+  capacityRps?: number;
+  backends?: Record<string, AdaptiveBackend>;
+  rateLimits?: Partial<RateLimitTunerOptions> | false;
+  queueWeights?: Partial<QueueWeightOptions> | false;
+  abuse?: Partial<AbuseHysteresisOptions>;
+  anomalyScore?: AnomalyScorer;
+  forecaster?: (series: string) => DemandForecaster;
+  guardrails?: Partial<GuardrailOptions>;
+  rollout?: Partial<RolloutOptions>;
+  judge?: Partial<JudgeConfig>;
+  cache?: { source: CacheDemandSource; k: number };
+  /** Intervals of history before tuning starts. */
+  warmupIntervals?: number;
+  scaleDownWindow?: number;
+}
+
+/** Surprise above the p90 forecast, in units of the forecast's spread; 4 spreads scores 1. */
+export const defaultAnomalyScore: AnomalyScorer = (_tenant, rps, f, history) => {
+  if (history < 5) return 0;
+  const spread = Math.max(f.p90 - f.p50, 0.05 * f.p50, 0.1);
+  return Math.max(0, Math.min(1, (rps - f.p90) / (4 * spread)));
+};
+
+const defaultBounds: GuardrailOptions['bounds'] = {
+  'tenant.*.rpm': { min: 6, max: 6_000_000, integer: true },
+  'backend.*.weight.*': { min: 0.05, max: 100 },
+};
+
+export class AdaptiveController implements ControllerMode {
+  readonly name = 'adaptive' as const;
+  readonly guardrails: Guardrails;
+  private manager: RolloutManager | null = null;
+  private readonly judge: RolloutJudge;
+  private readonly forecasters = new Map<string, DemandForecaster>();
+  private readonly history = new Map<string, number[]>();
+  private readonly abuse: AbuseHysteresis;
+  private readonly prewarm = new CachePrewarmPlanner();
+  private readonly desired = new Map<string, number>();
+  private readonly recentDesired = new Map<string, number[]>();
+  private cursor: number | null = null;
+  private intervalsSeen = 0;
+
+  constructor(private readonly o: AdaptiveOptions) {
+    const bounds = { ...defaultBounds };
+    for (const [b, cfg] of Object.entries(o.backends ?? {}))
+      bounds[`backend.${b}.instances`] = {
+        min: cfg.minInstances,
+        max: cfg.maxInstances,
+        integer: true,
+        maxStep: 1,
+        cooldownMs: 0,
+      };
+    this.guardrails = new Guardrails({ ...o.guardrails, bounds: { ...bounds, ...o.guardrails?.bounds } });
+    this.judge = new RolloutJudge(o.judge);
+    this.abuse = new AbuseHysteresis(o.abuse);
+  }
+
+  /** The rollout manager (created on the first interval, when the actuator is known). */
+  get rollouts(): RolloutManager | null {
+    return this.manager;
+  }
+
+  onInterval(now: number, telemetry: TelemetrySource, actuator: Actuator): void {
+    this.manager ??= new RolloutManager(actuator, telemetry, this.judge, this.o.audit, {
+      intervalMs: this.o.intervalMs,
+      dryRun: this.guardrails.options.dryRun,
+      ...this.o.rollout,
+    });
+    const doc = actuator.currentVersion().control.doc;
+    const from = this.cursor ?? now - this.o.intervalMs;
+    const view = new TelemetryView(telemetry.window(from, now));
+    this.learn(view, doc);
+    this.cursor = Math.max(from, ...view.starts().map((s) => s + this.o.intervalMs));
+    this.scale(now, view, doc, actuator);
+    this.warmCache(from, now, actuator);
+
+    if (this.manager.busy() || this.intervalsSeen < (this.o.warmupIntervals ?? 6)) {
+      this.manager.reconcile(now, null);
+      return;
+    }
+    const recent = new TelemetryView(telemetry.window(now - 3 * this.o.intervalMs, now));
+    const { changes, applied, evidence } = this.tune(now, doc, recent);
+    if (changes.length === 0) {
+      this.manager.reconcile(now, null);
+      return;
+    }
+    const result = this.manager.reconcile(now, {
+      doc: applyChanges(doc, changes),
+      description: describeChanges(changes),
+      evidence,
+      rejectionExempt: [...this.abuse.flagged()],
+    });
+    if (result.action === 'canary-started') this.guardrails.record(now, applied);
+  }
+
+  private forecaster(series: string): DemandForecaster {
+    let f = this.forecasters.get(series);
+    if (!f) {
+      f = this.o.forecaster?.(series) ?? new HoltForecaster();
+      this.forecasters.set(series, f);
+    }
+    return f;
+  }
+
+  /** Feeds each new closed interval to the forecasters and the abuse detector, in time order. */
+  private learn(view: TelemetryView, doc: PolicyDocument): void {
+    const seconds = this.o.intervalMs / 1000;
+    const backendOf = backendResolver(doc);
+    const capacity = this.capacity(doc);
+    const weights = Object.values(doc.tenants).reduce((s, t) => s + (t.entitlement ?? 1), 0);
+    const score = this.o.anomalyScore ?? defaultAnomalyScore;
+    for (const start of view.starts()) {
+      const slice = view.only((r) => r.start === start);
+      const arrivals = slice.arrivalsByTenant();
+      for (const tenant of Object.keys(doc.tenants)) {
+        const n = arrivals.get(tenant) ?? 0;
+        const rps = n / seconds;
+        const f = this.forecaster(`tenant:${tenant}`);
+        const before = f.forecast(1);
+        const h = this.history.get(tenant) ?? [];
+        const share = capacity !== null ? (capacity * (doc.tenants[tenant].entitlement ?? 1)) / weights : 0;
+        const s = capacity !== null && rps > share ? score(tenant, rps, before, h.length) : 0;
+        this.abuse.update(tenant, s);
+        f.update(start, rps);
+        h.push(n);
+        if (h.length > 30) h.shift();
+        this.history.set(tenant, h);
+      }
+      for (const backend of Object.keys(this.o.backends ?? {}))
+        this.forecaster(`backend:${backend}`).update(
+          start,
+          slice.backendLoad(backend, backendOf).arrivedPerSec,
+        );
+      this.intervalsSeen++;
+    }
+  }
+
+  private capacity(doc: PolicyDocument): number | null {
+    if (this.o.capacityRps !== undefined) return this.o.capacityRps;
+    const backends = Object.entries(this.o.backends ?? {});
+    if (backends.length === 0) return null;
+    return backends.reduce(
+      (s, [b, cfg]) =>
+        s + cfg.perInstanceRps * (this.desired.get(b) ?? doc.backends[b]?.instances.length ?? 0),
+      0,
+    );
+  }
+
+  private tune(
+    now: number,
+    doc: PolicyDocument,
+    recent: TelemetryView,
+  ): { changes: PolicyChange[]; applied: ProposedChange[]; evidence: Record<string, unknown> } {
+    const changes: PolicyChange[] = [];
+    const applied: ProposedChange[] = [];
+    const evidence: Record<string, unknown> = {};
+    const flagged = this.abuse.flagged();
+    const capacity = this.capacity(doc);
+    if (this.o.rateLimits !== false && capacity !== null) {
+      const demands: TenantDemand[] = Object.entries(doc.tenants).map(([tenant, spec]) => ({
+        tenant,
+        forecast: this.forecaster(`tenant:${tenant}`).forecast(1),
+        entitlement: spec.entitlement ?? 1,
+        recentArrivals: this.history.get(tenant) ?? [],
+      }));
+      const tuned = tuneRateLimits(demands, { ...this.o.rateLimits, capacityRps: capacity }, flagged);
+      const headroom = 1 + (this.o.rateLimits?.headroom ?? 0.2);
+      const contended = demands.reduce((s, d) => s + d.forecast.p90 * headroom, 0) > capacity;
+      const proposals: ProposedChange[] = [];
+      const burstOf = new Map<string, number>();
+      for (const t of tuned) {
+        const current = doc.tenants[t.tenant].limits?.find(isTenantRequestLimit)?.rpm;
+        if (current === undefined && !contended && !t.tightened) continue;
+        proposals.push({ param: `tenant.${t.tenant}.rpm`, from: current ?? 0, to: t.rpm });
+        burstOf.set(t.tenant, t.burst / t.rpm);
+      }
+      const review = this.guardrails.review(now, proposals);
+      for (const c of review.apply) {
+        const tenant = c.param.slice('tenant.'.length, -'.rpm'.length);
+        changes.push({
+          kind: 'tenant-rate',
+          tenant,
+          rpm: c.to,
+          burst: Math.max(1, c.to * (burstOf.get(tenant) ?? 1 / 30)),
+        });
+        applied.push(c);
+      }
+      evidence.rateLimits = {
+        capacityRps: capacity,
+        contended,
+        flagged: [...flagged],
+        demands: demands.map((d) => ({ tenant: d.tenant, ...d.forecast })),
+        held: review.held,
+      };
+    }
+    if (this.o.queueWeights !== false) {
+      const p99 = recent.latencyByTier();
+      for (const [backend, spec] of Object.entries(doc.backends)) {
+        const q = spec.queue;
+        if (!q || q.discipline !== 'wfq' || (q.classBy ?? 'tier') !== 'tier') continue;
+        const weights = tuneQueueWeights(
+          Object.entries(doc.tiers).map(([tier, t]) => ({
+            tier,
+            sloMs: t.sloMs,
+            p99Ms: p99.get(tier)?.quantile(0.99) ?? null,
+            baseWeight: t.weight ?? 1,
+          })),
+          this.o.queueWeights,
+        );
+        const current = (tier: string) => q.weights?.[tier] ?? doc.tiers[tier].weight ?? 1;
+        const review = this.guardrails.review(
+          now,
+          Object.entries(weights).map(([tier, w]) => ({
+            param: `backend.${backend}.weight.${tier}`,
+            from: current(tier),
+            to: w,
+          })),
+        );
+        if (review.apply.length === 0) continue;
+        const next: Record<string, number> = {};
+        for (const tier of Object.keys(doc.tiers)) next[tier] = current(tier);
+        for (const c of review.apply)
+          next[c.param.slice(`backend.${backend}.weight.`.length)] = Math.round(c.to * 1000) / 1000;
+        changes.push({ kind: 'queue-weights', backend, weights: next });
+        applied.push(...review.apply);
+      }
+    }
+    return { changes, applied, evidence };
+  }
+
+  /** Scale-ahead: acts directly (capacity is not canaried), within the guardrails. */
+  private scale(now: number, view: TelemetryView, doc: PolicyDocument, actuator: Actuator): void {
+    const backendOf = backendResolver(doc);
+    for (const [backend, cfg] of Object.entries(this.o.backends ?? {})) {
+      const load = view.backendLoad(backend, backendOf);
+      const current =
+        this.desired.get(backend) ??
+        load.instances ??
+        doc.backends[backend]?.instances.length ??
+        cfg.minInstances;
+      const f = this.forecaster(`backend:${backend}`).forecast(
+        horizonSteps(cfg.provisioningDelayMs, this.o.intervalMs),
+      );
+      const want = scaleAhead({
+        forecastP90Rps: f.p90,
+        perInstanceRps: cfg.perInstanceRps,
+        targetUtilization: cfg.targetUtilization ?? 0.75,
+        queueDepth: load.queueDepth,
+        drainSeconds: 60,
+        minInstances: cfg.minInstances,
+        maxInstances: cfg.maxInstances,
+      });
+      const recent = this.recentDesired.get(backend) ?? [];
+      recent.push(want);
+      if (recent.length > (this.o.scaleDownWindow ?? 6)) recent.shift();
+      this.recentDesired.set(backend, recent);
+      const target = want < current ? Math.min(current, Math.max(...recent)) : want;
+      if (target === current) {
+        this.desired.set(backend, current);
+        continue;
+      }
+      const review = this.guardrails.review(now, [
+        { param: `backend.${backend}.instances`, from: current, to: target },
+      ]);
+      if (review.apply.length === 0) continue;
+      const to = review.apply[0].to;
+      this.o.audit.write({
+        time: now,
+        kind: 'action',
+        action: 'scale',
+        backend,
+        from: current,
+        to,
+        dryRun: review.dryRun,
+        forecast: f,
+      });
+      if (review.dryRun) continue;
+      actuator.setDesiredInstances?.(backend, to);
+      this.guardrails.record(now, review.apply);
+      this.desired.set(backend, to);
+    }
+  }
+
+  private warmCache(from: number, now: number, actuator: Actuator): void {
+    const cache = this.o.cache;
+    if (!cache) return;
+    this.prewarm.observe(cache.source.counts(from, now));
+    const keys = this.prewarm.plan({ k: cache.k, cached: cache.source.cached() });
+    if (keys.length === 0 || this.guardrails.options.killSwitch || this.guardrails.options.dryRun) return;
+    actuator.prewarm?.(keys);
+    this.o.audit.write({ time: now, kind: 'action', action: 'prewarm', keys });
+  }
+}
