@@ -48,8 +48,8 @@ export interface GatewayOptions {
   /** pino level (default 'info'; 'silent' in tests). */
   logLevel?: string;
   replicaId?: string;
-  /** Quick-start mode: any bearer key runs as this policy key (per-key limits go by `user`). */
-  quickStartKey?: string;
+  /** Quick-start mode (see quick-start-policy.ts): any bearer key runs as this key on this model. */
+  quickStart?: { key: string; model: string };
   telemetryIntervalMs?: number;
   /** Largest body fastify reads (default 16 MiB; the policy's maxBodyBytes is checked too). */
   bodyLimitBytes?: number;
@@ -252,7 +252,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     metrics,
     usage,
     limits,
-    quickStartKey: opts.quickStartKey ?? null,
+    quickStart: opts.quickStart ?? null,
   };
   for (const [path, endpoint] of ROUTES) {
     app.post(path, (request, reply) => handleProxy(ctx, endpoint, request, reply));
@@ -260,7 +260,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
 
   app.get('/v1/models', async (request, reply) => {
     const key = bearerKey(request.headers.authorization);
-    const apiKey = opts.quickStartKey ?? key;
+    const apiKey = key === null ? null : (opts.quickStart?.key ?? key);
     const id = key === null || apiKey === null ? null : policies.resolver.identify(apiKey);
     if (id === null) return sendError(reply, 'SLUICE_UNAUTHORIZED', 'Unknown or missing API key.');
     const models = Object.keys(policies.current().doc.models).filter((m) => {
@@ -276,7 +276,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   // A tenant's own usage (never another tenant's).
   app.get('/v1/usage', async (request, reply) => {
     const key = bearerKey(request.headers.authorization);
-    const id = key === null || opts.quickStartKey !== undefined ? null : policies.resolver.identify(key);
+    const id = key === null || opts.quickStart !== undefined ? null : policies.resolver.identify(key);
     if (id === null) return sendError(reply, 'SLUICE_UNAUTHORIZED', 'Unknown or missing API key.');
     return { tenant: id.tenant, usage: usage.get(id.tenant) };
   });

@@ -38,8 +38,11 @@ export interface ProxyContext {
   metrics: GatewayMetrics;
   usage: UsageLedger;
   limits: DistributedLimits | null;
-  /** Quick-start mode: every bearer key runs as this policy key, with per-key limits by `user`. */
-  quickStartKey: string | null;
+  /**
+   * Quick-start mode: every bearer key runs as `key` on `model`, with per-key limits by `user`,
+   * and the client's own model name goes upstream.
+   */
+  quickStart: { key: string; model: string } | null;
 }
 
 const SUFFIX: Record<Endpoint, string> = {
@@ -130,9 +133,10 @@ class RequestRun {
       cacheKey: parsed.cacheKey,
       bodyBytes: Number(request.headers['content-length'] ?? 0),
     };
-    if (ctx.quickStartKey !== null) {
+    if (ctx.quickStart !== null) {
       req.user = `key-${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`;
-      req.apiKey = ctx.quickStartKey;
+      req.apiKey = ctx.quickStart.key;
+      req.model = ctx.quickStart.model;
     }
 
     // shared limits
@@ -254,7 +258,10 @@ class RequestRun {
 
   private upstreamBody(ticket: Ticket): string {
     const doc = this.ctx.policies.current().doc;
-    const upstreamModel = doc.models[ticket.model]?.upstreamModel ?? ticket.model;
+    const upstreamModel =
+      this.ctx.quickStart !== null
+        ? this.parsed.model
+        : (doc.models[ticket.model]?.upstreamModel ?? ticket.model);
     const body: Record<string, unknown> = { ...this.parsed.body, model: upstreamModel };
     if (this.parsed.stream && !this.parsed.clientWantsUsage) body.stream_options = { include_usage: true };
     return JSON.stringify(body);
