@@ -1,0 +1,192 @@
+/**
+ * `sluice simulate`: runs a scenario in the discrete-event simulator and prints the run summary
+ * (per tier and tenant), optionally writing it as JSON and the telemetry as JSONL. Thin: it
+ * parses options and delegates to simulator/run-simulation.ts.
+ *
+ * Extension point: `--policy` takes a policy FILE today. Controller modes (static, reactive,
+ * gradient2, adaptive) register in CONTROLLER_MODES below, as an onInterval hook factory.
+ */
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import cliProgress from 'cli-progress';
+import type { Argv, CommandModule } from 'yargs';
+import { SluiceError } from '../../gateway-core/errors.js';
+import { loadPolicyFile } from '../../gateway-core/policy/load.js';
+import { parseColumnMap } from '../../datasets/traces/trace-format.js';
+import { runSimulation, type SimulationOptions } from '../../simulator/run-simulation.js';
+import { parseDurationMs } from '../../simulator/scenario/duration.js';
+import { loadScenario } from '../../simulator/scenario/scenario-loader.js';
+import { formatSummary } from '../../simulator/summary-table.js';
+
+/** Controller modes by name: each returns the run's onInterval hook. Filled in by the controller. */
+export const CONTROLLER_MODES = new Map<string, () => NonNullable<SimulationOptions['onInterval']>>();
+
+interface SimulateArgs {
+  scenario: string;
+  trace?: string;
+  'trace-columns'?: string;
+  'trace-speedup': number;
+  'trace-scale': number;
+  policy?: string;
+  duration?: string;
+  seed: number;
+  set: string[];
+  json?: string;
+  telemetry?: string;
+  progress: boolean;
+}
+
+export const simulateCommand: CommandModule<object, SimulateArgs> = {
+  command: 'simulate',
+  describe: 'Run a scenario in the simulator (virtual clock, real policy engine) and summarise it',
+  builder: (y: Argv) =>
+    y
+      .option('scenario', {
+        type: 'string',
+        demandOption: true,
+        describe:
+          'shipped scenario name (steady, mmc, cost-overrun, flash-sale, multi-tenant) or a YAML file',
+      })
+      .option('trace', {
+        type: 'string',
+        describe:
+          'replay a trace CSV (Azure, BurstGPT, or any CSV with --trace-columns) instead of the synthetic arrivals',
+      })
+      .option('trace-columns', {
+        type: 'string',
+        describe: 'column map for other CSVs: time=COL,input=COL,output=COL[,tenant=COL][,model=COL]',
+      })
+      .option('trace-speedup', { type: 'number', default: 1, describe: 'compress trace time by this factor' })
+      .option('trace-scale', {
+        type: 'number',
+        default: 1,
+        describe: 'thin (<1) or replicate (>1) trace arrivals',
+      })
+      .option('policy', {
+        type: 'string',
+        describe: 'policy FILE replacing the scenario policy (controller modes: see CONTROLLER_MODES)',
+      })
+      .option('duration', {
+        type: 'string',
+        describe: 'simulated duration (e.g. 90s, 30m, 1h, 1d); the scenario’s by default',
+      })
+      .option('seed', {
+        type: 'number',
+        default: 1,
+        describe: 'random seed: the same seed gives the same summary',
+      })
+      .option('set', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe: 'override a scenario value: path=value (repeatable)',
+      })
+      .option('json', { type: 'string', describe: 'write the run summary JSON here' })
+      .option('telemetry', { type: 'string', describe: 'write interval telemetry records here (FILE.jsonl)' })
+      .option('progress', {
+        type: 'boolean',
+        default: true,
+        describe: 'show progress (a bar on a TTY, periodic lines otherwise)',
+      })
+      .example('$0 simulate --scenario steady --duration 10m', 'the plain baseline for ten simulated minutes')
+      .example(
+        '$0 simulate --scenario flash-sale --json out/flash.json',
+        'a 5x spike on GPU instances; write the summary',
+      )
+      .example(
+        '$0 simulate --scenario mmc --set servers=4 --set arrivalRate=3.2 --duration 1d',
+        'an M/M/4 queue at 80% load',
+      )
+      .example(
+        '$0 simulate --scenario steady --trace AzureLLMInferenceTrace_conv.csv --trace-speedup 4',
+        'replay the Azure conversation trace four times faster',
+      )
+      .example(
+        '$0 simulate --scenario multi-tenant --telemetry out/mt.jsonl',
+        'keep the 10 s telemetry records',
+      ) as unknown as Argv<SimulateArgs>,
+  handler: async (argv) => {
+    const scenario = loadScenario(argv.scenario, argv.set);
+    const durationMs =
+      argv.duration !== undefined ? parseDurationMs(argv.duration, '--duration') : scenario.durationMs;
+    const options: SimulationOptions = { seed: argv.seed, durationMs, wallClock: () => performance.now() };
+    if (argv.policy !== undefined) {
+      const mode = CONTROLLER_MODES.get(argv.policy);
+      if (mode !== undefined) {
+        options.onInterval = mode();
+        options.policyName = argv.policy;
+      } else if (['static', 'reactive', 'gradient2', 'adaptive'].includes(argv.policy)) {
+        throw new SluiceError(
+          'SLUICE_CONFIG_INVALID',
+          `--policy ${argv.policy}: this controller mode is not available in this build; pass a policy FILE`,
+        );
+      } else {
+        options.policyDoc = loadPolicyFile(argv.policy);
+        options.policyName = argv.policy;
+      }
+    }
+    if (argv.trace !== undefined) {
+      options.trace = {
+        file: argv.trace,
+        speedup: argv['trace-speedup'],
+        scale: argv['trace-scale'],
+        columns: argv['trace-columns'] !== undefined ? parseColumnMap(argv['trace-columns']) : undefined,
+      };
+    }
+    let telemetryOut: ReturnType<typeof createWriteStream> | null = null;
+    if (argv.telemetry !== undefined) {
+      if (!argv.telemetry.endsWith('.jsonl'))
+        throw new SluiceError(
+          'SLUICE_CONFIG_INVALID',
+          `--telemetry ${argv.telemetry}: the simulator writes JSONL files (name ending .jsonl); InfluxDB output is the gateway server's adapter`,
+        );
+      const out = createWriteStream(argv.telemetry);
+      telemetryOut = out;
+      options.telemetrySink = (records) => {
+        for (const r of records) out.write(`${JSON.stringify(r)}\n`);
+      };
+    }
+    const stopProgress = argv.progress ? progressReporter(options, durationMs) : () => {};
+    const summary = await runSimulation(scenario, options);
+    stopProgress();
+    if (telemetryOut !== null) {
+      const out = telemetryOut;
+      await new Promise<void>((resolve) => out.end(resolve));
+    }
+    process.stdout.write(`${formatSummary(summary)}\n`);
+    if (argv.json !== undefined) {
+      writeFileSync(argv.json, `${JSON.stringify(summary, null, 2)}\n`);
+      process.stderr.write(`sluice simulate: summary written to ${argv.json}\n`);
+    }
+  },
+};
+
+/** A bar on a TTY, a line every 10% otherwise. Returns the function that ends it. */
+function progressReporter(options: SimulationOptions, durationMs: number): () => void {
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: 'simulating [{bar}] {percentage}% | {value}/{total} simulated s | {requests} requests',
+        stream: process.stderr,
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(Math.round(durationMs / 1000), 0, { requests: 0 });
+    options.onProgress = (p) => bar.update(Math.round(p.simulatedMs / 1000), { requests: p.requests });
+    return () => {
+      bar.update(Math.round(durationMs / 1000));
+      bar.stop();
+    };
+  }
+  let nextTenth = 1;
+  options.onProgress = (p) => {
+    while (p.simulatedMs >= (nextTenth * durationMs) / 10 && nextTenth <= 10) {
+      process.stderr.write(
+        `sluice simulate: ${nextTenth * 10}% (${Math.round(p.simulatedMs / 1000)} of ${Math.round(durationMs / 1000)} simulated s, ${p.requests} requests)\n`,
+      );
+      nextTenth++;
+    }
+  };
+  return () => {};
+}
