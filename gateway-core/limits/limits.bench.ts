@@ -43,16 +43,25 @@ function timeKeyed(keys: number, ops: number): number {
   return ops / seconds;
 }
 
-/** acquire() throughput per algorithm, `ops` calls each (2 million by default). */
-export function benchLimiters(ops = 2_000_000): LimiterBenchResult[] {
+/** Best of `repeats` runs: on a shared machine the slowest runs measure the neighbours. */
+function best(repeats: number, run: () => number): number {
+  let top = 0;
+  for (let i = 0; i < repeats; i++) top = Math.max(top, run());
+  return Math.round(top);
+}
+
+/** acquire() throughput per algorithm, `ops` calls per run (2 million by default), best of `repeats`. */
+export function benchLimiters(ops = 2_000_000, repeats = 3): LimiterBenchResult[] {
   const results: LimiterBenchResult[] = [];
   for (const algorithm of LIMIT_ALGORITHMS) {
-    const limiter = createRateLimiter(algorithm, { limit: 1000, periodMs: 1000 });
-    results.push({ name: `acquire ${algorithm}`, opsPerSec: Math.round(timeAcquires(limiter, ops)) });
+    const opsPerSec = best(repeats, () =>
+      timeAcquires(createRateLimiter(algorithm, { limit: 1000, periodMs: 1000 }), ops),
+    );
+    results.push({ name: `acquire ${algorithm}`, opsPerSec });
   }
   results.push({
     name: 'acquire keyed token-bucket (1000 keys)',
-    opsPerSec: Math.round(timeKeyed(1000, ops)),
+    opsPerSec: best(repeats, () => timeKeyed(1000, ops)),
   });
   if (sink < 0) throw new Error('unreachable');
   return results;
