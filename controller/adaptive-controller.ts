@@ -260,7 +260,7 @@ export class AdaptiveController implements ControllerMode {
       const p99 = recent.latencyByTier();
       for (const [backend, spec] of Object.entries(doc.backends)) {
         const q = spec.queue;
-        if (!q || q.discipline !== 'wfq' || (q.classBy ?? 'tier') !== 'tier') continue;
+        if (q?.discipline !== 'wfq' || (q.classBy ?? 'tier') !== 'tier') continue;
         const weights = tuneQueueWeights(
           Object.entries(doc.tiers).map(([tier, t]) => ({
             tier,

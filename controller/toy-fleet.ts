@@ -3,13 +3,18 @@
  * (PolicyActuator, FleetActuator, TelemetrySource), for unit tests of the loop without the
  * simulator. Each call to `tick()` closes one interval: `rps` requests arrive, a `percent` share
  * goes to the canary, and each arm's latency, error rate and cost per request come from
- * `behaviour(doc)` of the policy it runs, drawn with a seeded Rng and written as interval records
- * (one per arm), the same type the engine emits.
+ * `behaviour(doc, context)` of the policy it runs, drawn with a seeded Rng and written as interval
+ * records (one per arm and tenant), the same type the engine emits. Crude on purpose:
+ *   - a tenant's requests-per-minute limit (policy-patch's tenant limit) admits at most rpm/60
+ *     of its rate; the excess is rejected (each arm as if its policy ran the whole fleet);
+ *   - in-flight by Little's law: completions per second x mean latency (s);
+ *   - records name the first instance of the policy's first backend.
  */
 import { LatencyHistogram } from '../gateway-core/histogram.js';
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
 import type { SeededRng } from '../gateway-core/rng.js';
 import type { Arm, IntervalRecord } from '../gateway-core/telemetry/interval-record.js';
+import { isTenantRequestLimit } from './tuners/policy-patch.js';
 import type {
   CanaryState,
   FleetActuator,
@@ -25,13 +30,21 @@ export interface ArmBehaviour {
   costPerRequest: number;
 }
 
+export interface ToyContext {
+  tenant: string;
+  /** Admitted requests per second over all tenants, had this arm's policy run the whole fleet. */
+  admittedRps: number;
+  /** Instances provisioned (setDesiredInstances, else the policy's list) in the first backend. */
+  instances: number;
+}
+
 export interface ToyFleetOptions {
   doc: PolicyDocument;
   rng: SeededRng;
   intervalMs: number;
   /** Arrivals per second, by tenant; may change between ticks. */
   rps: Record<string, number>;
-  behaviour: (doc: PolicyDocument) => ArmBehaviour;
+  behaviour: (doc: PolicyDocument, context: ToyContext) => ArmBehaviour;
   startMs?: number;
 }
 
@@ -112,15 +125,33 @@ export class ToyFleet implements PolicyActuator, FleetActuator, TelemetrySource 
     this.now += this.o.intervalMs;
   }
 
+  private admittedShare(doc: PolicyDocument, tenant: string): number {
+    const rps = this.rps[tenant] ?? 0;
+    const rpm = doc.tenants[tenant]?.limits?.find(isTenantRequestLimit)?.rpm;
+    return rpm === undefined || rps <= rpm / 60 ? 1 : rpm / 60 / rps;
+  }
+
+  private backendOf(doc: PolicyDocument): { name: string; instance: string } {
+    const [name, spec] = Object.entries(doc.backends)[0];
+    return { name, instance: spec.instances[0].id };
+  }
+
   private record(
     start: number,
     tenant: string,
     arm: Arm,
     version: number,
     doc: PolicyDocument,
-    n: number,
+    arrived: number,
   ): IntervalRecord {
-    const b = this.o.behaviour(doc);
+    const backend = this.backendOf(doc);
+    const instances = this.instances.get(backend.name) ?? doc.backends[backend.name].instances.length;
+    const admittedRps = Object.keys(this.rps).reduce(
+      (s, t) => s + (this.rps[t] ?? 0) * this.admittedShare(doc, t),
+      0,
+    );
+    const b = this.o.behaviour(doc, { tenant, admittedRps, instances });
+    const n = Math.round(arrived * this.admittedShare(doc, tenant));
     const h = new LatencyHistogram();
     let failed = 0;
     for (let i = 0; i < n; i++) {
@@ -130,15 +161,15 @@ export class ToyFleet implements PolicyActuator, FleetActuator, TelemetrySource 
     return {
       tenant,
       model: 'm',
-      instance: 'i',
+      instance: backend.instance,
       tier: doc.tenants[tenant]?.tier ?? 'standard',
       arm,
       policyVersion: version,
       start,
       intervalMs: this.o.intervalMs,
-      arrived: n,
+      arrived,
       completed: n - failed,
-      rejected: 0,
+      rejected: arrived - n,
       failed,
       timedOut: 0,
       cacheHits: 0,
@@ -157,8 +188,8 @@ export class ToyFleet implements PolicyActuator, FleetActuator, TelemetrySource 
       costUsd: n * b.costPerRequest,
       queueDepthMax: 0,
       queueDepthMean: 0,
-      inFlight: 0,
-      instances: this.instances.get('gpu') ?? null,
+      inFlight: ((n - failed) / (this.o.intervalMs / 1000)) * ((h.mean() ?? 0) / 1000),
+      instances,
       breakerState: null,
     };
   }
