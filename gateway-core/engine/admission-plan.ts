@@ -9,6 +9,7 @@ import type { KeyedLimiters } from '../limits/keyed-limiters.js';
 import type { EffectiveSettings } from '../policy/effective.js';
 import type { NormalisedLimit } from '../policy/normalised-limit.js';
 import type { BudgetSpec, ModelSpec, PolicyDocument } from '../policy/schema.js';
+import type { SeriesGroup } from '../telemetry/telemetry-recorder.js';
 import type { SharedState } from './shared-state.js';
 import type { Identity } from './types.js';
 
@@ -36,6 +37,8 @@ export interface AdmissionPlan {
   /** Undefined when the model is unknown to the policy. */
   readonly model: ModelSpec | undefined;
   readonly modelAllowed: boolean;
+  /** Telemetry series groups of this plan, per arm (filled on first use). */
+  readonly telemetry: { control: SeriesGroup | null; canary: SeriesGroup | null };
 }
 
 const SEP = '\u0001';
@@ -120,5 +123,6 @@ export function buildAdmissionPlan(
     },
     model: doc.models[model],
     modelAllowed: settings.allowedModels === null || settings.allowedModels.includes(model),
+    telemetry: { control: null, canary: null },
   };
 }

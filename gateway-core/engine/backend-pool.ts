@@ -78,7 +78,7 @@ export class BackendPool {
 
   constructor(
     readonly name: string,
-    private readonly spec: BackendSpec,
+    readonly spec: BackendSpec,
     queueSpec: PoolQueueOptions,
     private readonly rng: Rng,
   ) {

@@ -5,8 +5,8 @@
 import type { ConcurrencyLimiter } from '../limits/concurrency-limiter.js';
 import type { RateLimiter } from '../limits/rate-limiter.js';
 import type { LimitUnit } from '../policy/schema.js';
-import type { Arm, IntervalTags } from '../telemetry/interval-record.js';
-import { seriesKey } from '../telemetry/telemetry-recorder.js';
+import type { Arm } from '../telemetry/interval-record.js';
+import type { SeriesGroup } from '../telemetry/telemetry-recorder.js';
 import type { AdmissionPlan } from './admission-plan.js';
 import type { GatewayRequest, Identity, Ticket } from './types.js';
 
@@ -35,10 +35,9 @@ export class EngineTicket implements Ticket {
   wakePos = -1;
   /** Whether admission (limits, budget) is done: a woken ticket resumes after it. */
   admitted = false;
-  /** Telemetry series of this request (instance filled in at dispatch). */
-  readonly tags: IntervalTags;
-  /** seriesKey(tags), kept in step with tags.instance. */
-  seriesKey: string;
+  /** Telemetry: the series group of this request, and the instance serving it ('-' when none). */
+  readonly series: SeriesGroup;
+  instanceTag = '-';
 
   constructor(
     readonly request: GatewayRequest,
@@ -49,23 +48,9 @@ export class EngineTicket implements Ticket {
     readonly arrivedAt: number,
     readonly deadline: number,
     readonly reservedOutputTokens: number,
+    series: SeriesGroup,
   ) {
     this.model = request.model;
-    this.tags = {
-      tenant: identity.tenant,
-      model: request.model,
-      instance: '-',
-      tier: identity.tier,
-      arm,
-      policyVersion,
-    };
-    this.seriesKey = seriesKey(this.tags);
-  }
-
-  /** The instance serving this ticket now ('-' between attempts), for telemetry. */
-  setInstanceTag(instance: string): void {
-    if (this.tags.instance === instance) return;
-    this.tags.instance = instance;
-    this.seriesKey = seriesKey(this.tags);
+    this.series = series;
   }
 }

@@ -27,9 +27,9 @@ import { IndexedHeap } from '../queues/indexed-heap.js';
 import { ResponseCache } from '../cache/response-cache.js';
 import type { Rng } from '../rng.js';
 import { stableUnit } from '../stable-hash.js';
-import type { IntervalRecord } from '../telemetry/interval-record.js';
-import { TelemetryRecorder } from '../telemetry/telemetry-recorder.js';
-import { requestLimitKey } from './admission-plan.js';
+import type { Arm, IntervalRecord } from '../telemetry/interval-record.js';
+import { type SeriesGroup, TelemetryRecorder } from '../telemetry/telemetry-recorder.js';
+import { type AdmissionPlan, requestLimitKey } from './admission-plan.js';
 import { BackendPool, type InstanceInput, type PoolQueueOptions } from './backend-pool.js';
 import { CompiledPolicy } from './compiled-policy.js';
 import { EngineTicket } from './engine-ticket.js';
@@ -304,14 +304,15 @@ export class PolicyEngine {
     // identify
     let identity = this.identify(this.control, req.apiKey);
     if (identity === null) {
-      this.telemetry.rejected(now, {
+      const unknown = this.telemetry.group({
         tenant: '-',
         model: req.model,
-        instance: '-',
         tier: '-',
         arm: 'control',
         policyVersion: this.control.version,
       });
+      this.telemetry.arrived(now, unknown, '-');
+      this.telemetry.rejected(now, unknown, '-');
       return this.countReject(
         reject(
           'SLUICE_UNAUTHORIZED',
@@ -344,11 +345,12 @@ export class PolicyEngine {
       now,
       now + settings.deadlineMs,
       reservedOut,
+      this.seriesGroup(plan, arm, policy.version, identity, req.model),
     );
-    this.telemetry.arrived(now, ticket.tags, ticket.seriesKey);
+    this.telemetry.arrived(now, ticket.series, ticket.instanceTag);
     const invalid = this.validate(req, plan.model !== undefined, plan.modelAllowed, settings, identity);
     if (invalid !== null) {
-      this.telemetry.rejected(now, ticket.tags, ticket.seriesKey);
+      this.telemetry.rejected(now, ticket.series, ticket.instanceTag);
       return this.countReject(invalid);
     }
 
@@ -356,7 +358,7 @@ export class PolicyEngine {
     const admitted = this.admit(ticket, now);
     if (admitted === WAIT) return { kind: 'queued', ticket };
     if (admitted !== null) {
-      this.telemetry.rejected(now, ticket.tags, ticket.seriesKey);
+      this.telemetry.rejected(now, ticket.series, ticket.instanceTag);
       return this.countReject(admitted);
     }
 
@@ -369,12 +371,12 @@ export class PolicyEngine {
       this.cacheable(req)
     ) {
       const hit = this.cache.get(req.cacheKey, now);
-      this.telemetry.cacheLookup(now, ticket.tags, hit !== undefined, ticket.seriesKey);
+      this.telemetry.cacheLookup(now, ticket.series, ticket.instanceTag, hit !== undefined);
       if (hit !== undefined) {
         this.refund(ticket, now, true);
         this.releaseSlots(ticket);
         ticket.state = 'done';
-        this.telemetry.completed(now, ticket.tags, 0, true, 0, 0, 0, ticket.seriesKey);
+        this.telemetry.completed(now, ticket.series, ticket.instanceTag, 0, true, 0, 0, 0);
         this.counters.cached++;
         this.counters.completed++;
         return { kind: 'cached', value: hit, identity };
@@ -383,6 +385,21 @@ export class PolicyEngine {
 
     // route, schedule
     return this.routeAndSchedule(ticket, policy, now);
+  }
+
+  private seriesGroup(
+    plan: AdmissionPlan,
+    arm: Arm,
+    version: number,
+    id: Identity,
+    model: string,
+  ): SeriesGroup {
+    let g = plan.telemetry[arm];
+    if (g === null) {
+      g = this.telemetry.group({ tenant: id.tenant, model, tier: id.tier, arm, policyVersion: version });
+      plan.telemetry[arm] = g;
+    }
+    return g;
   }
 
   private countReject(r: Rejection): Rejection {
@@ -631,7 +648,7 @@ export class PolicyEngine {
     t.state = 'in-flight';
     t.attempts++;
     t.dispatchedAt = now;
-    t.setInstanceTag(t.instanceId);
+    t.instanceTag = t.instanceId;
     this.counters.dispatched++;
     this.samplePool(this.pools.get(t.backend)!, now);
   }
@@ -704,13 +721,13 @@ export class PolicyEngine {
     const latency = now - t.arrivedAt;
     this.telemetry.completed(
       now,
-      t.tags,
+      t.series,
+      t.instanceTag,
       latency,
       latency <= t.plan.tier.sloMs,
       o.inputTokens,
       o.outputTokens,
       cost,
-      t.seriesKey,
     );
     t.state = 'done';
     this.counters.completed++;
@@ -730,7 +747,7 @@ export class PolicyEngine {
       now < t.deadline;
     if (retriable) {
       this.counters.retries++;
-      t.setInstanceTag('-');
+      t.instanceTag = '-';
       // Prefer the next pool in the chain; a lone pool is retried only after its retry-after.
       if (t.chainIndex + 1 < t.chain.length) {
         t.chainIndex++;
@@ -754,7 +771,7 @@ export class PolicyEngine {
           : 'SLUICE_UPSTREAM_ERROR';
     this.refund(t, now, true);
     this.releaseSlots(t);
-    this.telemetry.failed(now, t.tags, t.seriesKey);
+    this.telemetry.failed(now, t.series, t.instanceTag);
     t.state = 'done';
     this.counters.failed++;
     return {
@@ -787,7 +804,7 @@ export class PolicyEngine {
   private finishRejected(t: EngineTicket, now: number): void {
     this.refund(t, now, false);
     this.releaseSlots(t);
-    this.telemetry.rejected(now, t.tags, t.seriesKey);
+    this.telemetry.rejected(now, t.series, t.instanceTag);
     t.state = 'done';
   }
 
@@ -797,10 +814,10 @@ export class PolicyEngine {
     this.refund(t, now, false);
     this.releaseSlots(t);
     if (code === 'SLUICE_DEADLINE_EXCEEDED') {
-      this.telemetry.timedOut(now, t.tags, t.seriesKey);
+      this.telemetry.timedOut(now, t.series, t.instanceTag);
       this.counters.expired++;
     } else {
-      this.telemetry.rejected(now, t.tags, t.seriesKey);
+      this.telemetry.rejected(now, t.series, t.instanceTag);
       this.counters.rejected++;
     }
     t.state = 'done';

@@ -7,7 +7,7 @@
  * bounded by the number of distinct series, not by the number of requests.
  */
 import { LatencyHistogram } from '../histogram.js';
-import type { Arm, BreakerState, IntervalRecord, IntervalTags } from './interval-record.js';
+import type { BreakerState, IntervalRecord, IntervalTags } from './interval-record.js';
 
 class SeriesAccumulator {
   arrived = 0;
@@ -45,14 +45,25 @@ class PoolAccumulator {
   instances = 0;
 }
 
-/** The map key of a series. Callers on the hot path compute it once per request and pass it in. */
-export function seriesKey(t: IntervalTags): string {
-  return `${t.tenant}\u0001${t.model}\u0001${t.instance}\u0001${t.tier}\u0001${t.arm}\u0001${t.policyVersion}`;
+/** The tags of a series apart from its instance: what one admission plan and arm share. */
+export type GroupTags = Omit<IntervalTags, 'instance'>;
+
+/**
+ * The series of one (tenant, model, tier, arm, version), one accumulator per instance. The engine
+ * keeps a group per admission plan and arm, so recording an event costs one small map lookup by
+ * instance id and builds no strings.
+ */
+export class SeriesGroup {
+  /** Accumulators of the open interval, by instance id. */
+  readonly byInstance = new Map<string, SeriesAccumulator>();
+  active = false;
+  constructor(readonly tags: GroupTags) {}
 }
 
 export class TelemetryRecorder {
   private intervalIndex = Number.NaN;
-  private series = new Map<string, SeriesAccumulator>();
+  private groups = new Map<string, SeriesGroup>();
+  private active: SeriesGroup[] = [];
   private pools = new Map<string, PoolAccumulator>();
   private breakerStates = new Map<string, BreakerState>();
   private instancePool = new Map<string, string>();
@@ -66,13 +77,28 @@ export class TelemetryRecorder {
       throw new RangeError(`TelemetryRecorder: intervalMs must be > 0, got ${intervalMs}`);
   }
 
+  /** The group of a set of tags (created on first use; callers keep it). */
+  group(t: GroupTags): SeriesGroup {
+    const key = `${t.tenant}\u0001${t.model}\u0001${t.tier}\u0001${t.arm}\u0001${t.policyVersion}`;
+    let g = this.groups.get(key);
+    if (g === undefined) {
+      g = new SeriesGroup({ ...t });
+      this.groups.set(key, g);
+    }
+    return g;
+  }
+
   /** The accumulator of a series at time `now`, closing the open interval if time moved on. */
-  private acc(now: number, t: IntervalTags, key: string): SeriesAccumulator {
+  private acc(now: number, g: SeriesGroup, instance: string): SeriesAccumulator {
     this.roll(now);
-    let a = this.series.get(key);
+    let a = g.byInstance.get(instance);
     if (a === undefined) {
-      a = new SeriesAccumulator({ ...t }, this.alpha);
-      this.series.set(key, a);
+      a = new SeriesAccumulator({ ...g.tags, instance }, this.alpha);
+      g.byInstance.set(instance, a);
+      if (!g.active) {
+        g.active = true;
+        this.active.push(g);
+      }
     }
     return a;
   }
@@ -87,40 +113,12 @@ export class TelemetryRecorder {
 
   private closeOpen(): void {
     const start = this.intervalIndex * this.intervalMs;
-    for (const a of this.series.values()) {
-      const pool = this.pools.get(this.instancePool.get(a.tags.instance) ?? '');
-      const h = a.latency;
-      this.closed.push({
-        ...a.tags,
-        start,
-        intervalMs: this.intervalMs,
-        arrived: a.arrived,
-        completed: a.completed,
-        rejected: a.rejected,
-        failed: a.failed,
-        timedOut: a.timedOut,
-        cacheHits: a.cacheHits,
-        cacheLookups: a.cacheLookups,
-        withinSlo: a.withinSlo,
-        latencyMs: {
-          p50: h.quantile(0.5),
-          p90: h.quantile(0.9),
-          p99: h.quantile(0.99),
-          mean: h.mean(),
-          max: h.count ? h.max : null,
-        },
-        latencyHistogram: h.toJSON(),
-        inputTokens: a.inputTokens,
-        outputTokens: a.outputTokens,
-        costUsd: a.costUsd,
-        queueDepthMax: pool ? pool.depthMax : 0,
-        queueDepthMean: pool && pool.samples ? pool.depthSum / pool.samples : 0,
-        inFlight: pool ? pool.inFlight : 0,
-        instances: pool ? pool.instances : null,
-        breakerState: this.breakerStates.get(a.tags.instance) ?? null,
-      });
+    for (const g of this.active) {
+      for (const a of g.byInstance.values()) this.close(a, start);
+      g.byInstance.clear();
+      g.active = false;
     }
-    this.series.clear();
+    this.active = [];
     for (const p of this.pools.values()) {
       p.depthMax = 0;
       p.depthSum = 0;
@@ -128,39 +126,73 @@ export class TelemetryRecorder {
     }
   }
 
-  arrived(now: number, t: IntervalTags, key = seriesKey(t)): void {
-    this.acc(now, t, key).arrived++;
+  private close(a: SeriesAccumulator, start: number): void {
+    const pool = this.pools.get(this.instancePool.get(a.tags.instance) ?? '');
+    const h = a.latency;
+    this.closed.push({
+      ...a.tags,
+      start,
+      intervalMs: this.intervalMs,
+      arrived: a.arrived,
+      completed: a.completed,
+      rejected: a.rejected,
+      failed: a.failed,
+      timedOut: a.timedOut,
+      cacheHits: a.cacheHits,
+      cacheLookups: a.cacheLookups,
+      withinSlo: a.withinSlo,
+      latencyMs: {
+        p50: h.quantile(0.5),
+        p90: h.quantile(0.9),
+        p99: h.quantile(0.99),
+        mean: h.mean(),
+        max: h.count ? h.max : null,
+      },
+      latencyHistogram: h.toJSON(),
+      inputTokens: a.inputTokens,
+      outputTokens: a.outputTokens,
+      costUsd: a.costUsd,
+      queueDepthMax: pool ? pool.depthMax : 0,
+      queueDepthMean: pool?.samples ? pool.depthSum / pool.samples : 0,
+      inFlight: pool ? pool.inFlight : 0,
+      instances: pool ? pool.instances : null,
+      breakerState: this.breakerStates.get(a.tags.instance) ?? null,
+    });
   }
 
-  rejected(now: number, t: IntervalTags, key = seriesKey(t)): void {
-    this.acc(now, t, key).rejected++;
+  arrived(now: number, g: SeriesGroup, instance: string): void {
+    this.acc(now, g, instance).arrived++;
   }
 
-  timedOut(now: number, t: IntervalTags, key = seriesKey(t)): void {
-    this.acc(now, t, key).timedOut++;
+  rejected(now: number, g: SeriesGroup, instance: string): void {
+    this.acc(now, g, instance).rejected++;
   }
 
-  failed(now: number, t: IntervalTags, key = seriesKey(t)): void {
-    this.acc(now, t, key).failed++;
+  timedOut(now: number, g: SeriesGroup, instance: string): void {
+    this.acc(now, g, instance).timedOut++;
   }
 
-  cacheLookup(now: number, t: IntervalTags, hit: boolean, key = seriesKey(t)): void {
-    const a = this.acc(now, t, key);
+  failed(now: number, g: SeriesGroup, instance: string): void {
+    this.acc(now, g, instance).failed++;
+  }
+
+  cacheLookup(now: number, g: SeriesGroup, instance: string, hit: boolean): void {
+    const a = this.acc(now, g, instance);
     a.cacheLookups++;
     if (hit) a.cacheHits++;
   }
 
   completed(
     now: number,
-    t: IntervalTags,
+    g: SeriesGroup,
+    instance: string,
     latencyMs: number,
     withinSlo: boolean,
     inputTokens: number,
     outputTokens: number,
     costUsd: number,
-    key = seriesKey(t),
   ): void {
-    const a = this.acc(now, t, key);
+    const a = this.acc(now, g, instance);
     a.completed++;
     if (withinSlo) a.withinSlo++;
     a.latency.record(latencyMs);

@@ -1,0 +1,110 @@
+/** `sluice forecast backtest|train|predict`: demand forecasting over series CSVs. Delegates to models/. */
+import type { Argv, CommandModule } from 'yargs';
+import { FORECASTERS } from '../../models/registry.js';
+import {
+  backtestSeriesFile,
+  predictSeriesFile,
+  startBackend,
+  trainSeriesFile,
+} from '../../models/series-jobs.js';
+
+interface ForecastArgs {
+  input: string;
+  output?: string;
+  horizon: number;
+  step?: number;
+  model: string;
+  holdout: number;
+  modelDir?: string;
+  epochs?: number;
+  backend?: string;
+}
+
+const common = (y: Argv) =>
+  y
+    .option('input', { type: 'string', demandOption: true, describe: 'series CSV (timestamp,value)' })
+    .option('backend', { type: 'string', describe: 'TF.js backend: auto|tensorflow|webgpu|wasm|cpu' });
+
+const backtest: CommandModule<object, ForecastArgs> = {
+  command: 'backtest',
+  describe: 'Rolling-origin forecasts (origin,timestamp,p50,p90); each origin sees only data up to it',
+  builder: (y: Argv) =>
+    common(y)
+      .option('output', { type: 'string', demandOption: true })
+      .option('horizon', { type: 'number', default: 60 })
+      .option('step', { type: 'number', describe: 'origins every S points (default: the horizon)' })
+      .option('model', { type: 'string', default: 'neural-mlp', choices: FORECASTERS as unknown as string[] })
+      .option('holdout', { type: 'number', default: 0.2, describe: 'fraction of the series (at its end) to backtest' })
+      .example('$0 forecast backtest --input rps.csv --horizon 30 --step 10 --output preds.csv', '')
+      .example('$0 forecast backtest --input rps.csv --horizon 60 --model holt-winters-daily --output hw.csv', '') as unknown as Argv<ForecastArgs>,
+  handler: async (argv) => {
+    await startBackend(argv.backend);
+    const r = await backtestSeriesFile({
+      input: argv.input,
+      output: argv.output!,
+      model: argv.model,
+      horizon: argv.horizon,
+      step: argv.step ?? argv.horizon,
+      holdout: argv.holdout,
+    });
+    process.stderr.write(
+      `sluice forecast backtest: ${r.origins} origins, MASE(naive scale) ${r.mase.toFixed(3)}, p90 coverage ${r.coverage90.toFixed(3)} -> ${argv.output}\n`,
+    );
+  },
+};
+
+const train: CommandModule<object, ForecastArgs> = {
+  command: 'train',
+  describe: 'Train the neural forecaster on a series and save it as a directory',
+  builder: (y: Argv) =>
+    common(y)
+      .option('model-dir', { type: 'string', demandOption: true })
+      .option('horizon', { type: 'number', default: 60 })
+      .option('epochs', { type: 'number' })
+      .example('$0 forecast train --input rps.csv --model-dir models/rps', '') as unknown as Argv<ForecastArgs>,
+  handler: async (argv) => {
+    await startBackend(argv.backend);
+    const r = await trainSeriesFile({
+      input: argv.input,
+      modelDir: argv.modelDir!,
+      horizon: argv.horizon,
+      epochs: argv.epochs,
+    });
+    process.stderr.write(`sluice forecast train: ${r.windows} windows, ${r.epochs} epochs -> ${argv.modelDir}\n`);
+  },
+};
+
+const predict: CommandModule<object, ForecastArgs> = {
+  command: 'predict',
+  describe: "Forecast the horizon after a series' last point with a saved model",
+  builder: (y: Argv) =>
+    common(y)
+      .option('model-dir', { type: 'string', demandOption: true })
+      .option('output', { type: 'string', demandOption: true })
+      .option('horizon', { type: 'number', describe: 'at most the trained horizon' })
+      .example('$0 forecast predict --input rps.csv --model-dir models/rps --output next.csv', '') as unknown as Argv<ForecastArgs>,
+  handler: async (argv) => {
+    await startBackend(argv.backend);
+    const r = await predictSeriesFile({
+      input: argv.input,
+      modelDir: argv.modelDir!,
+      output: argv.output!,
+      horizon: argv.horizon,
+    });
+    process.stderr.write(`sluice forecast predict: ${r.rows} rows -> ${argv.output}\n`);
+  },
+};
+
+export const forecastCommand: CommandModule<object, object> = {
+  command: 'forecast',
+  describe: 'Demand forecasting: backtest a model, train and save the neural one, predict with it',
+  builder: (y: Argv) =>
+    y
+      .command(backtest)
+      .command(train)
+      .command(predict)
+      .demandCommand(1)
+      .example('$0 forecast backtest --input rps.csv --horizon 30 --output preds.csv', 'rolling-origin backtest')
+      .example('$0 forecast train --input rps.csv --model-dir out/rps-model', 'train and save'),
+  handler: () => {},
+};
