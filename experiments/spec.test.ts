@@ -88,3 +88,12 @@ test('durations', () => {
   assert.equal(parseDuration('0s'), null);
   assert.equal(parseDuration('fast'), null);
 });
+
+test('a trace replay resolves its file against the spec folder and may name the scenario it runs on', () => {
+  const spec = parseSpec(
+    GOOD.replace('scenario: flash-sale', 'scenario: steady\ntrace: {file: ../data/t.csv, speedup: 60}'),
+    { baseDir: '/x/specs' },
+  );
+  assert.equal(spec.scenario, 'steady');
+  assert.deepEqual(spec.trace, { file: '/x/data/t.csv', speedup: 60, scale: 1 });
+});

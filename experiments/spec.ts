@@ -158,13 +158,14 @@ export function validateSpec(
 
   let scenario: string | null = null;
   let trace: TraceSpec | null = null;
-  if (raw.scenario !== undefined && raw.trace !== undefined) {
-    errors.push('scenario: give either scenario or trace, not both');
-  } else if (raw.scenario !== undefined) {
+  // A trace replaces the scenario's arrivals; the scenario still supplies the gateway (policy,
+  // tenants, backends), so both may be given.
+  if (raw.scenario !== undefined) {
     if (typeof raw.scenario !== 'string' || raw.scenario === '') {
       errors.push('scenario: expected a scenario name (e.g. scenario: flash-sale)');
     } else scenario = raw.scenario;
-  } else if (raw.trace !== undefined) {
+  }
+  if (raw.trace !== undefined) {
     const t = typeof raw.trace === 'string' ? { file: raw.trace } : raw.trace;
     if (!isRecord(t) || typeof t.file !== 'string') {
       errors.push('trace.file: expected the path of a trace CSV (e.g. trace: {file: trace.csv})');
@@ -175,7 +176,8 @@ export function validateSpec(
       if (typeof scale !== 'number' || scale <= 0) errors.push('trace.scale: expected a number > 0');
       trace = { file: abs(t.file), speedup: Number(speedup), scale: Number(scale) };
     }
-  } else {
+  }
+  if (raw.scenario === undefined && raw.trace === undefined) {
     errors.push(
       'scenario: required: a scenario name (scenario: flash-sale) or a trace (trace: {file: x.csv})',
     );
