@@ -15,10 +15,15 @@ const redis = redisMode === 'exact' || redisMode === 'leased' ? await startRedis
 const app = await buildGateway({
   policy: benchPolicy(upstream),
   logLevel: process.env.SLUICE_LOG_LEVEL ?? 'warn',
-  redis: redis !== null ? { url: redis.url, mode: redisMode as 'exact' | 'leased', leaseSize: 100, distributePolicy: false } : undefined,
+  redis:
+    redis !== null
+      ? { url: redis.url, mode: redisMode as 'exact' | 'leased', leaseSize: 100, distributePolicy: false }
+      : undefined,
 });
 await app.listen({ port, host: '127.0.0.1' });
-process.stdout.write(`sluice bench gateway on 127.0.0.1:${port} -> ${upstream}${redis ? ` (redis ${redisMode})` : ''}\n`);
+process.stdout.write(
+  `sluice bench gateway on 127.0.0.1:${port} -> ${upstream}${redis ? ` (redis ${redisMode})` : ''}\n`,
+);
 const stop = async (): Promise<void> => {
   await app.close();
   await redis?.stop();

@@ -25,12 +25,25 @@ const rows: Row[] = readFileSync(file, 'utf8')
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 const errors = (lg: Row['lg']): number =>
-  ['err_connect', 'err_read', 'err_write', 'err_timeout', 'errors', 'err_status', 'non2xx', 'unfinished'].reduce(
-    (s, k) => s + (num(lg?.[k]) ?? 0),
-    0,
-  );
+  [
+    'err_connect',
+    'err_read',
+    'err_write',
+    'err_timeout',
+    'errors',
+    'err_status',
+    'non2xx',
+    'unfinished',
+  ].reduce((s, k) => s + (num(lg?.[k]) ?? 0), 0);
 
-const out: Record<string, unknown> = { source: file, project: projectName, closed: [], rate: [], stream: [], ratios: [] };
+const out: Record<string, unknown> = {
+  source: file,
+  project: projectName,
+  closed: [],
+  rate: [],
+  stream: [],
+  ratios: [],
+};
 for (const r of rows) {
   if (r.target === undefined || r.lg === undefined) continue;
   const lg = r.lg;
@@ -42,11 +55,14 @@ for (const r of rows) {
       rps: num(lg.rps),
       p50Ms: num(lg.lat_p50_us) !== null ? num(lg.lat_p50_us)! / 1000 : null,
       p99Ms: num(lg.lat_p99_us) !== null ? num(lg.lat_p99_us)! / 1000 : null,
-      gwCpuUsPerReq: req && r.gw_cpu_s !== undefined && r.target !== 'direct' ? (r.gw_cpu_s * 1e6) / req : null,
+      gwCpuUsPerReq:
+        req && r.gw_cpu_s !== undefined && r.target !== 'direct' ? (r.gw_cpu_s * 1e6) / req : null,
       errors: errors(lg),
     });
   } else if (r.test === 'rate') {
-    const direct = rows.find((d) => d.target === 'direct' && d.round === r.round && d.test === 'rate' && d.rate === r.rate);
+    const direct = rows.find(
+      (d) => d.target === 'direct' && d.round === r.round && d.test === 'rate' && d.rate === r.rate,
+    );
     const p50 = num(lg.p50_us);
     const dp50 = num(direct?.lg?.p50_us);
     (out.rate as unknown[]).push({
@@ -63,7 +79,7 @@ for (const r of rows) {
 }
 for (const c of out.closed as { target: string; round: number; gwCpuUsPerReq: number | null }[]) {
   if (c.target !== 'project' && c.target !== projectName) continue;
-  const f = (out.closed as typeof c[]).find((x) => x.target === 'fastify' && x.round === c.round);
+  const f = (out.closed as (typeof c)[]).find((x) => x.target === 'fastify' && x.round === c.round);
   if (f?.gwCpuUsPerReq && c.gwCpuUsPerReq)
     (out.ratios as unknown[]).push({ round: c.round, cpuPerReqVsFastify: c.gwCpuUsPerReq / f.gwCpuUsPerReq });
 }
