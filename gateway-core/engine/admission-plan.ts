@@ -6,6 +6,7 @@
 import type { BudgetTracker } from '../budgets/budget-tracker.js';
 import type { ConcurrencyLimiter } from '../limits/concurrency-limiter.js';
 import type { KeyedLimiters } from '../limits/keyed-limiters.js';
+import { isFixedPerKey, limitKey } from '../limits/limit-key.js';
 import type { EffectiveSettings } from '../policy/effective.js';
 import type { NormalisedLimit } from '../policy/normalised-limit.js';
 import type { BudgetSpec, ModelSpec, PolicyDocument } from '../policy/schema.js';
@@ -41,52 +42,6 @@ export interface AdmissionPlan {
   readonly telemetry: { control: SeriesGroup | null; canary: SeriesGroup | null };
 }
 
-const SEP = '\u0001';
-
-/** The limiter key for the parts of `by` that are fixed for a plan, or null if any part varies per request. */
-export function fixedLimitKey(by: readonly string[], id: Identity, model: string): string | null {
-  let key = '';
-  for (const part of by) {
-    switch (part) {
-      case 'apiKey':
-        key += `${SEP}k=${id.keyId}`;
-        break;
-      case 'tenant':
-        key += `${SEP}t=${id.tenant}`;
-        break;
-      case 'model':
-        key += `${SEP}m=${model}`;
-        break;
-      case 'global':
-        key += `${SEP}g`;
-        break;
-      default:
-        return null;
-    }
-  }
-  return key;
-}
-
-/** The limiter key for any `by`, with per-request parts (user, ip). */
-export function requestLimitKey(
-  by: readonly string[],
-  id: Identity,
-  model: string,
-  user: string,
-  ip: string,
-): string {
-  let key = '';
-  for (const part of by) {
-    if (part === 'apiKey') key += `${SEP}k=${id.keyId}`;
-    else if (part === 'tenant') key += `${SEP}t=${id.tenant}`;
-    else if (part === 'model') key += `${SEP}m=${model}`;
-    else if (part === 'user') key += `${SEP}u=${user}`;
-    else if (part === 'ip') key += `${SEP}i=${ip}`;
-    else key += `${SEP}g`;
-  }
-  return key;
-}
-
 export function buildAdmissionPlan(
   doc: PolicyDocument,
   settings: EffectiveSettings,
@@ -97,7 +52,9 @@ export function buildAdmissionPlan(
   const limits = settings.limits.map((spec) => ({
     spec,
     keyed: shared.keyedLimiters(spec),
-    fixedKey: fixedLimitKey(spec.by, id, model),
+    fixedKey: isFixedPerKey(spec.by)
+      ? limitKey(spec.by, { keyId: id.keyId, tenant: id.tenant, model })
+      : null,
   }));
   const tenant = doc.tenants[id.tenant];
   const concurrency: ConcurrencyLimiter[] = [];

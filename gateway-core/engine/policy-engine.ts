@@ -19,6 +19,7 @@
  */
 import type { Clock } from '../clock.js';
 import { ERROR_CODES, type ErrorCode } from '../errors.js';
+import { limitKey } from '../limits/limit-key.js';
 import { REJECTED } from '../limits/rate-limiter.js';
 import { costUsd } from '../budgets/pricing.js';
 import { parseDurationMs } from '../policy/duration.js';
@@ -29,7 +30,7 @@ import type { Rng } from '../rng.js';
 import { stableUnit } from '../stable-hash.js';
 import type { Arm, IntervalRecord } from '../telemetry/interval-record.js';
 import { type SeriesGroup, TelemetryRecorder } from '../telemetry/telemetry-recorder.js';
-import { type AdmissionPlan, requestLimitKey } from './admission-plan.js';
+import type { AdmissionPlan } from './admission-plan.js';
 import { BackendPool, type InstanceInput, type PoolQueueOptions } from './backend-pool.js';
 import { CompiledPolicy } from './compiled-policy.js';
 import { EngineTicket } from './engine-ticket.js';
@@ -484,7 +485,14 @@ export class PolicyEngine {
     for (let i = 0; i < plan.limits.length; i++) {
       const l = plan.limits[i];
       const key =
-        l.fixedKey ?? requestLimitKey(l.spec.by, t.identity, req.model, req.user ?? '-', req.ip ?? '-');
+        l.fixedKey ??
+        limitKey(l.spec.by, {
+          keyId: t.identity.keyId,
+          tenant: t.identity.tenant,
+          model: req.model,
+          user: req.user,
+          ip: req.ip,
+        });
       const limiter = l.keyed.get(key, now);
       const amount = this.unitAmount(l.spec.unit, t);
       const delay = limiter.acquire(amount, now);
