@@ -8,8 +8,8 @@
  *   requests 1 | input-tokens inputTokens | output-tokens reservedOut | total-tokens both
  * where reservedOut = max_tokens, or the scope's maxOutputTokens when the request gives none.
  */
-import { requestLimitKey } from '../engine/admission-plan.js';
 import type { Identity } from '../engine/types.js';
+import { limitKey } from '../limits/limit-key.js';
 import type { PolicyResolver } from '../policy/effective.js';
 import type { LimitUnit } from '../policy/schema.js';
 import type { DistributedLimits, LimitCheck, RequestDecision } from './redis/distributed-limits.js';
@@ -43,7 +43,7 @@ export function limitChecks(
   const checks: LimitCheck[] = settings.limits.map((l) => ({
     limit: {
       id: l.id,
-      key: l.id + requestLimitKey(l.by, identity, req.model, req.user ?? '-', req.ip ?? '-'),
+      key: `${l.id}|${limitKey(l.by, { keyId: identity.keyId, tenant: identity.tenant, model: req.model, user: req.user, ip: req.ip })}`,
       algorithm: l.algorithm,
       limit: l.limit,
       periodMs: l.periodMs,
