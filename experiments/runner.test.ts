@@ -28,7 +28,9 @@ metrics: [latencyMs.p99, costUsd]
 `;
 
 const dirs: string[] = [];
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 function outDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'sluice-exp-'));
   dirs.push(d);

@@ -13,7 +13,9 @@ import type { ArmView } from './report-data.js';
 import { writeReport } from './write-report.js';
 
 const dirs: string[] = [];
-after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 const count = (svg: string, needle: string) => svg.split(needle).length - 1;
 
