@@ -62,8 +62,15 @@ export function lineChart(o: LineChartOptions): string {
   const xs: number[] = [];
   const ys: number[] = [];
   for (const s of withData) {
-    for (const p of s.points) if (finite(p.y)) xs.push(p.x), ys.push(p.y);
-    for (const b of s.band ?? []) xs.push(b.x), ys.push(b.lo, b.hi);
+    for (const p of s.points) {
+      if (!finite(p.y)) continue;
+      xs.push(p.x);
+      ys.push(p.y);
+    }
+    for (const b of s.band ?? []) {
+      xs.push(b.x);
+      ys.push(b.lo, b.hi);
+    }
   }
   const xMin = Math.min(...xs);
   const xMax = Math.max(...xs);
