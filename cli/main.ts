@@ -1,12 +1,16 @@
 /**
- * The `sluice` command: parses arguments and delegates. Each command lives in cli/commands/.
+ * The `sluice` command: parses arguments and delegates. Each command lives in cli/commands/ and
+ * is loaded only when it runs; the others are listed from cli/command-list.ts.
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { isSluiceError } from '../gateway-core/errors.js';
 import { commands } from './command-list.js';
 
-const parser = yargs(hideBin(process.argv))
+const args = hideBin(process.argv);
+const chosen = commands.find((c) => c.name === args[0]);
+
+const parser = yargs(args)
   .scriptName('sluice')
   .usage('$0 <command> [options]\n\nSluice: an adaptive AI/LLM gateway, its simulator and its controller.')
   .strict()
@@ -15,7 +19,7 @@ const parser = yargs(hideBin(process.argv))
   .help()
   .alias('h', 'help')
   .version()
-  .wrap(Math.min(110, process.stdout.columns || 100))
+  .wrap(Math.min(120, process.stdout.columns || 110))
   .fail((msg, err, y) => {
     if (err) {
       if (isSluiceError(err)) {
@@ -24,11 +28,21 @@ const parser = yargs(hideBin(process.argv))
       } else {
         process.stderr.write(`sluice: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       }
-    } else {
-      process.stderr.write(`${y.help()}\n\nsluice: ${msg}\n`);
+      process.exit(1);
     }
-    process.exit(err && isSluiceError(err) && err.code === 'SLUICE_INTERNAL' ? 70 : msg ? 2 : 1);
+    process.stderr.write(`${y.help()}\n\nsluice: ${msg}\n`);
+    process.exit(2);
   });
 
-for (const c of commands) parser.command(c);
+for (const c of commands) {
+  if (c === chosen) parser.command(await c.load());
+  else
+    parser.command(
+      c.usage,
+      c.describe,
+      () => {},
+      () => {},
+    );
+  if (chosen === undefined) for (const [example, what] of c.examples) parser.example(example, what);
+}
 await parser.parseAsync();
