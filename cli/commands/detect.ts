@@ -17,7 +17,11 @@ export const detectCommand: CommandModule<object, DetectArgs> = {
     y
       .option('input', { type: 'string', demandOption: true, describe: 'series CSV (timestamp,value)' })
       .option('output', { type: 'string', demandOption: true, describe: 'scores CSV to write' })
-      .option('detector', { type: 'string', default: 'neural-residual', choices: DETECTORS as unknown as string[] })
+      .option('detector', {
+        type: 'string',
+        default: 'neural-residual',
+        choices: DETECTORS as unknown as string[],
+      })
       .option('backend', { type: 'string', describe: 'TF.js backend: auto|tensorflow|webgpu|wasm|cpu' })
       .example('$0 detect --input latency.csv --output scores.csv', 'learned detector, auto backend')
       .example(

@@ -34,9 +34,16 @@ const backtest: CommandModule<object, ForecastArgs> = {
       .option('horizon', { type: 'number', default: 60 })
       .option('step', { type: 'number', describe: 'origins every S points (default: the horizon)' })
       .option('model', { type: 'string', default: 'neural-mlp', choices: FORECASTERS as unknown as string[] })
-      .option('holdout', { type: 'number', default: 0.2, describe: 'fraction of the series (at its end) to backtest' })
+      .option('holdout', {
+        type: 'number',
+        default: 0.2,
+        describe: 'fraction of the series (at its end) to backtest',
+      })
       .example('$0 forecast backtest --input rps.csv --horizon 30 --step 10 --output preds.csv', '')
-      .example('$0 forecast backtest --input rps.csv --horizon 60 --model holt-winters-daily --output hw.csv', '') as unknown as Argv<ForecastArgs>,
+      .example(
+        '$0 forecast backtest --input rps.csv --horizon 60 --model holt-winters-daily --output hw.csv',
+        '',
+      ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
     await startBackend(argv.backend);
     const r = await backtestSeriesFile({
@@ -61,7 +68,10 @@ const train: CommandModule<object, ForecastArgs> = {
       .option('model-dir', { type: 'string', demandOption: true })
       .option('horizon', { type: 'number', default: 60 })
       .option('epochs', { type: 'number' })
-      .example('$0 forecast train --input rps.csv --model-dir models/rps', '') as unknown as Argv<ForecastArgs>,
+      .example(
+        '$0 forecast train --input rps.csv --model-dir models/rps',
+        '',
+      ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
     await startBackend(argv.backend);
     const r = await trainSeriesFile({
@@ -70,7 +80,9 @@ const train: CommandModule<object, ForecastArgs> = {
       horizon: argv.horizon,
       epochs: argv.epochs,
     });
-    process.stderr.write(`sluice forecast train: ${r.windows} windows, ${r.epochs} epochs -> ${argv.modelDir}\n`);
+    process.stderr.write(
+      `sluice forecast train: ${r.windows} windows, ${r.epochs} epochs -> ${argv.modelDir}\n`,
+    );
   },
 };
 
@@ -82,7 +94,10 @@ const predict: CommandModule<object, ForecastArgs> = {
       .option('model-dir', { type: 'string', demandOption: true })
       .option('output', { type: 'string', demandOption: true })
       .option('horizon', { type: 'number', describe: 'at most the trained horizon' })
-      .example('$0 forecast predict --input rps.csv --model-dir models/rps --output next.csv', '') as unknown as Argv<ForecastArgs>,
+      .example(
+        '$0 forecast predict --input rps.csv --model-dir models/rps --output next.csv',
+        '',
+      ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
     await startBackend(argv.backend);
     const r = await predictSeriesFile({
@@ -104,7 +119,10 @@ export const forecastCommand: CommandModule<object, object> = {
       .command(train)
       .command(predict)
       .demandCommand(1)
-      .example('$0 forecast backtest --input rps.csv --horizon 30 --output preds.csv', 'rolling-origin backtest')
+      .example(
+        '$0 forecast backtest --input rps.csv --horizon 30 --output preds.csv',
+        'rolling-origin backtest',
+      )
       .example('$0 forecast train --input rps.csv --model-dir out/rps-model', 'train and save'),
   handler: () => {},
 };

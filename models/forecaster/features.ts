@@ -2,8 +2,11 @@
  * Inputs of the neural forecaster for origin t (last observed index), all in robust-scaled units
  * minus the window level c = mean(z[t-L+1..t]):
  *   recent   z[t-L+1 .. t] - c                                  (L values)
- *   per seasonal lag p:  z[t+j-p] - c for j = -L+1..0, then     (the same window one season back)
- *                        z[t+j-p ceil(j/p)] - c for j = 1..H    (seasonal-naive values for each target)
+ *   per season (period p, K seasons): the mean over k = 1..K of
+ *                        z[t+j-kp] - c for j = -L+1..0, then    (the same window k seasons back)
+ *                        z[t+j-(k-1)p-p ceil(j/p)] - c, j=1..H  (the k-th seasonal-naive value per target)
+ *                        (averaging K seasons is the neural analogue of Holt-Winters' smoothed
+ *                        seasonal state: one season back alone is as noisy as the series)
  *   calendar features of time t+1                               (4 values)
  * Targets: z[t+h] - c, h = 1..H. Subtracting c makes a level shift look like the same pattern;
  * giving the lag's own lookback lets the model compare "then" with "now".
@@ -14,17 +17,17 @@ import type { RobustScaler } from '../../datasets/series/robust-scaler.js';
 export interface FeatureConfig {
   lookback: number;
   horizon: number;
-  /** Seasonal lags in points (e.g. one day, one week). */
-  lags: number[];
+  /** Seasons (e.g. one day, one week, in points), each averaged over `count` past seasons. */
+  seasons: Array<{ period: number; count: number }>;
 }
 
 export function inputSize(cfg: FeatureConfig): number {
-  return cfg.lookback + cfg.lags.length * (cfg.lookback + cfg.horizon) + CALENDAR_FEATURES;
+  return cfg.lookback + cfg.seasons.length * (cfg.lookback + cfg.horizon) + CALENDAR_FEATURES;
 }
 
 /** The first origin whose inputs lie inside the series. */
 export function firstOrigin(cfg: FeatureConfig): number {
-  return Math.max(cfg.lookback - 1, ...cfg.lags.map((p) => p + cfg.lookback - 1));
+  return Math.max(cfg.lookback - 1, ...cfg.seasons.map((s) => s.period * s.count + cfg.lookback - 1));
 }
 
 export interface FeatureBatch {
@@ -48,7 +51,7 @@ export function buildFeatures(
   origins: ArrayLike<number>,
   withTargets: boolean,
 ): FeatureBatch {
-  const { lookback: L, horizon: H, lags } = cfg;
+  const { lookback: L, horizon: H, seasons } = cfg;
   const width = inputSize(cfg);
   const count = origins.length;
   const inputs = new Float32Array(count * width);
@@ -62,9 +65,18 @@ export function buildFeatures(
     levels[r] = c;
     let o = r * width;
     for (let j = t - L + 1; j <= t; j++) inputs[o++] = z[j] - c;
-    for (const p of lags) {
-      for (let j = -L + 1; j <= 0; j++) inputs[o++] = z[t + j - p] - c;
-      for (let j = 1; j <= H; j++) inputs[o++] = z[t + j - p * Math.ceil(j / p)] - c;
+    for (const { period: p, count: K } of seasons) {
+      for (let j = -L + 1; j <= 0; j++) {
+        let sum = 0;
+        for (let k = 1; k <= K; k++) sum += z[t + j - k * p];
+        inputs[o++] = sum / K - c;
+      }
+      for (let j = 1; j <= H; j++) {
+        const back = t + j - p * Math.ceil(j / p);
+        let sum = 0;
+        for (let k = 0; k < K; k++) sum += z[back - k * p];
+        inputs[o++] = sum / K - c;
+      }
     }
     calendarFeatures(start + (t + 1) * stepMs, inputs, o);
     if (targets) for (let h = 1; h <= H; h++) targets[r * H + h - 1] = z[t + h] - c;

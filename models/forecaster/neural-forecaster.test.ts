@@ -14,7 +14,15 @@ const values = Array.from(
   (_, t) => 100 + 30 * Math.sin((2 * Math.PI * t) / 48) + ((t * 7919) % 7) - 3,
 );
 const series = regularSeries(Date.UTC(2024, 0, 1), 1_800_000, values);
-const opts = { horizon: 12, lookback: 24, hidden: 16, seasons: [48], epochs: 40, batchSize: 64, seed: 3 };
+const opts = {
+  horizon: 12,
+  lookback: 24,
+  hidden: 16,
+  seasons: [{ period: 48, count: 2 }],
+  epochs: 40,
+  batchSize: 64,
+  seed: 3,
+};
 
 before(async () => {
   await selectBackend('wasm', () => {});

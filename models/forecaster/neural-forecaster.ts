@@ -18,8 +18,11 @@ export interface NeuralForecasterOptions {
   horizon: number;
   lookback: number;
   hidden: number;
-  /** 'auto' = one day and one week where the training span allows; or explicit lags in points. */
-  seasons: 'auto' | number[];
+  /**
+   * 'auto' = one day (averaged over up to 7 days) and one week (up to 3 weeks) where the
+   * training span allows; or explicit seasons in points.
+   */
+  seasons: 'auto' | Array<{ period: number; count: number }>;
   epochs: number;
   batchSize: number;
   learningRate: number;
@@ -75,11 +78,20 @@ export class NeuralForecaster implements Forecaster {
     this.options = { ...DEFAULT_NEURAL_OPTIONS, ...options };
   }
 
-  private chooseLags(stepMs: number, end: number): number[] {
+  private chooseSeasons(stepMs: number, end: number): FeatureConfig['seasons'] {
     if (this.options.seasons !== 'auto') return this.options.seasons;
     const day = pointsPerDay(stepMs);
     const { lookback, horizon } = this.options;
-    return [day, 7 * day].filter((p) => end - p - lookback - horizon >= MIN_LAG_WINDOWS);
+    const out: FeatureConfig['seasons'] = [];
+    for (const [period, most] of [
+      [day, 7],
+      [7 * day, 3],
+    ]) {
+      // As many past seasons as still leave MIN_LAG_WINDOWS training windows after them.
+      const count = Math.min(most, Math.floor((end - lookback - horizon - MIN_LAG_WINDOWS) / period));
+      if (count >= 1) out.push({ period, count });
+    }
+    return out;
   }
 
   private scaled(series: RegularSeries): Float32Array {
@@ -105,7 +117,11 @@ export class NeuralForecaster implements Forecaster {
     const o = this.options;
     this.scaler = RobustScaler.fit(series.values.subarray(0, end));
     this.scaledCache = new WeakMap();
-    this.features = { lookback: o.lookback, horizon: o.horizon, lags: this.chooseLags(series.stepMs, end) };
+    this.features = {
+      lookback: o.lookback,
+      horizon: o.horizon,
+      seasons: this.chooseSeasons(series.stepMs, end),
+    };
     const origins = this.trainingOrigins(0, end, o.maxWindows);
     if (origins.length < 10) {
       throw new SluiceError(

@@ -1,0 +1,229 @@
+/**
+ * `npm run eval` (node dist/models/eval/evaluate.js [--json FILE] [--backend B] [--quick]):
+ *  (a) Azure LLM traces as requests and tokens per 10 s, last 20% held out, horizons 1..30,
+ *      neural vs naive and moving average (MASE scaled by the in-sample naive MAE);
+ *  (b) synthetic multi-week demand at 1-minute and 30-minute resolution (daily and weekly
+ *      seasons, trend, holidays, level shifts), last 20% held out, horizons 1..60, neural vs
+ *      seasonal naive (daily, weekly) and Holt-Winters (daily, weekly season), MASE scaled by the
+ *      in-sample daily seasonal naive MAE;
+ *  (c) detectors on a labelled fault corpus, thresholds tuned on another seed.
+ * Prints a table, writes JSON, and states each target as met or not, whatever the numbers are.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { generateAnomalyCorpus } from '../../datasets/series/anomaly-corpus.js';
+import { readAzureTraceSeries } from '../../datasets/series/azure-trace-series.js';
+import type { RegularSeries } from '../../datasets/series/regular-series.js';
+import { generateSyntheticSeries } from '../../datasets/series/synthetic-series.js';
+import { holdoutSplit } from '../../datasets/series/time-split.js';
+import { resolveBackendRequest, selectBackend } from '../backend.js';
+import { EwmaControlDetector } from '../baselines/ewma-control.js';
+import { HoltWintersForecaster } from '../baselines/holt-winters.js';
+import { MovingAverageForecaster } from '../baselines/moving-average.js';
+import { NaiveForecaster } from '../baselines/naive.js';
+import { RobustZScoreDetector } from '../baselines/robust-zscore.js';
+import { SeasonalNaiveForecaster } from '../baselines/seasonal-naive.js';
+import { ResidualDetector } from '../detector/residual-detector.js';
+import type { Forecaster } from '../forecaster.js';
+import { pointsPerDay } from '../forecaster.js';
+import { NeuralForecaster } from '../forecaster/neural-forecaster.js';
+import { type DetectorResult, evaluateDetector } from './detector-evaluation.js';
+import { evaluateScenario, type ScenarioResult, type ScenarioSpec } from './forecast-evaluation.js';
+
+export const AZURE_DIR = join(process.cwd(), '..', 'shared', 'datasets', 'azure-llm-2023');
+const AZURE_FILES = ['AzureLLMInferenceTrace_code.csv', 'AzureLLMInferenceTrace_conv.csv'];
+
+function arg(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+async function azureScenarios(dir: string): Promise<ScenarioSpec[]> {
+  const specs: ScenarioSpec[] = [];
+  for (const file of AZURE_FILES) {
+    const trace = await readAzureTraceSeries(join(dir, file), 10_000);
+    for (const [metric, series] of [
+      ['requests', trace.requests],
+      ['tokens', trace.tokens],
+    ] as Array<[string, RegularSeries]>) {
+      const { train } = holdoutSplit(series.values.length, 0.2);
+      specs.push({
+        name: `azure ${file.replace('AzureLLMInferenceTrace_', '').replace('.csv', '')} ${metric}/10s`,
+        series,
+        trainEnd: train.end,
+        horizon: 30,
+        step: 1,
+        scalePeriod: 1,
+        baselines: [new NaiveForecaster(), new MovingAverageForecaster()],
+        candidate: new NeuralForecaster({
+          horizon: 30,
+          lookback: 30,
+          hidden: 32,
+          seasons: [],
+          epochs: 100,
+          batchSize: 32,
+          patience: 10,
+          validation: 0.15,
+        }),
+      });
+    }
+  }
+  return specs;
+}
+
+function syntheticScenarios(quick: boolean): ScenarioSpec[] {
+  const out: ScenarioSpec[] = [];
+  const configs = [
+    {
+      label: '1-min',
+      stepMs: 60_000,
+      days: quick ? 21 : 28,
+      holidays: [10, 25],
+      shifts: 2,
+      step: 30,
+      lookback: 60,
+    },
+    {
+      label: '30-min',
+      stepMs: 1_800_000,
+      days: 84,
+      holidays: [20, 45, 75],
+      shifts: 3,
+      step: 6,
+      lookback: 48,
+    },
+  ];
+  for (const c of configs) {
+    const { series } = generateSyntheticSeries({
+      stepMs: c.stepMs,
+      days: c.days,
+      seed: 2024,
+      holidays: c.holidays,
+      levelShifts: c.shifts,
+      trendPerDay: 0.005,
+    });
+    const day = pointsPerDay(c.stepMs);
+    const { train } = holdoutSplit(series.values.length, 0.2);
+    const baselines: Forecaster[] = [
+      new SeasonalNaiveForecaster(day, 'seasonal-naive-daily'),
+      new SeasonalNaiveForecaster(7 * day, 'seasonal-naive-weekly'),
+      new HoltWintersForecaster(day, { label: 'holt-winters-daily' }),
+    ];
+    if (train.end > 2 * 7 * day)
+      baselines.push(new HoltWintersForecaster(7 * day, { label: 'holt-winters-weekly' }));
+    out.push({
+      name: `synthetic ${c.label} ${c.days}d`,
+      series,
+      trainEnd: train.end,
+      horizon: 60,
+      step: c.step,
+      scalePeriod: day,
+      baselines,
+      candidate: new NeuralForecaster({ horizon: 60, lookback: c.lookback }),
+    });
+  }
+  return out;
+}
+
+export interface EvaluationReport {
+  backend: string;
+  forecasting: ScenarioResult[];
+  detection: DetectorResult[];
+  targets: Array<{ target: string; measured: string; met: boolean }>;
+}
+
+function fmt(x: number | null, d = 3): string {
+  return x === null || !Number.isFinite(x) ? '-' : x.toFixed(d);
+}
+
+function printTables(r: EvaluationReport): void {
+  const lines: string[] = [];
+  lines.push(`backend: ${r.backend}`, '');
+  lines.push(
+    'scenario                          model                    MASE   sMAPE%  pinball    cov90  vs-best  fit-s',
+  );
+  for (const s of r.forecasting) {
+    for (const m of s.models) {
+      lines.push(
+        `${s.scenario.padEnd(34)}${m.model.padEnd(24)}${fmt(m.mase).padStart(6)}${fmt(m.smape, 1).padStart(8)}${fmt(m.pinball, 2).padStart(9)}${fmt(m.coverage90).padStart(9)}${fmt(m.ratioToBestBaseline).padStart(9)}${fmt(m.fitSeconds, 1).padStart(7)}`,
+      );
+    }
+  }
+  lines.push('', 'detector          threshold  precision  recall     F1    NAB  tune-F1  recall by fault');
+  for (const d of r.detection) {
+    lines.push(
+      `${d.detector.padEnd(18)}${fmt(d.threshold, 2).padStart(9)}${fmt(d.precision).padStart(11)}${fmt(d.recall).padStart(8)}${fmt(d.f1).padStart(7)}${fmt(d.nab, 1).padStart(7)}${fmt(d.tuningF1).padStart(9)}  ${JSON.stringify(d.recallByType)}`,
+    );
+  }
+  lines.push('', 'targets:');
+  for (const t of r.targets) lines.push(`  [${t.met ? 'met' : 'NOT met'}] ${t.target}: ${t.measured}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function targets(forecasting: ScenarioResult[], detection: DetectorResult[]): EvaluationReport['targets'] {
+  const out: EvaluationReport['targets'] = [];
+  for (const s of forecasting) {
+    const cand = s.models.find((m) => m.role === 'candidate')!;
+    const limit = s.scenario.startsWith('azure') ? 0.9 : 0.8;
+    out.push({
+      target: `${s.scenario}: neural MASE <= ${limit} x best baseline (${s.bestBaseline})`,
+      measured: `${fmt(cand.ratioToBestBaseline)} x`,
+      met: (cand.ratioToBestBaseline ?? Number.POSITIVE_INFINITY) <= limit,
+    });
+    out.push({
+      target: `${s.scenario}: neural p90 coverage in [0.85, 0.95]`,
+      measured: fmt(cand.coverage90),
+      met: cand.coverage90 >= 0.85 && cand.coverage90 <= 0.95,
+    });
+  }
+  const learned = detection.find((d) => d.detector === 'neural-residual');
+  const others = detection.filter((d) => d !== learned);
+  if (learned) {
+    out.push({ target: 'learned detector F1 >= 0.8', measured: fmt(learned.f1), met: learned.f1 >= 0.8 });
+    out.push({
+      target: 'learned detector F1 above both baselines',
+      measured: `${fmt(learned.f1)} vs ${others.map((o) => `${o.detector} ${fmt(o.f1)}`).join(', ')}`,
+      met: others.every((o) => learned.f1 > o.f1),
+    });
+  }
+  return out;
+}
+
+export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
+  const quick = argv.includes('--quick');
+  const backend = await selectBackend(resolveBackendRequest(arg(argv, 'backend')));
+  const specs = [
+    ...(await azureScenarios(arg(argv, 'azure-dir') ?? AZURE_DIR)),
+    ...syntheticScenarios(quick),
+  ];
+  const forecasting: ScenarioResult[] = [];
+  for (const spec of specs) {
+    process.stderr.write(`eval: ${spec.name} ...\n`);
+    forecasting.push(await evaluateScenario(spec));
+  }
+  const corpus = { perKind: quick ? 2 : 4, days: 5, faultsPerSeries: 4 };
+  const tuning = generateAnomalyCorpus({ seed: 101, ...corpus });
+  const testing = generateAnomalyCorpus({ seed: 202, ...corpus });
+  const detection: DetectorResult[] = [];
+  for (const d of [new RobustZScoreDetector(), new EwmaControlDetector(), new ResidualDetector()]) {
+    process.stderr.write(`eval: detector ${d.name} ...\n`);
+    detection.push(await evaluateDetector(d, tuning, testing, 10));
+  }
+  const report: EvaluationReport = {
+    backend: backend.name,
+    forecasting,
+    detection,
+    targets: targets(forecasting, detection),
+  };
+  const json = arg(argv, 'json') ?? join('out', 'models-eval.json');
+  mkdirSync(dirname(json), { recursive: true });
+  writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
+  printTables(report);
+  process.stdout.write(`JSON: ${json}\n`);
+  return report;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await runEvaluation(process.argv.slice(2));
+}

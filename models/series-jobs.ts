@@ -1,0 +1,128 @@
+/**
+ * The file-to-file jobs behind `sluice detect` and `sluice forecast`: read a series CSV, run a
+ * model, write CSV. The CLI only parses flags and calls these.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { toRegularGrid } from '../datasets/series/regular-grid.js';
+import type { RegularSeries } from '../datasets/series/regular-series.js';
+import { readSeriesCsv } from '../datasets/series/series-csv.js';
+import { holdoutSplit } from '../datasets/series/time-split.js';
+import { SluiceError } from '../gateway-core/errors.js';
+import { type BackendChoice, type BackendLog, resolveBackendRequest, selectBackend } from './backend.js';
+import { backtestCsv, rollingOrigin } from './eval/backtest.js';
+import { forecastMetrics, seasonalNaiveScale } from './eval/forecast-metrics.js';
+import { pointsPerDay } from './forecaster.js';
+import { loadForecaster, saveForecaster } from './forecaster/model-store.js';
+import { NeuralForecaster } from './forecaster/neural-forecaster.js';
+import { createDetector, createForecaster } from './registry.js';
+
+function write(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+}
+
+export async function startBackend(flag: string | undefined, log?: BackendLog): Promise<BackendChoice> {
+  return selectBackend(resolveBackendRequest(flag), log);
+}
+
+/** Scores every row in file order and writes `timestamp,value,anomaly_score` (timestamps as given). */
+export async function detectSeriesFile(opts: {
+  input: string;
+  output: string;
+  detector: string;
+}): Promise<{ rows: number; detector: string }> {
+  const raw = await readSeriesCsv(opts.input);
+  for (let i = 1; i < raw.times.length; i++) {
+    if (raw.times[i] < raw.times[i - 1]) {
+      throw new SluiceError('SLUICE_TRACE_INVALID', `${opts.input} line ${i + 2}: timestamps go backwards`);
+    }
+  }
+  const detector = createDetector(opts.detector);
+  const scores = await detector.score(Float64Array.from(raw.times), Float64Array.from(raw.values));
+  const lines = ['timestamp,value,anomaly_score'];
+  for (let i = 0; i < raw.values.length; i++)
+    lines.push(`${raw.stamps[i]},${raw.values[i]},${+scores[i].toFixed(6)}`);
+  write(opts.output, `${lines.join('\n')}\n`);
+  return { rows: raw.values.length, detector: detector.name };
+}
+
+async function readRegular(path: string): Promise<RegularSeries> {
+  const raw = await readSeriesCsv(path);
+  return toRegularGrid(raw.times, raw.values);
+}
+
+/** Rolling-origin backtest: fit on the first (1 - holdout), forecast from every step-th origin after. */
+export async function backtestSeriesFile(opts: {
+  input: string;
+  output: string;
+  model: string;
+  horizon: number;
+  step: number;
+  holdout: number;
+}): Promise<{ origins: number; mase: number; coverage90: number }> {
+  const series = await readRegular(opts.input);
+  const { train } = holdoutSplit(series.values.length, opts.holdout);
+  const model = createForecaster(opts.model, series.stepMs, opts.horizon);
+  const rows = await rollingOrigin(model, series, {
+    trainEnd: train.end,
+    horizon: opts.horizon,
+    step: opts.step,
+  });
+  write(opts.output, backtestCsv(series, rows));
+  const scale = seasonalNaiveScale(series.values, train.end, 1);
+  const m = forecastMetrics(rows, scale);
+  return { origins: rows.length / opts.horizon, mase: m.mase, coverage90: m.coverage90 };
+}
+
+/** Trains the neural forecaster on the whole file and saves it as a directory. */
+export async function trainSeriesFile(opts: {
+  input: string;
+  modelDir: string;
+  horizon: number;
+  epochs?: number;
+}): Promise<{ windows: number; epochs: number }> {
+  const series = await readRegular(opts.input);
+  const n = series.values.length;
+  const model = createForecaster('neural-mlp', series.stepMs, opts.horizon, { epochs: opts.epochs });
+  if (!(model instanceof NeuralForecaster))
+    throw new SluiceError('SLUICE_INTERNAL', 'neural-mlp is not neural');
+  // Hold out the last 10% to report honest metrics in the metadata, then train on everything.
+  const { train } = holdoutSplit(n, 0.1);
+  const rows = await rollingOrigin(model, series, {
+    trainEnd: train.end,
+    horizon: opts.horizon,
+    step: opts.horizon,
+  });
+  const m = forecastMetrics(rows, seasonalNaiveScale(series.values, train.end, pointsPerDay(series.stepMs)));
+  await model.fit(series, n);
+  await saveForecaster(model, opts.modelDir, {
+    holdoutMase: rows.length ? m.mase : null,
+    holdoutCoverage90: rows.length ? m.coverage90 : null,
+    holdoutPoints: rows.length,
+  });
+  return { windows: model.state!.training.windows, epochs: model.state!.training.epochs };
+}
+
+/** Forecasts the horizon after the file's last point with a saved model. */
+export async function predictSeriesFile(opts: {
+  input: string;
+  modelDir: string;
+  output: string;
+  horizon?: number;
+}) {
+  const series = await readRegular(opts.input);
+  const { forecaster } = await loadForecaster(opts.modelDir);
+  const horizon = opts.horizon ?? forecaster.options.horizon;
+  const origin = series.values.length - 1;
+  const rows = await rollingOrigin(forecaster, series, {
+    trainEnd: origin + 1,
+    horizon,
+    step: 1,
+    fitted: true,
+    partial: true,
+    firstOrigin: origin,
+  });
+  write(opts.output, backtestCsv(series, rows));
+  return { rows: rows.length };
+}
