@@ -3,7 +3,7 @@
  *
  *   telemetry (new closed intervals) -> forecasters per tenant and per backend (online, one
  *   point per interval) and abuse scores (surprise above the p90 forecast, for a tenant above its
- *   entitled share; with hysteresis) -> if no canary is running: tuners (rate limits by weighted
+ *   entitled share; with hysteresis, released only once back within its share) -> if no canary is running: tuners (rate limits by weighted
  *   max-min, WFQ weights from SLO slack) -> guardrails -> one candidate policy -> rollout manager
  *   (canary, judge, promote or roll back); while a canary runs, only the judge acts.
  *   Alongside, not canaried (capacity cannot be split by percent): scale-ahead from the p90
@@ -182,7 +182,10 @@ export class AdaptiveController implements ControllerMode {
         const before = f.forecast(1);
         const h = this.history.get(tenant) ?? [];
         const share = capacity !== null ? (capacity * (doc.tenants[tenant].entitlement ?? 1)) / weights : 0;
-        const s = capacity !== null && rps > share ? score(tenant, rps, before, h.length) : 0;
+        // Calm means back within its entitled share: a flagged tenant still above it stays
+        // flagged even once the forecaster has learnt its new level (no surprise left).
+        const above = capacity !== null && rps > share;
+        const s = above ? (this.abuse.isFlagged(tenant) ? 1 : score(tenant, rps, before, h.length)) : 0;
         this.abuse.update(tenant, s);
         f.update(start, rps);
         h.push(n);
@@ -279,6 +282,13 @@ export class AdaptiveController implements ControllerMode {
             to: w,
           })),
         );
+        evidence[`queueWeights:${backend}`] = {
+          p99Ms: Object.fromEntries(
+            Object.keys(doc.tiers).map((t) => [t, p99.get(t)?.quantile(0.99) ?? null]),
+          ),
+          target: weights,
+          held: review.held,
+        };
         if (review.apply.length === 0) continue;
         const next: Record<string, number> = {};
         for (const tier of Object.keys(doc.tiers)) next[tier] = current(tier);

@@ -6,10 +6,14 @@
  *   level_t = a x_t + (1 - a)(level_{t-1} + phi trend_{t-1})
  *   trend_t = b (level_t - level_{t-1}) + (1 - b) phi trend_{t-1}
  *   p50(h)  = max(0, level + (phi + phi^2 + ... + phi^h) trend)
- *   s2      = EWMA(c) of squared one-step errors (x_t - p50_{t-1}(1))^2
+ *   e_t     = x_t - p50_{t-1}(1)                      (one-step error)
+ *   s2      = EWMA(c) of 2 max(0, e_t)^2              (upper semi-variance; equals the variance
+ *                                                     for symmetric errors)
  *   p90(h)  = p50(h) + 1.2816 sqrt(s2 * h)          (random-walk growth of uncertainty)
  *
- * Damping (phi < 1) stops a short burst's slope from being extrapolated into a runaway forecast.
+ * Only surprises upward widen the p90: a sudden drop in demand must not make the forecast
+ * (and the capacity sized on it) jump up. Damping (phi < 1) stops a short burst's slope from
+ * being extrapolated into a runaway forecast.
  */
 import type { DemandForecaster } from '../interfaces.js';
 
@@ -17,7 +21,7 @@ export interface HoltOptions {
   alpha: number;
   beta: number;
   phi: number;
-  /** Smoothing of the squared errors. */
+  /** Smoothing of the squared (upward) errors. */
   errorAlpha: number;
 }
 
@@ -43,7 +47,8 @@ export class HoltForecaster implements DemandForecaster {
     }
     const predicted = this.level + phi * this.trend;
     const err = value - predicted;
-    this.s2 = this.n === 1 ? err * err : errorAlpha * err * err + (1 - errorAlpha) * this.s2;
+    const up = 2 * Math.max(0, err) ** 2;
+    this.s2 = this.n === 1 ? up : errorAlpha * up + (1 - errorAlpha) * this.s2;
     const level = alpha * value + (1 - alpha) * predicted;
     this.trend = beta * (level - this.level) + (1 - beta) * phi * this.trend;
     this.level = level;

@@ -40,6 +40,10 @@ export class AbuseHysteresis {
     return s.flagged;
   }
 
+  isFlagged(key: string): boolean {
+    return this.state.get(key)?.flagged ?? false;
+  }
+
   flagged(): Set<string> {
     return new Set([...this.state].filter(([, s]) => s.flagged).map(([k]) => k));
   }
