@@ -38,19 +38,29 @@ async function main(): Promise<void> {
   if (want('engine')) {
     log('engine (full request path in memory)');
     const r = benchEngine(1_000_000);
-    rows.push({ section: 'engine', name: r.name, value: r.opsPerSec, unit: 'decisions/s', target: '>= 1,000,000', meetsTarget: r.opsPerSec >= 1_000_000 });
+    rows.push({
+      section: 'engine',
+      name: r.name,
+      value: r.opsPerSec,
+      unit: 'decisions/s',
+      target: '>= 1,000,000',
+      meetsTarget: r.opsPerSec >= 1_000_000,
+    });
   }
   if (want('limits')) {
     log('limiters');
-    for (const r of benchLimiters()) rows.push({ section: 'limits', name: r.name, value: r.opsPerSec, unit: 'acquire/s' });
+    for (const r of benchLimiters())
+      rows.push({ section: 'limits', name: r.name, value: r.opsPerSec, unit: 'acquire/s' });
   }
   if (want('queues')) {
     log('queues');
-    for (const r of benchQueues()) rows.push({ section: 'queues', name: r.name, value: r.opsPerSec, unit: 'enqueue+dequeue/s' });
+    for (const r of benchQueues())
+      rows.push({ section: 'queues', name: r.name, value: r.opsPerSec, unit: 'enqueue+dequeue/s' });
   }
   if (want('balancers')) {
     log('balancers');
-    for (const r of benchBalancers()) rows.push({ section: 'balancers', name: r.name, value: r.opsPerSec, unit: 'picks/s' });
+    for (const r of benchBalancers())
+      rows.push({ section: 'balancers', name: r.name, value: r.opsPerSec, unit: 'picks/s' });
   }
   for (const section of benchSections) {
     if (!want(section.name)) continue;
@@ -72,8 +82,15 @@ async function main(): Promise<void> {
   writeFileSync(join(out, `bench-${result.date.slice(0, 10)}.json`), json);
   const width = Math.max(...rows.map((r) => r.name.length), 10);
   for (const r of rows) {
-    const mark = r.meetsTarget === undefined ? '' : r.meetsTarget ? `  (target ${r.target}: met)` : `  (target ${r.target}: NOT met)`;
-    process.stdout.write(`${r.section.padEnd(10)} ${r.name.padEnd(width)} ${Math.round(r.value).toLocaleString('en-US').padStart(14)} ${r.unit}${mark}\n`);
+    const mark =
+      r.meetsTarget === undefined
+        ? ''
+        : r.meetsTarget
+          ? `  (target ${r.target}: met)`
+          : `  (target ${r.target}: NOT met)`;
+    process.stdout.write(
+      `${r.section.padEnd(10)} ${r.name.padEnd(width)} ${Math.round(r.value).toLocaleString('en-US').padStart(14)} ${r.unit}${mark}\n`,
+    );
   }
   process.stdout.write(`wrote ${join(out, 'latest.json')}\n`);
 }
