@@ -87,8 +87,9 @@ export class NeuralForecaster implements Forecaster {
       [day, 7],
       [7 * day, 3],
     ]) {
-      // As many past seasons as still leave MIN_LAG_WINDOWS training windows after them.
-      const count = Math.min(most, Math.floor((end - lookback - horizon - MIN_LAG_WINDOWS) / period));
+      // As many past seasons as still leave half the span (and MIN_LAG_WINDOWS) to train on.
+      const keep = Math.max(MIN_LAG_WINDOWS, Math.floor(end / 2));
+      const count = Math.min(most, Math.floor((end - lookback - horizon - keep) / period));
       if (count >= 1) out.push({ period, count });
     }
     return out;
