@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { selectBackend } from './backend.js';
+import { backtestSeriesFile, detectSeriesFile, predictSeriesFile, trainSeriesFile } from './series-jobs.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'sluice-jobs-'));
+const input = join(dir, 'series.csv');
+
+before(async () => {
+  await selectBackend('wasm', () => {});
+  // Three days at 30 minutes: a daily wave, an extra column, timestamps with a space.
+  const lines = ['timestamp,value,host'];
+  for (let i = 0; i < 144; i++) {
+    const t = new Date(Date.UTC(2024, 0, 1) + i * 1_800_000).toISOString().replace('T', ' ').slice(0, 19);
+    lines.push(`${t},${(100 + 20 * Math.sin((2 * Math.PI * i) / 48)).toFixed(3)},a`);
+  }
+  writeFileSync(input, `${lines.join('\n')}\n`);
+});
+
+test('detect writes one row per input row, in order, echoing timestamps, scores in [0, 1]', async () => {
+  const output = join(dir, 'scores.csv');
+  const r = await detectSeriesFile({ input, output, detector: 'robust-zscore' });
+  assert.equal(r.rows, 144);
+  const rows = readFileSync(output, 'utf8').trim().split('\n');
+  assert.equal(rows[0], 'timestamp,value,anomaly_score');
+  assert.equal(rows.length, 145);
+  assert.match(rows[1], /^2024-01-01 00:00:00,100,0$/);
+  assert.ok(rows.slice(1).every((l) => Number(l.split(',')[2]) >= 0 && Number(l.split(',')[2]) <= 1));
+  await assert.rejects(detectSeriesFile({ input, output, detector: 'magic' }), {
+    code: 'SLUICE_CONFIG_INVALID',
+  });
+});
+
+test('backtest with the naive model: origins from the holdout, forecasts equal the origin value', async () => {
+  const output = join(dir, 'preds.csv');
+  const r = await backtestSeriesFile({ input, output, model: 'naive', horizon: 4, step: 4, holdout: 0.25 });
+  const rows = readFileSync(output, 'utf8').trim().split('\n');
+  assert.equal(rows[0], 'origin,timestamp,p50,p90');
+  // Train on 108 points; origins 107, 111, ..., 139: 9 origins x 4 steps.
+  assert.equal(r.origins, 9);
+  assert.equal(rows.length, 1 + 36);
+  const first = rows[1].split(',');
+  assert.equal(first[0], '2024-01-03 05:30:00');
+  assert.equal(first[1], '2024-01-03 06:00:00');
+  assert.equal(Number(first[2]), Number((100 + 20 * Math.sin((2 * Math.PI * 107) / 48)).toFixed(3)));
+});
+
+test('train saves a model directory, predict forecasts the horizon after the last point', async () => {
+  const modelDir = join(dir, 'model');
+  const r = await trainSeriesFile({ input, modelDir, horizon: 6, epochs: 3 });
+  assert.ok(r.windows > 0);
+  const meta = JSON.parse(readFileSync(join(modelDir, 'metadata.json'), 'utf8'));
+  assert.equal(meta.dataSpan.points, 144);
+  assert.equal(meta.backend, 'wasm');
+  const output = join(dir, 'next.csv');
+  const p = await predictSeriesFile({ input, modelDir, output });
+  assert.equal(p.rows, 6);
+  const rows = readFileSync(output, 'utf8').trim().split('\n');
+  assert.equal(rows[1].split(',')[0], '2024-01-03 23:30:00');
+  assert.equal(rows[6].split(',')[1], '2024-01-04 02:30:00');
+});
