@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { loadScenario, scenarioFromObject } from './scenario-loader.js';
+import { applyOverride, parseOverrideValue } from './overrides.js';
+import { substituteParameters } from './parameters.js';
+
+test('every shipped scenario loads and validates', () => {
+  for (const name of ['steady', 'mmc', 'cost-overrun', 'flash-sale', 'multi-tenant']) {
+    const s = loadScenario(name);
+    assert.equal(s.name, name);
+    assert.equal(s.durationMs, 3_600_000);
+    assert.ok(s.streams.length >= 1);
+  }
+});
+
+test('--set parses numbers, booleans and JSON, and creates missing paths', () => {
+  assert.equal(parseOverrideValue('42'), 42);
+  assert.equal(parseOverrideValue('false'), false);
+  assert.deepEqual(parseOverrideValue('[1,2]'), [1, 2]);
+  assert.equal(parseOverrideValue('1h'), '1h');
+  const root: Record<string, unknown> = { a: { b: [{ c: 1 }] }, parameters: { servers: 2 } };
+  applyOverride(root, 'a.b.0.c=5');
+  applyOverride(root, 'x.y=true');
+  applyOverride(root, 'servers=4');
+  assert.deepEqual(root, { a: { b: [{ c: 5 }] }, x: { y: true }, parameters: { servers: 4 } });
+  assert.throws(() => applyOverride(root, 'novalue'), /expected path=value/);
+});
+
+test('parameters substitute whole values and expressions', () => {
+  const out = substituteParameters(
+    { n: '${servers}', mean: '${1000 / (rate * 2)}ms', parameters: { servers: 3 } },
+    { servers: 3, rate: 5 },
+    'x',
+  );
+  assert.deepEqual(out, { n: 3, mean: '100ms', parameters: { servers: 3 } });
+  assert.throws(() => substituteParameters('${nope}', { a: 1 }, 'x'), /unknown parameter "nope"/);
+});
+
+test('mmc resizes with --set: servers, rates', () => {
+  const s = loadScenario('mmc', ['servers=4', 'arrivalRate=3.2', 'serviceRate=2']);
+  assert.equal(s.policy.backends.servers.instances.length, 4);
+  assert.deepEqual(s.streams[0].arrivals, { process: 'poisson', rate: 3.2 });
+  assert.deepEqual(s.backends.servers, {
+    kind: 'station',
+    distribution: 'exponential',
+    meanMs: 500,
+    sigma: undefined,
+  });
+});
+
+test('validation errors name every problem with its path', () => {
+  const base = loadScenario('steady');
+  const raw = {
+    name: 'bad',
+    duration: 'soon',
+    policy: structuredClone(base.policy),
+    workload: { arrivals: { process: 'sometimes' }, tenants: { nobody: { weight: 1 } } },
+    backends: { provider: { kind: 'gpu' }, extra: { kind: 'api' } },
+    faults: [{ kind: 'meteor', pool: 'nowhere', at: 1, duration: 1 }],
+  };
+  assert.throws(
+    () => scenarioFromObject(raw, 'bad.yaml'),
+    (e: Error & { details?: string[] }) => {
+      const text = (e.details ?? []).join('\n');
+      for (const want of [
+        /^duration: must be a duration/m,
+        /^workload\.arrivals\.process: must be one of poisson/m,
+        /^workload\.tenants\.nobody: is not a tenant of the policy/m,
+        /^backends\.provider\.kind: must be llm, api or station/m,
+        /^backends\.extra: is not a backend of the policy/m,
+        /^faults\[0\]\.kind: must be slowdown, errors, crash or outage/m,
+        /^faults\[0\]\.pool: must name a backend pool/m,
+      ])
+        assert.match(text, want);
+      return true;
+    },
+  );
+  const badPolicy = {
+    policy: {
+      apiVersion: 'sluice/v1',
+      tiers: {},
+      models: {},
+      backends: {},
+      tenants: { t: { tier: 'none' } },
+    },
+  };
+  assert.throws(() => scenarioFromObject(badPolicy, 'p.yaml'), /the policy is invalid/);
+  assert.throws(() => loadScenario('no-such-scenario'), /no shipped scenario of that name/);
+});
