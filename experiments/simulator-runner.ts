@@ -7,15 +7,16 @@
  *                       the tenants, the trace the arrivals; `steady` when none is named)
  *   params "a.b.c": v   scenario overrides (`--set a.b.c=v`), e.g. backends.gpu.instances
  *   arm.policy          replaces the scenario's policy (loadPolicyFile)
- *   arm.mode static     the scenario's policy untouched, no controller
- *   other modes         need the controller's simulator adapter (see `controllerHook`)
+ *   arm.mode            a controller mode (controller-arm.ts) steering the run through a
+ *                       SimulatedFleet every control interval
  */
-import { SluiceError } from '../gateway-core/errors.js';
 import { loadPolicyFile } from '../gateway-core/policy/load.js';
 import type { IntervalRecord } from '../gateway-core/telemetry/interval-record.js';
 import { loadScenario } from '../simulator/scenario/scenario-loader.js';
 import { runSimulation, type SimulationOptions } from '../simulator/run-simulation.js';
 import { type ArmRunner, effectiveParams, type RunOutput, type RunRequest } from './arm-runner.js';
+import { controllerForArm, ForecastRecorder } from './controller-arm.js';
+import { SimulatedFleet } from './simulated-fleet.js';
 import { SeriesBuilder } from './run-series.js';
 import type { Rollout, RunSummary } from './run-summary.js';
 
@@ -40,7 +41,6 @@ export class SimulatorRunner implements ArmRunner {
       seed: request.seed,
       durationMs: request.durationSeconds * 1000,
       controlIntervalMs: request.intervalSeconds * 1000,
-      telemetrySink: (records: IntervalRecord[]) => builder.add(records),
     };
     if (request.arm.policy) {
       options.policyDoc = loadPolicyFile(request.arm.policy);
@@ -54,15 +54,24 @@ export class SimulatorRunner implements ArmRunner {
       };
     }
     const mode = request.arm.mode ?? 'static';
-    if (mode !== 'static') {
-      throw new SluiceError(
-        'SLUICE_CONFIG_INVALID',
-        `arm ${request.arm.name}: controller mode "${mode}" cannot run in the simulator yet (no simulator adapter for the controller); use runner: stand-in, or a static/policy arm`,
-      );
-    }
+    const intervalMs = request.intervalSeconds * 1000;
+    const forecasts = new ForecastRecorder(intervalMs);
+    const policy = options.policyDoc ?? scenario.policy;
+    const controller = controllerForArm(mode, scenario, policy, params, intervalMs, forecasts);
+    const fleet = new SimulatedFleet(builder.series);
+    options.telemetrySink = (records: IntervalRecord[]) => {
+      builder.add(records);
+      fleet.absorb(records);
+    };
+    options.onInterval = (env, _engine, ctx) => {
+      fleet.bind(ctx);
+      controller?.onInterval(env.now(), fleet, fleet);
+      fleet.sampleKnobs();
+    };
     const raw = (await runSimulation(scenario, options)) as unknown as Record<string, unknown>;
+    builder.series.forecast.push(...forecasts.points());
     const series = builder.finish();
-    const rollouts = ((raw.rollouts as SimulatorRollout[] | undefined) ?? []).map(
+    const simulated = ((raw.rollouts as SimulatorRollout[] | undefined) ?? []).map(
       (r): Rollout => ({
         time: r.atS,
         change: r.change,
@@ -72,13 +81,22 @@ export class SimulatorRunner implements ArmRunner {
         outcome: r.promoted ? 'promoted' : 'rolled-back',
       }),
     );
-    for (const r of rollouts) {
-      series.rollouts.push({
-        t: r.time,
-        kind: r.outcome === 'promoted' ? 'promote' : 'rollback',
-        detail: r.change,
-      });
-    }
+    // The controller's promotions and rollbacks, as the fleet saw them, join any the simulator kept.
+    const rollouts = [
+      ...simulated,
+      ...series.rollouts
+        .filter((m) => m.kind !== 'canary-start')
+        .map(
+          (m): Rollout => ({
+            time: m.t,
+            change: m.detail,
+            verdict: m.kind === 'promote' ? 'canary no worse' : 'canary worse',
+            statistic: null,
+            pValue: null,
+            outcome: m.kind === 'promote' ? 'promoted' : 'rolled-back',
+          }),
+        ),
+    ];
     const summary = { ...raw, wallSeconds: 0, rollouts } as unknown as RunSummary;
     return { summary, series };
   }

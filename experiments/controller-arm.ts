@@ -1,0 +1,109 @@
+/**
+ * Builds the controller mode an arm names, configured from the scenario it runs on:
+ *
+ *   static     no controller (the scenario's policy untouched)
+ *   reactive   HPA-rule scaling per self-hosted pool, min/max from the scenario's scaling
+ *   gradient2  Gradient2 concurrency limits per backend
+ *   adaptive   AdaptiveController with an in-memory audit log and forecasters that also
+ *              record their one-step-ahead forecasts for the report
+ *
+ * Arm params tune them: targetUtilization (reactive), perInstanceRps (adaptive's capacity per
+ * instance, default 10 requests/s), warmupIntervals (adaptive).
+ */
+import { AuditLog, MemoryAuditSink } from '../controller/rollout/audit-log.js';
+import { HoltForecaster } from '../controller/forecast/holt-forecaster.js';
+import { type ControllerMode, createControllerMode } from '../controller/controller.js';
+import type { DemandForecaster } from '../controller/interfaces.js';
+import type { PolicyDocument } from '../gateway-core/policy/schema.js';
+import type { Scenario } from '../simulator/scenario/scenario.js';
+import type { ForecastPoint } from './run-series.js';
+import type { ControllerMode as ModeName, Params } from './spec.js';
+
+/** Sums the tenants' one-step-ahead forecasts per interval into a forecast of total arrivals. */
+export class ForecastRecorder {
+  private readonly byT = new Map<number, { p50: number; p90: number }>();
+
+  constructor(private readonly intervalMs: number) {}
+
+  wrap(series: string, inner: DemandForecaster): DemandForecaster {
+    if (!series.startsWith('tenant:')) return inner;
+    return {
+      update: (t, value) => {
+        inner.update(t, value);
+        const f = inner.forecast(1);
+        const at = t + this.intervalMs;
+        const acc = this.byT.get(at) ?? { p50: 0, p90: 0 };
+        acc.p50 += f.p50;
+        acc.p90 += f.p90;
+        this.byT.set(at, acc);
+      },
+      forecast: (h) => inner.forecast(h),
+    };
+  }
+
+  /** Forecast points in seconds; the band's low edge mirrors p90 about p50 (a p10 stand-in). */
+  points(): ForecastPoint[] {
+    return [...this.byT]
+      .sort(([a], [b]) => a - b)
+      .map(([t, f]) => ({ t: t / 1000, mean: f.p50, p10: Math.max(0, 2 * f.p50 - f.p90), p90: f.p90 }));
+  }
+}
+
+function num(params: Params, key: string, fallback: number): number {
+  const v = params[key];
+  return typeof v === 'number' ? v : fallback;
+}
+
+export function controllerForArm(
+  mode: ModeName,
+  scenario: Scenario,
+  policy: PolicyDocument,
+  params: Params,
+  intervalMs: number,
+  forecasts: ForecastRecorder,
+): ControllerMode | null {
+  const pools = Object.keys(policy.backends).filter((b) => scenario.backends[b]?.kind === 'llm');
+  const range = (b: string) => {
+    const fixed = policy.backends[b].instances.length;
+    const s = scenario.scaling[b];
+    return { minInstances: s?.min ?? fixed, maxInstances: s?.max ?? fixed };
+  };
+  switch (mode) {
+    case 'static':
+      return null;
+    case 'reactive':
+      return createControllerMode({
+        mode: 'reactive',
+        intervalMs,
+        backends: Object.fromEntries(
+          pools.map((b) => [b, { ...range(b), targetUtilization: num(params, 'targetUtilization', 0.7) }]),
+        ),
+      });
+    case 'gradient2':
+      return createControllerMode({ mode: 'gradient2', intervalMs, backends: Object.keys(policy.backends) });
+    case 'adaptive': {
+      const spec = scenario.backends;
+      return createControllerMode({
+        mode: 'adaptive',
+        intervalMs,
+        audit: new AuditLog(new MemoryAuditSink().sink),
+        backends: Object.fromEntries(
+          pools.map((b) => {
+            const llm = spec[b];
+            const coldStartMs = llm?.kind === 'llm' ? llm.coldStartMs : 60_000;
+            return [
+              b,
+              {
+                ...range(b),
+                perInstanceRps: num(params, 'perInstanceRps', 10),
+                provisioningDelayMs: coldStartMs,
+              },
+            ];
+          }),
+        ),
+        forecaster: (series) => forecasts.wrap(series, new HoltForecaster()),
+        warmupIntervals: num(params, 'warmupIntervals', 6),
+      });
+    }
+  }
+}
