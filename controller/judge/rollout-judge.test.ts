@@ -42,6 +42,16 @@ test('p99 10% worse (all latencies x1.1): rolled back with >= 90% power within 1
   assert.ok(caughtBy10 >= 180, `caught within 10 looks ${caughtBy10}/200`);
 });
 
+test('at the margins (mean +5%, errors +1 point) promotion stays under 5%', () => {
+  // The intersection-union guarantee: a change exactly as bad as a non-inferiority margin is
+  // promoted with probability <= alpha. Measured: mean x1.05 3/200 promoted (194 rolled back);
+  // errors 1% -> 2%: 2/200 promoted.
+  const mean = runTrials(new SeededRng(42), judge, plan({ ...base, medianMs: 840 }), 200);
+  assert.ok(mean.promote <= 10, JSON.stringify(mean.promote));
+  const errors = runTrials(new SeededRng(42), judge, plan({ ...base, errorRate: 0.02 }), 200);
+  assert.ok(errors.promote <= 10, JSON.stringify(errors.promote));
+});
+
 test('error rate 1% -> 3%: rolled back; timeouts 0.5% -> 2.5%: rolled back', () => {
   const e = runTrials(new SeededRng(3), judge, plan({ ...base, errorRate: 0.03 }), 50);
   assert.ok(e.rollback >= 45 && e.promote === 0, JSON.stringify(e));
