@@ -204,14 +204,18 @@ export class PolicyEngine {
   /** Creates pools for new backends, updates queue weights, instances and cache settings. */
   private syncPhysical(doc: PolicyDocument): void {
     for (const [name, spec] of Object.entries(doc.backends)) {
-      const queueOptions = this.queueOptions(doc, spec.queue);
       const existing = this.pools.get(name);
       if (existing === undefined) {
-        this.pools.set(name, new BackendPool(name, spec, queueOptions, this.rng));
+        this.pools.set(name, new BackendPool(name, spec, this.queueOptions(doc, spec.queue), this.rng));
       } else {
-        existing.queue.setWeights(
-          queueOptions.discipline === 'priority' ? queueOptions.priorities! : queueOptions.weights!,
-        );
+        // A pool keeps its queue discipline and classes for life (tickets wait in it): a new
+        // document retunes its weights or priorities only, in the terms of that discipline.
+        const q = this.queueOptions(doc, {
+          ...spec.queue,
+          discipline: existing.queue.discipline,
+          classBy: existing.classBy,
+        });
+        existing.queue.setWeights(q.discipline === 'priority' ? q.priorities! : q.weights!);
       }
     }
     const c = doc.cache;

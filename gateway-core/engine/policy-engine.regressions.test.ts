@@ -1,0 +1,90 @@
+/**
+ * Exact-number regression tests for engine bugs that the model-based properties
+ * (policy-engine.lifecycle.test.ts, policy-engine.properties.test.ts) found, one per bug.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ManualClock } from '../clock.js';
+import type { ErrorCode } from '../errors.js';
+import type { PolicyDocument } from '../policy/schema.js';
+import { SeededRng } from '../rng.js';
+import { PolicyEngine } from './policy-engine.js';
+import type { Admission, GatewayRequest, Ticket } from './types.js';
+
+function policy(): PolicyDocument {
+  return {
+    apiVersion: 'sluice/v1',
+    tiers: {
+      free: { sloMs: 2000, weight: 1, priority: 0 },
+      premium: { sloMs: 1000, weight: 3, priority: 2 },
+    },
+    models: {
+      big: { inputPricePerMTok: 10, outputPricePerMTok: 30, backends: ['primary'] },
+    },
+    backends: {
+      primary: {
+        instances: [{ id: 'p1' }],
+        maxConcurrencyPerInstance: 1,
+        queue: { discipline: 'wfq', maxDepth: 4 },
+      },
+    },
+    defaults: { deadline: '1s', maxOutputTokens: 100 },
+    tenants: {
+      acme: { tier: 'premium', keys: { a1: { key: 'key-acme-1' } } },
+      beta: { tier: 'free', keys: { b1: { key: 'key-beta-1' } } },
+    },
+  };
+}
+
+class Harness {
+  readonly clock = new ManualClock(0);
+  readonly dispatched: Ticket[] = [];
+  readonly expired: { ticket: Ticket; code: ErrorCode; at: number }[] = [];
+  readonly engine: PolicyEngine;
+  private seq = 0;
+  constructor(doc: PolicyDocument) {
+    this.engine = new PolicyEngine({
+      policy: doc,
+      clock: this.clock,
+      rng: new SeededRng(1),
+      listener: {
+        dispatch: (t) => this.dispatched.push(t),
+        expire: (ticket, code) => this.expired.push({ ticket, code, at: this.clock.now() }),
+      },
+    });
+  }
+  submit(apiKey: string, extra: Partial<GatewayRequest> = {}): Admission {
+    const req: GatewayRequest = {
+      id: `r${++this.seq}`,
+      apiKey,
+      model: 'big',
+      inputTokens: 10,
+      maxOutputTokens: 10,
+      ...extra,
+    };
+    return this.engine.submit(req);
+  }
+}
+
+function ticketOf(a: Admission): Ticket {
+  assert.ok(a.kind === 'dispatch' || a.kind === 'queued', `expected a ticket, got ${a.kind}`);
+  return a.ticket;
+}
+
+test('applyPolicy that changes a pool queue discipline (wfq -> priority) retunes it and does not throw', () => {
+  const h = new Harness(policy());
+  const first = ticketOf(h.submit('key-beta-1'));
+  const waitingBeta = ticketOf(h.submit('key-beta-1'));
+  const waitingAcme = ticketOf(h.submit('key-acme-1'));
+  const next = policy();
+  next.backends.primary.queue = { discipline: 'priority', maxDepth: 4 };
+  // Before the fix the priorities ({ free: 0, premium: 2 }) went to the WFQ as weights: RangeError.
+  assert.deepEqual(h.engine.applyPolicy(next).version, 2);
+  assert.equal(h.engine.backendSnapshot('primary')!.queueDepth, 2);
+  // The pool keeps its WFQ, now weighted by the new document's tier weights (premium 3, free 1).
+  h.clock.set(10);
+  h.engine.complete(first, { ok: true, inputTokens: 10, outputTokens: 1 });
+  assert.deepEqual(h.dispatched, [waitingAcme]);
+  h.engine.complete(waitingAcme, { ok: true, inputTokens: 10, outputTokens: 1 });
+  assert.deepEqual(h.dispatched, [waitingAcme, waitingBeta]);
+});
