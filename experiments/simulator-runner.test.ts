@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { RunRequest } from './arm-runner.js';
+import type { ControllerMode } from './spec.js';
+import { SimulatorRunner } from './simulator-runner.js';
+
+const request = (mode: ControllerMode, seed: number): RunRequest => ({
+  experiment: 'sim-test',
+  scenario: 'flash-sale',
+  trace: null,
+  durationSeconds: 20 * 60,
+  intervalSeconds: 10,
+  seed,
+  arm: { name: mode, mode, policy: null, params: {} },
+  grid: {},
+});
+
+test('the simulator runner: deterministic by seed, series consistent with the summary', async () => {
+  const runner = new SimulatorRunner();
+  const a = await runner.run(request('static', 3));
+  const b = await runner.run(request('static', 3));
+  // Everything but the process's peak memory, which is the machine's, not the model's.
+  assert.deepEqual({ ...a.summary, peakRssMb: 0 }, { ...b.summary, peakRssMb: 0 });
+  assert.deepEqual(a.series, b.series);
+  // One point per 10 s interval of the 20 simulated minutes, and every arrival counted once.
+  assert.equal(a.series.points.length, 120);
+  assert.equal(
+    a.series.points.reduce((s, p) => s + p.arrived, 0),
+    a.summary.requests,
+  );
+  assert.deepEqual(Object.keys(a.series.points[0].latencyByTier).sort(), ['batch', 'browse', 'checkout']);
+  // Static runs no controller: no forecasts, no rollouts.
+  assert.equal(a.series.forecast.length, 0);
+  assert.equal(a.series.rollouts.length, 0);
+});
+
+test('controller modes steer the run: reactive scales, adaptive forecasts and canaries', async () => {
+  const runner = new SimulatorRunner();
+  const reactive = await runner.run(request('reactive', 3));
+  assert.ok(reactive.series.scaleAhead.length > 0, 'reactive asked for instances');
+  const adaptive = await runner.run(request('adaptive', 3));
+  // One summed forecast per closed interval (the first interval has no forecast before it).
+  assert.equal(adaptive.series.forecast.length, 120);
+  assert.ok(adaptive.series.rollouts.some((m) => m.kind === 'canary-start'));
+  assert.equal(
+    adaptive.summary.rollouts.length,
+    adaptive.series.rollouts.filter((m) => m.kind !== 'canary-start').length,
+  );
+});
