@@ -88,3 +88,16 @@ test('applyPolicy that changes a pool queue discipline (wfq -> priority) retunes
   h.engine.complete(waitingAcme, { ok: true, inputTokens: 10, outputTokens: 1 });
   assert.deepEqual(h.dispatched, [waitingAcme, waitingBeta]);
 });
+
+test('a queued request expires at the poll at nextWakeAt (its deadline), and that poll makes progress', () => {
+  const h = new Harness(policy());
+  ticketOf(h.submit('key-acme-1'));
+  const waiting = ticketOf(h.submit('key-acme-1'));
+  assert.equal(h.engine.nextWakeAt(), 1000);
+  h.clock.set(1000);
+  // Before the fix poll() compared `deadline < now`: nothing expired and nextWakeAt() stayed 1000.
+  h.engine.poll();
+  assert.deepEqual(h.expired, [{ ticket: waiting, code: 'SLUICE_DEADLINE_EXCEEDED', at: 1000 }]);
+  assert.equal(h.engine.nextWakeAt(), Number.POSITIVE_INFINITY);
+  assert.equal(h.engine.counters.expired, 1);
+});

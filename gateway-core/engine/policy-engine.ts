@@ -911,7 +911,8 @@ export class PolicyEngine {
   poll(): void {
     const now = this.clock.now();
     for (const pool of this.pools.values()) {
-      if (pool.queue.size > 0 && pool.queue.nextDeadline() < now) {
+      // `<=`: a queue drops an item at its deadline, and nextWakeAt() names that very time.
+      if (pool.queue.size > 0 && pool.queue.nextDeadline() <= now) {
         pool.queue.expire(now, this.onExpired);
         this.samplePool(pool, now);
       }
