@@ -107,7 +107,7 @@ export interface CheckResult {
 export interface JudgeReport {
   verdict: Verdict;
   reason: string;
-  /** Mann-Whitney z of canary versus control (fixed-sample), for the record. */
+  /** Mann-Whitney z of canary versus control (fixed-sample; positive: canary slower), for the record. */
   statistic: number | null;
   /** The deciding check's always-valid p-value (the smallest harm p on rollback). */
   pValue: number | null;

@@ -16,6 +16,7 @@ test('step cap, bounds and rounding', () => {
     { param: 'pool.gpu.instances', from: 4, to: 12 }, // maxStep 1: 8
     { param: 'tenant.delta.rpm', from: 1000, to: 1010 }, // 1%: dead band
     { param: 'mystery', from: 1, to: 2 },
+    { param: 'tenant.eu.acme.rpm', from: 1000, to: 1100 }, // a dotted tenant name still matches
   ]);
   assert.deepEqual(
     r.apply.map((c) => [c.param, c.to, c.clampedBy]),
@@ -24,6 +25,7 @@ test('step cap, bounds and rounding', () => {
       ['tenant.beta.rpm', 60, ['step', 'min']],
       ['tenant.gamma.rpm', 6000, ['max']],
       ['pool.gpu.instances', 8, ['step']],
+      ['tenant.eu.acme.rpm', 1100, []],
     ],
   );
   assert.deepEqual(

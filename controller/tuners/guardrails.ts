@@ -7,8 +7,8 @@
  *   to' = clamp(to, from * (1 - maxStep), from * (1 + maxStep))    (from > 0; a step cap)
  *   to' = clamp(to', min, max), rounded for integer parameters
  *
- * Bounds are looked up by exact name, then by pattern with `*` standing for one dot-separated
- * segment (`tenant.*.rpm`). A parameter without bounds is never changed: every tuned value must
+ * Bounds are looked up by exact name, then by pattern with `*` standing for any non-empty text
+ * (`tenant.*.rpm` also covers a tenant named `eu.acme`). A parameter without bounds is never changed: every tuned value must
  * have them. Dry-run reviews as usual but marks the result so that nothing is applied.
  */
 export interface ParameterBounds {
@@ -48,9 +48,13 @@ export interface Review {
 }
 
 function matches(pattern: string, name: string): boolean {
-  const p = pattern.split('.');
-  const n = name.split('.');
-  return p.length === n.length && p.every((seg, i) => seg === '*' || seg === n[i]);
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.+')}$`,
+  );
+  return re.test(name);
 }
 
 export class Guardrails {
