@@ -15,6 +15,9 @@ export interface ArmModel {
   errorRate: number;
   timeoutRate: number;
   costPerRequest: number;
+  /** Optional tail: this share of requests takes `tailFactor` times longer (a tail-only regression). */
+  tailShare?: number;
+  tailFactor?: number;
 }
 
 export interface TrialPlan {
@@ -48,7 +51,10 @@ function addInterval(rng: SeededRng, model: ArmModel, n: number, s: ArmState): v
     const u = rng.next();
     if (u < model.errorRate) s.errors++;
     else if (u < model.errorRate + model.timeoutRate) s.timeouts++;
-    else s.hist.record(rng.logNormal(model.medianMs, model.sigma));
+    else {
+      const slow = model.tailShare !== undefined && rng.next() < model.tailShare;
+      s.hist.record(rng.logNormal(model.medianMs, model.sigma) * (slow ? (model.tailFactor ?? 1) : 1));
+    }
   }
 }
 

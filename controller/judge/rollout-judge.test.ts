@@ -52,6 +52,13 @@ test('at the margins (mean +5%, errors +1 point) promotion stays under 5%', () =
   assert.ok(errors.promote <= 10, JSON.stringify(errors.promote));
 });
 
+test('a tail-only regression (3% of requests 3x slower, median unchanged) is caught, never promoted', () => {
+  // Measured: 99/100 rolled back, median 16 looks; the rank test barely moves, the p99 share does.
+  const r = runTrials(new SeededRng(7), judge, plan({ ...base, tailShare: 0.03, tailFactor: 3 }), 100);
+  assert.equal(r.promote, 0);
+  assert.ok(r.rollback >= 90, JSON.stringify(r.rollback));
+});
+
 test('error rate 1% -> 3%: rolled back; timeouts 0.5% -> 2.5%: rolled back', () => {
   const e = runTrials(new SeededRng(3), judge, plan({ ...base, errorRate: 0.03 }), 50);
   assert.ok(e.rollback >= 45 && e.promote === 0, JSON.stringify(e));
