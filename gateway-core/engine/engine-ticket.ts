@@ -8,6 +8,7 @@ import type { LimitUnit } from '../policy/schema.js';
 import type { Arm } from '../telemetry/interval-record.js';
 import type { SeriesGroup } from '../telemetry/telemetry-recorder.js';
 import type { AdmissionPlan } from './admission-plan.js';
+import type { CompiledPolicy } from './compiled-policy.js';
 import type { GatewayRequest, Identity, Ticket } from './types.js';
 
 export interface Charge {
@@ -43,7 +44,8 @@ export class EngineTicket implements Ticket {
     readonly request: GatewayRequest,
     readonly identity: Identity,
     readonly arm: Arm,
-    readonly policyVersion: number,
+    /** The version that admitted the ticket: it routes, retries and prices it to the end. */
+    readonly policy: CompiledPolicy,
     readonly plan: AdmissionPlan,
     readonly arrivedAt: number,
     readonly deadline: number,
@@ -52,5 +54,9 @@ export class EngineTicket implements Ticket {
   ) {
     this.model = request.model;
     this.series = series;
+  }
+
+  get policyVersion(): number {
+    return this.policy.version;
   }
 }

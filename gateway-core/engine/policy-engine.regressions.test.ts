@@ -101,3 +101,26 @@ test('a queued request expires at the poll at nextWakeAt (its deadline), and tha
   assert.equal(h.engine.nextWakeAt(), Number.POSITIVE_INFINITY);
   assert.equal(h.engine.counters.expired, 1);
 });
+
+test('a request waiting for its rate limit keeps its policy version: a new version without its model does not crash poll()', () => {
+  const doc = policy();
+  doc.models.small = { inputPricePerMTok: 1, outputPricePerMTok: 2, backends: ['primary'] };
+  doc.backends.primary.maxConcurrencyPerInstance = 10;
+  doc.defaults!.limits = [{ id: 'rps', limit: 1, period: '1s', onLimit: 'wait' }];
+  const h = new Harness(doc);
+  ticketOf(h.submit('key-acme-1', { model: 'small' }));
+  h.clock.set(400);
+  const waiting = h.submit('key-acme-1', { model: 'small' });
+  assert.equal(waiting.kind, 'queued');
+  assert.equal(h.engine.nextWakeAt(), 1000);
+  const next = policy();
+  next.backends.primary.maxConcurrencyPerInstance = 10;
+  assert.equal(h.engine.applyPolicy(next).version, 2); // no model `small` any more
+  h.clock.set(1000);
+  // Before the fix the woken ticket was routed by version 2: TypeError reading models.small.backends.
+  h.engine.poll();
+  assert.deepEqual(h.dispatched, [ticketOf(waiting)]);
+  assert.equal(h.dispatched[0].policyVersion, 1);
+  assert.equal(h.dispatched[0].model, 'small');
+  assert.equal(h.dispatched[0].instanceId, 'p1');
+});

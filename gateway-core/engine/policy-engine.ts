@@ -345,7 +345,7 @@ export class PolicyEngine {
       req,
       identity,
       arm,
-      policy.version,
+      policy,
       plan,
       now,
       now + settings.deadlineMs,
@@ -584,9 +584,9 @@ export class PolicyEngine {
     return null;
   }
 
+  /** The ticket's own version, even after applyPolicy or the canary's end (its model may be gone from the new one). */
   private policyOf(t: EngineTicket): CompiledPolicy {
-    if (this.canary !== null && this.canary.policy.version === t.policyVersion) return this.canary.policy;
-    return this.control;
+    return t.policy;
   }
 
   private sleep(t: EngineTicket, until: number): void {
