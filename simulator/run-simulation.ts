@@ -50,7 +50,8 @@ export interface SimulationProgress {
   simulatedMs: number;
   durationMs: number;
   requests: number;
-  completed: number;
+  /** Requests that have left the gateway (answered, refused, failed or timed out). */
+  departed: number;
 }
 
 export interface SimulationOptions {
@@ -234,8 +235,8 @@ export async function runSimulation(scenario: Scenario, options: SimulationOptio
     options.onProgress?.({
       simulatedMs: env.now(),
       durationMs,
-      requests: stats.total.requests,
-      completed: stats.total.completed,
+      requests: stats.arrivals,
+      departed: stats.departures,
     });
     if (env.now() + intervalMs <= durationMs) env.timeout(intervalMs, control, null, URGENT);
   };

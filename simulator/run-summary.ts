@@ -88,14 +88,15 @@ export function buildSummary(input: {
     instanceHours += p.instanceHours(durationMs);
     hardware += p.hardwareCostUsd(durationMs);
   }
-  const tenants = stats.byTenant.entries().filter(([, s]) => s.requests > 0);
+  const { total, byTier, byTenant, byModel } = stats.breakdowns();
+  const tenants = byTenant.entries().filter(([, s]) => s.requests > 0);
   const totalCompleted = tenants.reduce((a, [, s]) => a + s.completed, 0);
   const entitlement = (t: string) => policy.tenants[t]?.entitlement ?? 1;
   const totalEntitled = tenants.reduce((a, [t]) => a + entitlement(t), 0);
   const xs = tenants.map(([t, s]) => s.completed / totalCompleted / (entitlement(t) / totalEntitled));
-  const base = stats.total.toJSON(seconds);
+  const base = total.toJSON(seconds);
   const L = stats.inSystem.average(durationMs);
-  const lambda = stats.total.requests / seconds;
+  const lambda = stats.arrivals / seconds;
   const W = stats.departures > 0 ? stats.sojournMs / stats.departures : null;
   const scaling: RunSummary['scaling'] = {};
   for (const [name, a] of input.autoscalers)
@@ -123,9 +124,9 @@ export function buildSummary(input: {
           })()
         : null,
     instanceHours: selfHosted ? r6(instanceHours) : null,
-    byTier: stats.byTier.toJSON(seconds),
-    byTenant: stats.byTenant.toJSON(seconds),
-    byModel: stats.byModel.toJSON(seconds),
+    byTier: byTier.toJSON(seconds),
+    byTenant: byTenant.toJSON(seconds),
+    byModel: byModel.toJSON(seconds),
     rollouts: [],
     faults: input.faults,
     scaling,
@@ -137,7 +138,7 @@ export function buildSummary(input: {
       meanSojournMs: W === null ? null : r6(W),
     },
     queueing: {
-      queuedShare: stats.total.requests > 0 ? r6(stats.queued / stats.total.requests) : null,
+      queuedShare: stats.arrivals > 0 ? r6(stats.queued / stats.arrivals) : null,
       meanWaitMs: stats.departures > 0 ? r6(stats.waitMs / stats.departures) : null,
     },
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -79,13 +79,27 @@ export class SimulatedGateway implements EngineListener {
           id?.tenant ?? req.tenantHint,
           req.model,
           null,
-          null,
+          0,
+          0,
+          0,
           false,
         );
         break;
       }
       case 'cached':
-        this.stats.leave('completed', now, now, a.identity.tier, a.identity.tenant, req.model, 0, null, true);
+        this.stats.leave(
+          'completed',
+          now,
+          now,
+          a.identity.tier,
+          a.identity.tenant,
+          req.model,
+          0,
+          0,
+          0,
+          0,
+          true,
+        );
         break;
       case 'dispatch':
         this.send(a.ticket);
@@ -114,7 +128,9 @@ export class SimulatedGateway implements EngineListener {
       t.identity.tenant,
       t.model,
       null,
-      null,
+      0,
+      0,
+      0,
       false,
     );
   }
@@ -150,9 +166,6 @@ export class SimulatedGateway implements EngineListener {
             (outcome.inputTokens * m.inputPricePerMTok + outcome.outputTokens * m.outputPricePerMTok) / 1e6;
       }
       const ttft = flight.ttftMs === null ? null : flight.startedAt - t.arrivedAt + flight.ttftMs;
-      const tokens = outcome.ok
-        ? { input: outcome.inputTokens, output: outcome.outputTokens, costUsd: cost }
-        : null;
       this.stats.leave(
         'completed',
         now,
@@ -161,7 +174,9 @@ export class SimulatedGateway implements EngineListener {
         t.identity.tenant,
         t.model,
         ttft,
-        tokens,
+        outcome.ok ? outcome.inputTokens : 0,
+        outcome.ok ? outcome.outputTokens : 0,
+        cost,
         false,
       );
     } else if (step.kind === 'retry') {
@@ -175,7 +190,9 @@ export class SimulatedGateway implements EngineListener {
         t.identity.tenant,
         t.model,
         null,
-        null,
+        0,
+        0,
+        0,
         false,
       );
     }

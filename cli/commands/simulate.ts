@@ -27,6 +27,7 @@ interface SimulateArgs {
   'trace-columns'?: string;
   'trace-speedup': number;
   'trace-scale': number;
+  'trace-tenants'?: string;
   policy?: string;
   duration?: string;
   seed: number;
@@ -61,6 +62,12 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         type: 'number',
         default: 1,
         describe: 'thin (<1) or replicate (>1) trace arrivals',
+      })
+      .option('trace-tenants', {
+        type: 'string',
+        choices: ['weights', 'round-robin', 'column'],
+        describe:
+          "how trace rows get tenants: the scenario's weights, round robin, or the trace's tenant column",
       })
       .option('policy', {
         type: 'string',
@@ -106,7 +113,11 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         'keep the 10 s telemetry records',
       ) as unknown as Argv<SimulateArgs>,
   handler: async (argv) => {
-    const scenario = loadScenario(argv.scenario, argv.set);
+    const sets =
+      argv['trace-tenants'] !== undefined
+        ? [...argv.set, `workload.traceTenants=${argv['trace-tenants']}`]
+        : argv.set;
+    const scenario = loadScenario(argv.scenario, sets);
     const durationMs =
       argv.duration !== undefined ? parseDurationMs(argv.duration, '--duration') : scenario.durationMs;
     const options: SimulationOptions = { seed: argv.seed, durationMs, wallClock: () => performance.now() };

@@ -41,6 +41,22 @@ export class OutcomeStats {
     if (metSlo) this.withinSlo++;
   }
 
+  /** Adds another slice's counts and histograms into this one. */
+  merge(o: OutcomeStats): void {
+    this.requests += o.requests;
+    this.completed += o.completed;
+    this.rejected += o.rejected;
+    this.failed += o.failed;
+    this.timedOut += o.timedOut;
+    this.withinSlo += o.withinSlo;
+    this.cacheHits += o.cacheHits;
+    this.inputTokens += o.inputTokens;
+    this.outputTokens += o.outputTokens;
+    this.costUsd += o.costUsd;
+    this.latency.merge(o.latency);
+    this.ttft.merge(o.ttft);
+  }
+
   toJSON(simulatedSeconds: number): OutcomeSummary {
     const round = (v: number | null): number | null => (v === null ? null : Math.round(v * 1000) / 1000);
     return {

@@ -28,11 +28,13 @@ test('--set parses numbers, booleans and JSON, and creates missing paths', () =>
 
 test('parameters substitute whole values and expressions', () => {
   const out = substituteParameters(
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the scenario parameter syntax under test
     { n: '${servers}', mean: '${1000 / (rate * 2)}ms', parameters: { servers: 3 } },
     { servers: 3, rate: 5 },
     'x',
   );
   assert.deepEqual(out, { n: 3, mean: '100ms', parameters: { servers: 3 } });
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the scenario parameter syntax under test
   assert.throws(() => substituteParameters('${nope}', { a: 1 }, 'x'), /unknown parameter "nope"/);
 });
 
