@@ -128,6 +128,9 @@ export class BackendPool {
       } else if (inst.stats.inFlight > 0) {
         inst.draining = true;
         next.push(inst);
+      } else {
+        // Gone now: it must not count in the ejection cap's pool size any more.
+        this.ejection?.remove(inst.id);
       }
     }
     for (const i of wanted.values()) {

@@ -124,3 +124,28 @@ test('a request waiting for its rate limit keeps its policy version: a new versi
   assert.equal(h.dispatched[0].model, 'small');
   assert.equal(h.dispatched[0].instanceId, 'p1');
 });
+
+test('after a scale-down, outlier ejection still keeps maxEjectedPercent of the pool in service', () => {
+  const doc = policy();
+  doc.backends.primary = {
+    instances: [{ id: 'p0' }, { id: 'p1' }, { id: 'p2' }, { id: 'p3' }],
+    maxConcurrencyPerInstance: 10,
+    outlierEjection: { consecutiveErrors: 1, ejection: '10s', maxEjectedPercent: 50 },
+  };
+  const h = new Harness(doc);
+  h.engine.setInstances('primary', [{ id: 'p0' }, { id: 'p1' }]);
+  const a = ticketOf(h.submit('key-acme-1'));
+  const b = ticketOf(h.submit('key-acme-1'));
+  assert.deepEqual([a.instanceId, b.instanceId].sort(), ['p0', 'p1']);
+  h.engine.complete(a, { ok: false, kind: '5xx' });
+  h.engine.complete(b, { ok: false, kind: '5xx' });
+  // 50% of 2 instances: one may be ejected. Before the fix the removed p2, p3 still counted (4 in
+  // the pool), so both were ejected and the pool had no healthy instance: 503.
+  const ejected = h.engine
+    .backendSnapshot('primary')!
+    .instances.filter((i) => i.ejected)
+    .map((i) => i.id);
+  assert.equal(ejected.length, 1);
+  const next = h.submit('key-acme-1');
+  assert.equal(next.kind, 'dispatch');
+});
