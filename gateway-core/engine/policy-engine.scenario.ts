@@ -1,0 +1,742 @@
+/**
+ * A model-based driver for the policy engine's property tests. It generates small random policies
+ * (every limit algorithm and unit, budgets, queues, breakers, ejection, fallback chains, cache,
+ * routing rules) and random operations (submits, upstream outcomes, policy changes, canaries,
+ * scaling), drives the engine the way an adapter does (submit; send on 'dispatch' or
+ * listener.dispatch; complete later; poll at nextWakeAt), and keeps its own tally of every
+ * request, checking the engine's invariants after every call:
+ *
+ *   - a request ends exactly once (rejected, cached, done, failed, or expired through the
+ *     listener) and is never lost: after the run settles nothing is left waiting;
+ *   - a ticket is never dispatched while already in flight, never after its deadline;
+ *   - per-instance in-flight counts equal the engine's snapshot and stay within
+ *     maxConcurrencyPerInstance; per-tenant in-flight stays within the tenant's concurrency;
+ *   - a queued request that expires does so at its deadline (the poll at nextWakeAt), and a poll
+ *     at nextWakeAt makes progress (no wake-up that repeats forever).
+ *
+ * The tally it returns lets the tests compare telemetry and limiter state with what happened.
+ */
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { ManualClock } from '../clock.js';
+import type { ErrorCode } from '../errors.js';
+import type {
+  BackendSpec,
+  LimitAlgorithm,
+  LimitSpec,
+  LimitUnit,
+  PolicyDocument,
+  TenantSpec,
+} from '../policy/schema.js';
+import { SeededRng } from '../rng.js';
+import type { IntervalRecord } from '../telemetry/interval-record.js';
+import { PolicyEngine } from './policy-engine.js';
+import type { Admission, GatewayRequest, Ticket, UpstreamOutcome } from './types.js';
+
+export const KEYS = ['key-acme-0001', 'key-acme-0002', 'key-beta-0001', 'key-unknown-01'] as const;
+const TENANT_OF_KEY = ['acme', 'acme', 'beta', '-'] as const;
+export const BACKENDS = ['primary', 'secondary'] as const;
+
+export interface LimitChoice {
+  algorithm: LimitAlgorithm;
+  unit: LimitUnit;
+  by: 'apiKey' | 'tenant' | 'global';
+  amount: number;
+  period: '200ms' | '1s' | '1h';
+  burst: number | undefined;
+  onLimit: 'reject' | 'wait';
+  /** Where the limit is set. */
+  scope: 'defaults' | 'acme' | 'beta';
+}
+
+export interface BackendChoice {
+  instances: number;
+  maxConcurrency: number;
+  balancer: NonNullable<BackendSpec['balancer']>;
+  queue: { discipline: 'fifo' | 'priority' | 'wfq'; classBy: 'tier' | 'tenant'; maxDepth: number } | null;
+  breaker: { minimumCalls: number; cooldownMs: number; halfOpenProbes: number } | null;
+  ejection: { consecutiveErrors: number; ejectionMs: number; maxEjectedPercent: number } | null;
+}
+
+export interface PolicyChoice {
+  limits: LimitChoice[];
+  acmeConcurrency: number | null;
+  betaConcurrency: number | null;
+  budget: { usd: number; action: 'reject' | 'downgrade' } | null;
+  bigChain: string[];
+  rule: 'none' | 'free-to-secondary' | 'soft-to-small';
+  backends: [BackendChoice, BackendChoice];
+  deadlineMs: number;
+  cache: boolean;
+  fallbackOn: ('429' | '5xx' | 'timeout' | 'open-circuit')[];
+  maxAttempts: number;
+  /** Whether the model `small` exists (a later version may drop it). */
+  withSmall: boolean;
+}
+
+const TOKEN_AMOUNT: Record<LimitUnit, [number, number]> = {
+  requests: [1, 6],
+  'input-tokens': [40, 400],
+  'output-tokens': [40, 400],
+  'total-tokens': [80, 600],
+};
+
+export function limitArb(
+  algorithms: readonly LimitAlgorithm[],
+  units: readonly LimitUnit[],
+  periods: readonly LimitChoice['period'][],
+  bys: readonly LimitChoice['by'][] = ['apiKey', 'tenant', 'global'],
+): fc.Arbitrary<LimitChoice> {
+  return fc
+    .record({
+      algorithm: fc.constantFrom(...algorithms),
+      unit: fc.constantFrom(...units),
+      by: fc.constantFrom(...bys),
+      period: fc.constantFrom(...periods),
+      scale: fc.double({ min: 0, max: 1, noNaN: true }),
+      burstScale: fc.option(fc.double({ min: 0.5, max: 2, noNaN: true }), { nil: undefined }),
+      onLimit: fc.constantFrom('reject' as const, 'wait' as const),
+      scope: fc.constantFrom('defaults' as const, 'acme' as const, 'beta' as const),
+    })
+    .map((r) => {
+      const [lo, hi] = TOKEN_AMOUNT[r.unit];
+      const amount = Math.round(lo + r.scale * (hi - lo));
+      return {
+        algorithm: r.algorithm,
+        unit: r.unit,
+        by: r.by,
+        period: r.period,
+        amount,
+        burst: r.burstScale === undefined ? undefined : Math.max(1, Math.round(amount * r.burstScale)),
+        onLimit: r.onLimit,
+        scope: r.scope,
+      };
+    });
+}
+
+const backendArb: fc.Arbitrary<BackendChoice> = fc.record({
+  instances: fc.integer({ min: 1, max: 3 }),
+  maxConcurrency: fc.integer({ min: 1, max: 3 }),
+  balancer: fc.constantFrom(
+    'round-robin' as const,
+    'weighted-round-robin' as const,
+    'least-connections' as const,
+    'least-response-time' as const,
+    'power-of-two' as const,
+  ),
+  queue: fc.option(
+    fc.record({
+      discipline: fc.constantFrom('fifo' as const, 'priority' as const, 'wfq' as const),
+      classBy: fc.constantFrom('tier' as const, 'tenant' as const),
+      maxDepth: fc.integer({ min: 1, max: 4 }),
+    }),
+    { nil: null },
+  ),
+  breaker: fc.option(
+    fc.record({
+      minimumCalls: fc.integer({ min: 2, max: 4 }),
+      cooldownMs: fc.integer({ min: 50, max: 800 }),
+      halfOpenProbes: fc.integer({ min: 1, max: 2 }),
+    }),
+    { nil: null },
+  ),
+  ejection: fc.option(
+    fc.record({
+      consecutiveErrors: fc.integer({ min: 1, max: 3 }),
+      ejectionMs: fc.integer({ min: 50, max: 800 }),
+      maxEjectedPercent: fc.constantFrom(0, 50, 100),
+    }),
+    { nil: null },
+  ),
+});
+
+export function policyChoiceArb(limits: fc.Arbitrary<LimitChoice[]>): fc.Arbitrary<PolicyChoice> {
+  return fc.record({
+    limits,
+    acmeConcurrency: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
+    betaConcurrency: fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }),
+    budget: fc.option(
+      fc.record({
+        usd: fc.constantFrom(0.002, 0.005, 0.02),
+        action: fc.constantFrom('reject' as const, 'downgrade' as const),
+      }),
+      { nil: null },
+    ),
+    bigChain: fc.constantFrom(['primary', 'secondary'], ['primary'], ['secondary', 'primary']),
+    rule: fc.constantFrom('none' as const, 'free-to-secondary' as const, 'soft-to-small' as const),
+    backends: fc.tuple(backendArb, backendArb),
+    deadlineMs: fc.integer({ min: 100, max: 2000 }),
+    cache: fc.boolean(),
+    fallbackOn: fc.subarray(['429', '5xx', 'timeout', 'open-circuit'] as const),
+    maxAttempts: fc.integer({ min: 1, max: 3 }),
+    withSmall: fc.constant(true),
+  });
+}
+
+function limitSpec(l: LimitChoice, i: number): LimitSpec {
+  const spec: LimitSpec = {
+    id: `l${i}`,
+    algorithm: l.algorithm,
+    unit: l.unit,
+    by: [l.by],
+    limit: l.amount,
+    period: l.period,
+    onLimit: l.onLimit,
+  };
+  // The schema allows burst only where it means something.
+  if (l.burst !== undefined && (l.algorithm === 'token-bucket' || l.algorithm === 'leaky-bucket'))
+    spec.burst = l.burst;
+  return spec;
+}
+
+function backendSpec(name: string, b: BackendChoice): BackendSpec {
+  const spec: BackendSpec = {
+    instances: Array.from({ length: b.instances }, (_, i) => ({ id: `${name}-${i}` })),
+    balancer: b.balancer,
+    maxConcurrencyPerInstance: b.maxConcurrency,
+  };
+  if (b.queue) spec.queue = { ...b.queue };
+  if (b.breaker)
+    spec.breaker = {
+      failureRateThreshold: 0.5,
+      minimumCalls: b.breaker.minimumCalls,
+      window: '2s',
+      cooldown: `${b.breaker.cooldownMs}ms`,
+      halfOpenProbes: b.breaker.halfOpenProbes,
+    };
+  if (b.ejection)
+    spec.outlierEjection = {
+      consecutiveErrors: b.ejection.consecutiveErrors,
+      ejection: `${b.ejection.ejectionMs}ms`,
+      maxEjectedPercent: b.ejection.maxEjectedPercent,
+    };
+  return spec;
+}
+
+/** The policy document a choice describes. */
+export function buildPolicy(c: PolicyChoice): PolicyDocument {
+  const acme: TenantSpec = {
+    tier: 'premium',
+    keys: { a1: { key: KEYS[0] }, a2: { key: KEYS[1] } },
+  };
+  const beta: TenantSpec = { tier: 'free', keys: { b1: { key: KEYS[2] } } };
+  if (c.acmeConcurrency !== null) acme.concurrency = c.acmeConcurrency;
+  if (c.betaConcurrency !== null) beta.concurrency = c.betaConcurrency;
+  if (c.budget !== null) acme.budget = { usd: c.budget.usd, period: 'hour', action: c.budget.action };
+  const defaults: NonNullable<PolicyDocument['defaults']> = {
+    deadline: `${c.deadlineMs}ms`,
+    maxOutputTokens: 64,
+    maxInputTokens: 100,
+    cache: c.cache,
+  };
+  const scoped: Record<LimitChoice['scope'], LimitSpec[]> = { defaults: [], acme: [], beta: [] };
+  for (let i = 0; i < c.limits.length; i++) scoped[c.limits[i].scope].push(limitSpec(c.limits[i], i));
+  if (scoped.defaults.length) defaults.limits = scoped.defaults;
+  if (scoped.acme.length) acme.limits = scoped.acme;
+  if (scoped.beta.length) beta.limits = scoped.beta;
+  const doc: PolicyDocument = {
+    apiVersion: 'sluice/v1',
+    tiers: {
+      free: { sloMs: 500, weight: 1, priority: 0 },
+      premium: { sloMs: 300, weight: 3, priority: 1 },
+    },
+    models: {
+      big: { inputPricePerMTok: 10, outputPricePerMTok: 30, backends: [...c.bigChain] },
+    },
+    backends: {
+      primary: backendSpec('primary', c.backends[0]),
+      secondary: backendSpec('secondary', c.backends[1]),
+    },
+    defaults,
+    tenants: { acme, beta },
+    routing: { fallbackOn: [...c.fallbackOn], maxAttempts: c.maxAttempts },
+    cache: { enabled: c.cache, ttl: '5s' },
+  };
+  if (c.withSmall) {
+    doc.models.big.cheaper = 'small';
+    doc.models.small = { inputPricePerMTok: 1, outputPricePerMTok: 2, backends: ['secondary'] };
+  }
+  if (c.rule === 'free-to-secondary')
+    doc.routing!.rules = [{ when: { tier: ['free'], model: ['big'] }, backends: ['secondary'] }];
+  else if (c.rule === 'soft-to-small' && c.withSmall)
+    doc.routing!.rules = [{ when: { budget: 'soft' }, model: 'small' }];
+  return doc;
+}
+
+// ------------------------------------------------------------------ operations
+
+export type OutcomeChoice =
+  | { kind: 'ok'; inputDelta: number; outputShare: number; cacheIt: boolean }
+  | { kind: '5xx' | 'timeout' | '4xx' }
+  | { kind: '429'; retryAfterMs: number | undefined };
+
+export type Op =
+  | {
+      kind: 'submit';
+      gap: number;
+      key: number;
+      model: 'big' | 'small' | 'nope';
+      inputTokens: number;
+      maxOutputTokens: number;
+      cacheKey: string | undefined;
+    }
+  | { kind: 'complete'; gap: number; pick: number; outcome: OutcomeChoice }
+  | { kind: 'apply'; gap: number; policy: PolicyChoice }
+  | { kind: 'canary'; gap: number; policy: PolicyChoice; percent: number }
+  | { kind: 'clearCanary' | 'promote'; gap: number }
+  | { kind: 'scale'; gap: number; backend: number; ids: number[] };
+
+export const outcomeArb: fc.Arbitrary<OutcomeChoice> = fc.oneof(
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('ok' as const),
+      inputDelta: fc.integer({ min: -5, max: 5 }),
+      outputShare: fc.double({ min: 0, max: 1, noNaN: true }),
+      cacheIt: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constantFrom('5xx' as const, 'timeout' as const, '4xx' as const) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('429' as const),
+      retryAfterMs: fc.option(fc.integer({ min: 0, max: 400 }), { nil: undefined }),
+    }),
+  },
+);
+
+const gapArb = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 60 }), fc.integer({ min: 0, max: 400 }));
+
+export const submitArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constant('submit' as const),
+  gap: gapArb,
+  key: fc.oneof(
+    { weight: 30, arbitrary: fc.integer({ min: 0, max: 2 }) },
+    { weight: 1, arbitrary: fc.constant(3) },
+  ),
+  model: fc.oneof(
+    { weight: 30, arbitrary: fc.constant('big' as const) },
+    { weight: 10, arbitrary: fc.constant('small' as const) },
+    { weight: 1, arbitrary: fc.constant('nope' as const) },
+  ),
+  // Mostly within the policy's maxInputTokens 100 and maxOutputTokens 64, sometimes over.
+  inputTokens: fc.oneof(
+    { weight: 20, arbitrary: fc.integer({ min: 1, max: 100 }) },
+    { weight: 1, arbitrary: fc.constant(101) },
+  ),
+  maxOutputTokens: fc.oneof(
+    { weight: 20, arbitrary: fc.integer({ min: 0, max: 64 }) },
+    { weight: 1, arbitrary: fc.constant(65) },
+  ),
+  cacheKey: fc.option(fc.constantFrom('c0', 'c1', 'c2'), { nil: undefined }),
+});
+
+export const completeArb: fc.Arbitrary<Op> = fc.record({
+  kind: fc.constant('complete' as const),
+  gap: gapArb,
+  pick: fc.nat(),
+  outcome: outcomeArb,
+});
+
+/** Operations: traffic and outcomes, plus (when `policy` is given) policy changes and scaling. */
+export function opsArb(policy: fc.Arbitrary<PolicyChoice> | null, maxLength = 80): fc.Arbitrary<Op[]> {
+  const ops: fc.WeightedArbitrary<Op>[] = [
+    { weight: 10, arbitrary: submitArb },
+    { weight: 8, arbitrary: completeArb },
+    {
+      weight: 1,
+      arbitrary: fc.record({
+        kind: fc.constant('scale' as const),
+        gap: gapArb,
+        backend: fc.integer({ min: 0, max: 1 }),
+        ids: fc.subarray([0, 1, 2, 3]),
+      }),
+    },
+  ];
+  if (policy !== null) {
+    ops.push(
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('apply' as const), gap: gapArb, policy }) },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constant('canary' as const),
+          gap: gapArb,
+          policy,
+          percent: fc.constantFrom(0, 30, 100),
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          kind: fc.constantFrom('clearCanary' as const, 'promote' as const),
+          gap: gapArb,
+        }),
+      },
+    );
+  }
+  return fc.array(fc.oneof(...ops), { maxLength, size: 'max' });
+}
+
+// ------------------------------------------------------------------ the driver
+
+export type Fate = 'rejected' | 'cached' | 'done' | 'failed' | 'expired' | 'unserved';
+
+export interface Track {
+  readonly id: string;
+  readonly request: GatewayRequest;
+  readonly tenant: string;
+  state: 'waiting' | 'in-flight' | 'completing' | Fate;
+  ticket: Ticket | null;
+  /** Upstream attempts the adapter made. */
+  attempts: number;
+  /** For 'done': the usage reported. */
+  usage: { input: number; output: number } | null;
+  code: ErrorCode | null;
+  /** Where the request is in flight now. */
+  at: { backend: string; instance: string } | null;
+  endedAt: number;
+  /** Set when listener.dispatch came while complete() was still running. */
+  dispatchedDuringComplete: boolean;
+}
+
+export interface RunResult {
+  readonly engine: PolicyEngine;
+  readonly clock: ManualClock;
+  readonly tracks: Map<string, Track>;
+  readonly telemetry: IntervalRecord[];
+  /** Every engine event in order, as text: for determinism checks. */
+  readonly log: string[];
+  /** The control documents the run went through (first one first). */
+  readonly docs: PolicyDocument[];
+}
+
+export interface RunOptions {
+  seed?: number;
+  /** Called after every engine call (submit, complete, poll, policy change). */
+  afterCall?: (r: RunResult) => void;
+  /** Outcome of the completions made while the run settles (default: ok, no output). */
+  settleOutcome?: OutcomeChoice;
+}
+
+const POLLS_AT_ONE_TIME = 4;
+
+/** Runs `ops` against an engine built from `initial`, checking invariants; then settles every request. */
+export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: RunOptions = {}): RunResult {
+  const clock = new ManualClock(0);
+  const tracks = new Map<string, Track>();
+  const telemetry: IntervalRecord[] = [];
+  const log: string[] = [];
+  const docs: PolicyDocument[] = [buildPolicy(initial)];
+  /** Per backend: the largest maxConcurrencyPerInstance any applied version gave it. */
+  const maxConc = new Map<string, number>();
+  const tenantConc = new Map<string, number>();
+  const noteDoc = (doc: PolicyDocument) => {
+    for (const [name, spec] of Object.entries(doc.backends))
+      maxConc.set(name, Math.max(maxConc.get(name) ?? 0, spec.maxConcurrencyPerInstance ?? 64));
+    for (const [name, spec] of Object.entries(doc.tenants))
+      tenantConc.set(name, Math.max(tenantConc.get(name) ?? 0, spec.concurrency ?? Number.POSITIVE_INFINITY));
+  };
+  noteDoc(docs[0]);
+  const inFlightAt = new Map<string, number>();
+  const inFlightOf = new Map<string, number>();
+  const bump = (m: Map<string, number>, k: string, d: number) => m.set(k, (m.get(k) ?? 0) + d);
+
+  const trackOf = (t: Ticket): Track => {
+    const tr = tracks.get(t.request.id);
+    assert.ok(tr, `the engine handed back an unknown ticket ${t.request.id}`);
+    assert.equal(tr.ticket, t, `ticket ${t.request.id} is not the one the engine first handed out`);
+    return tr;
+  };
+  const fly = (tr: Track, t: Ticket, how: string) => {
+    const now = clock.now();
+    assert.ok(now <= t.deadline, `${tr.id} ${how} at ${now}, after its deadline ${t.deadline}`);
+    assert.ok(t.instanceId !== '' && t.backend !== '', `${tr.id} ${how} without an instance`);
+    tr.state = 'in-flight';
+    tr.attempts++;
+    tr.at = { backend: t.backend, instance: t.instanceId };
+    const k = `${t.backend}/${t.instanceId}`;
+    bump(inFlightAt, k, 1);
+    bump(inFlightOf, tr.tenant, 1);
+    const max = maxConc.get(t.backend) ?? 64;
+    assert.ok(
+      (inFlightAt.get(k) ?? 0) <= max,
+      `${k} has ${inFlightAt.get(k)} in flight, over maxConcurrencyPerInstance ${max}`,
+    );
+    const tmax = tenantConc.get(tr.tenant) ?? Number.POSITIVE_INFINITY;
+    assert.ok(
+      (inFlightOf.get(tr.tenant) ?? 0) <= tmax,
+      `tenant ${tr.tenant} has ${inFlightOf.get(tr.tenant)} in flight, over its concurrency ${tmax}`,
+    );
+    log.push(`${now} ${how} ${tr.id} ${k} #${tr.attempts}`);
+  };
+  const land = (tr: Track) => {
+    assert.ok(tr.at !== null, `${tr.id} lands but was not in flight`);
+    bump(inFlightAt, `${tr.at.backend}/${tr.at.instance}`, -1);
+    bump(inFlightOf, tr.tenant, -1);
+    tr.at = null;
+  };
+  const end = (tr: Track, fate: Fate, code: ErrorCode | null) => {
+    tr.state = fate;
+    tr.code = code;
+    tr.endedAt = clock.now();
+    log.push(`${clock.now()} ${fate} ${tr.id} ${code ?? ''}`);
+  };
+
+  const engine = new PolicyEngine({
+    policy: docs[0],
+    clock,
+    rng: new SeededRng(options.seed ?? 7),
+    telemetryIntervalMs: 1000,
+    listener: {
+      dispatch: (t) => {
+        const tr = trackOf(t);
+        if (tr.state === 'completing') {
+          tr.dispatchedDuringComplete = true;
+        } else {
+          assert.equal(tr.state, 'waiting', `listener.dispatch(${tr.id}) while it is ${tr.state}`);
+        }
+        fly(tr, t, 'dispatch');
+      },
+      expire: (t, code) => {
+        const tr = trackOf(t);
+        assert.equal(tr.state, 'waiting', `listener.expire(${tr.id}, ${code}) while it is ${tr.state}`);
+        if (code === 'SLUICE_DEADLINE_EXCEEDED') {
+          assert.equal(
+            clock.now(),
+            t.deadline,
+            `${tr.id} expired at ${clock.now()}, its deadline is ${t.deadline}`,
+          );
+          end(tr, 'expired', code);
+        } else {
+          end(tr, 'unserved', code);
+        }
+      },
+    },
+  });
+  const result: RunResult = { engine, clock, tracks, telemetry, log, docs };
+
+  const ejectedBefore = new Map<string, number>();
+  const afterCall = () => {
+    // The engine's per-instance counts agree with the adapter's.
+    for (const name of engine.backendNames()) {
+      const snap = engine.backendSnapshot(name)!;
+      // A new ejection respects the pool's cap (at least one may always be out).
+      const ejected = snap.instances.filter((i) => i.ejected).length;
+      const pct = docs[0].backends[name]?.outlierEjection?.maxEjectedPercent ?? 50;
+      if (ejected > (ejectedBefore.get(name) ?? 0))
+        assert.ok(
+          ejected <= Math.max(1, Math.floor((pct * snap.instances.length) / 100)),
+          `${name}: ${ejected} of ${snap.instances.length} instances ejected, over maxEjectedPercent ${pct}`,
+        );
+      ejectedBefore.set(name, ejected);
+      let sum = 0;
+      for (const inst of snap.instances) {
+        const mine = inFlightAt.get(`${name}/${inst.id}`) ?? 0;
+        assert.equal(
+          inst.inFlight,
+          mine,
+          `${name}/${inst.id}: engine says ${inst.inFlight} in flight, adapter ${mine}`,
+        );
+        sum += mine;
+      }
+      for (const [k, n] of inFlightAt)
+        if (n > 0 && k.startsWith(`${name}/`))
+          assert.ok(
+            snap.instances.some((i) => `${name}/${i.id}` === k),
+            `${k} has ${n} in flight but left the pool`,
+          );
+      assert.equal(snap.inFlight, sum, `${name}: pool in flight ${snap.inFlight}, adapter ${sum}`);
+    }
+    options.afterCall?.(result);
+  };
+
+  /** Polls at every wake-up up to `target`, then moves the clock there. */
+  const advanceTo = (target: number) => {
+    let last = Number.NaN;
+    let repeats = 0;
+    for (;;) {
+      const at = engine.nextWakeAt();
+      if (at > target) break;
+      assert.ok(at >= clock.now(), `nextWakeAt ${at} is before now ${clock.now()}: a wake-up was missed`);
+      if (at === last) {
+        repeats++;
+        assert.ok(repeats < POLLS_AT_ONE_TIME, `poll() at nextWakeAt ${at} makes no progress`);
+      } else {
+        repeats = 0;
+        last = at;
+      }
+      clock.set(at);
+      engine.poll();
+      afterCall();
+    }
+    clock.set(target);
+  };
+
+  let seq = 0;
+  const submit = (op: Extract<Op, { kind: 'submit' }>) => {
+    const request: GatewayRequest = {
+      id: `r${++seq}`,
+      apiKey: KEYS[op.key],
+      model: op.model,
+      inputTokens: op.inputTokens,
+      maxOutputTokens: op.maxOutputTokens,
+      temperature: 0,
+    };
+    if (op.cacheKey !== undefined) request.cacheKey = op.cacheKey;
+    const tr: Track = {
+      id: request.id,
+      request,
+      tenant: TENANT_OF_KEY[op.key],
+      state: 'waiting',
+      ticket: null,
+      attempts: 0,
+      usage: null,
+      code: null,
+      at: null,
+      endedAt: Number.NaN,
+      dispatchedDuringComplete: false,
+    };
+    tracks.set(tr.id, tr);
+    const a: Admission = engine.submit(request);
+    log.push(`${clock.now()} submit ${tr.id} -> ${a.kind}`);
+    if (a.kind === 'rejected') end(tr, 'rejected', a.code);
+    else if (a.kind === 'cached') end(tr, 'cached', null);
+    else {
+      assert.equal(a.ticket.request, request);
+      tr.ticket = a.ticket;
+      if (a.kind === 'dispatch') fly(tr, a.ticket, 'send');
+    }
+    afterCall();
+  };
+
+  const outcomeFor = (tr: Track, o: OutcomeChoice): UpstreamOutcome => {
+    if (o.kind === 'ok') {
+      const reserved = tr.ticket!.reservedOutputTokens;
+      const out: UpstreamOutcome = {
+        ok: true,
+        inputTokens: Math.max(0, tr.request.inputTokens + o.inputDelta),
+        outputTokens: Math.floor(reserved * o.outputShare),
+      };
+      if (o.cacheIt) {
+        out.cacheValue = `answer-${tr.id}`;
+        out.cacheBytes = 100;
+      }
+      return out;
+    }
+    if (o.kind === '429')
+      return o.retryAfterMs === undefined
+        ? { ok: false, kind: '429' }
+        : { ok: false, kind: '429', retryAfterMs: o.retryAfterMs };
+    return { ok: false, kind: o.kind };
+  };
+
+  const complete = (tr: Track, o: OutcomeChoice) => {
+    const t = tr.ticket!;
+    land(tr);
+    tr.state = 'completing';
+    const outcome = outcomeFor(tr, o);
+    const step = engine.complete(t, outcome);
+    log.push(`${clock.now()} complete ${tr.id} ${o.kind} -> ${step.kind}`);
+    const early = tr.dispatchedDuringComplete;
+    tr.dispatchedDuringComplete = false;
+    if (step.kind === 'done') {
+      assert.ok(outcome.ok && !early, `${tr.id}: done after a failure, or dispatched again`);
+      tr.usage = { input: outcome.inputTokens, output: outcome.outputTokens };
+      end(tr, 'done', null);
+    } else if (step.kind === 'failed') {
+      assert.ok(!early, `${tr.id}: failed but listener.dispatch was called during complete()`);
+      end(tr, 'failed', step.code);
+    } else if (step.kind === 'retry') {
+      assert.ok(!early, `${tr.id}: retry but listener.dispatch was called during complete()`);
+      fly(tr, t, 'retry');
+    } else {
+      assert.ok(!early, `${tr.id}: complete() answered 'queued' after listener.dispatch already sent it`);
+      tr.state = 'waiting';
+    }
+    afterCall();
+  };
+
+  const inFlight = () => [...tracks.values()].filter((t) => t.state === 'in-flight');
+
+  for (const op of ops) {
+    advanceTo(clock.now() + op.gap);
+    switch (op.kind) {
+      case 'submit':
+        submit(op);
+        break;
+      case 'complete': {
+        const live = inFlight();
+        if (live.length > 0) complete(live[op.pick % live.length], op.outcome);
+        break;
+      }
+      case 'apply': {
+        const doc = buildPolicy(op.policy);
+        docs.push(doc);
+        noteDoc(doc);
+        engine.applyPolicy(doc);
+        log.push(`${clock.now()} apply v${engine.version}`);
+        afterCall();
+        break;
+      }
+      case 'canary': {
+        const doc = buildPolicy(op.policy);
+        noteDoc(doc);
+        const v = engine.setCanary(doc, { percent: op.percent, by: 'requestId' });
+        log.push(`${clock.now()} canary v${v.version} ${op.percent}%`);
+        afterCall();
+        break;
+      }
+      case 'clearCanary':
+        engine.clearCanary();
+        log.push(`${clock.now()} clear canary`);
+        afterCall();
+        break;
+      case 'promote': {
+        const before = engine.canaryState;
+        if (engine.promoteCanary() !== null && before !== null) {
+          log.push(`${clock.now()} promote v${engine.version}`);
+          docs.push(engine.policy);
+        }
+        afterCall();
+        break;
+      }
+      case 'scale': {
+        const name = BACKENDS[op.backend];
+        engine.setInstances(
+          name,
+          op.ids.map((i) => ({ id: `${name}-${i}` })),
+        );
+        log.push(`${clock.now()} scale ${name} ${op.ids.join(',')}`);
+        afterCall();
+        break;
+      }
+    }
+    telemetry.push(...engine.drainTelemetry());
+  }
+
+  // Settle: answer everything in flight, poll at every wake-up, until nothing is left.
+  const settle = options.settleOutcome ?? { kind: 'ok', inputDelta: 0, outputShare: 0, cacheIt: false };
+  for (let round = 0; ; round++) {
+    assert.ok(round < 10_000, 'the run does not settle');
+    const live = inFlight();
+    if (live.length > 0) {
+      advanceTo(clock.now() + 10);
+      complete(live[0], settle);
+      continue;
+    }
+    const at = engine.nextWakeAt();
+    if (!Number.isFinite(at)) break;
+    advanceTo(at);
+  }
+  for (const tr of tracks.values())
+    assert.ok(
+      tr.state !== 'waiting' && tr.state !== 'in-flight' && tr.state !== 'completing',
+      `${tr.id} is lost: still ${tr.state} after the run settled (nextWakeAt is Infinity)`,
+    );
+  telemetry.push(...engine.drainTelemetry(), ...engine.flushTelemetry());
+  return result;
+}
