@@ -34,6 +34,8 @@ export interface ResidualDetectorOptions {
   trainBelow: number;
   /** Use the seasonal (one day back) model as well as the fast one. */
   seasonal: boolean;
+  /** Forgetting rate of the seasonal residual scale. */
+  seasonalScaleRate: number;
   seed: number;
 }
 
@@ -48,6 +50,7 @@ export const DEFAULT_RESIDUAL_OPTIONS: ResidualDetectorOptions = {
   zHalf: 4,
   trainBelow: 0.5,
   seasonal: true,
+  seasonalScaleRate: 0.002,
   seed: 7,
 };
 
@@ -75,7 +78,8 @@ export class ResidualDetector implements Detector {
     const fast = new OnlineRegressor(fastWidth, o.hidden, o.seed);
     const seasonal = new OnlineRegressor(seasWidth, o.hidden, o.seed + 17);
     const fastScale = new OnlineScale();
-    const seasScale = new OnlineScale();
+    // The seasonal scale learns slowly and clips hard: a slow drift must not drag it along.
+    const seasScale = new OnlineScale(o.seasonalScaleRate, 2.5);
     let smooth = 0;
     /** flagSum[i] = rows flagged among 0..i-1 (prefix sums, for window counts). */
     const flagSum = new Int32Array(n + 1);

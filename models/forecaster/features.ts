@@ -19,6 +19,11 @@ export interface FeatureConfig {
   horizon: number;
   /** Seasons (e.g. one day, one week, in points), each averaged over `count` past seasons. */
   seasons: Array<{ period: number; count: number }>;
+  /**
+   * Which calendar features carry values (the others are 0). Time of day means nothing to a
+   * model trained on less than two days: it would read it as a trend and extrapolate it.
+   */
+  calendar?: { day: boolean; week: boolean };
 }
 
 export function inputSize(cfg: FeatureConfig): number {
@@ -79,6 +84,8 @@ export function buildFeatures(
       }
     }
     calendarFeatures(start + (t + 1) * stepMs, inputs, o);
+    if (cfg.calendar && !cfg.calendar.day) inputs.fill(0, o, o + 2);
+    if (cfg.calendar && !cfg.calendar.week) inputs.fill(0, o + 2, o + 4);
     if (targets) for (let h = 1; h <= H; h++) targets[r * H + h - 1] = z[t + h] - c;
   }
   return { count, inputs, targets, levels };

@@ -118,10 +118,12 @@ export class NeuralForecaster implements Forecaster {
     const o = this.options;
     this.scaler = RobustScaler.fit(series.values.subarray(0, end));
     this.scaledCache = new WeakMap();
+    const day = pointsPerDay(series.stepMs);
     this.features = {
       lookback: o.lookback,
       horizon: o.horizon,
       seasons: this.chooseSeasons(series.stepMs, end),
+      calendar: { day: end >= 2 * day, week: end >= 14 * day },
     };
     const origins = this.trainingOrigins(0, end, o.maxWindows);
     if (origins.length < 10) {
