@@ -149,3 +149,29 @@ test('after a scale-down, outlier ejection still keeps maxEjectedPercent of the 
   const next = h.submit('key-acme-1');
   assert.equal(next.kind, 'dispatch');
 });
+
+test('a request that went upstream, then expired waiting for its fallback, keeps its request count (decision 3)', () => {
+  const doc = policy();
+  doc.models.big.backends = ['primary', 'secondary'];
+  doc.models.small = { inputPricePerMTok: 1, outputPricePerMTok: 2, backends: ['secondary'] };
+  doc.backends.secondary = { instances: [{ id: 's1' }], maxConcurrencyPerInstance: 1 };
+  doc.routing = { fallbackOn: ['429'], maxAttempts: 2 };
+  doc.defaults!.limits = [
+    { id: 'rq', algorithm: 'fixed-window', limit: 3, period: '1h', by: ['global'] },
+    { id: 'in', algorithm: 'fixed-window', unit: 'input-tokens', limit: 100, period: '1h', by: ['global'] },
+  ];
+  const h = new Harness(doc);
+  ticketOf(h.submit('key-acme-1', { model: 'small' })); // holds s1
+  const t = ticketOf(h.submit('key-acme-1', { inputTokens: 40 }));
+  assert.equal(t.instanceId, 'p1');
+  assert.deepEqual(h.engine.complete(t, { ok: false, kind: '429' }), { kind: 'queued' });
+  h.clock.set(1000);
+  h.engine.poll();
+  assert.deepEqual(h.expired, [{ ticket: t, code: 'SLUICE_DEADLINE_EXCEEDED', at: 1000 }]);
+  // 2 of 3 requests and 50 of 100 input tokens are spent: a third request with 50 tokens fits,
+  // a fourth does not. Before the fix the expired one got its request and its 40 tokens back.
+  assert.equal(h.submit('key-acme-1', { inputTokens: 50 }).kind, 'dispatch');
+  const fourth = h.submit('key-acme-1', { inputTokens: 1 });
+  assert.equal(fourth.kind === 'rejected' && fourth.code, 'SLUICE_RATE_LIMITED');
+  assert.deepEqual(fourth.kind === 'rejected' && fourth.limit, { id: 'rq', capacity: 3, remaining: 0 });
+});

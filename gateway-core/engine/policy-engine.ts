@@ -823,7 +823,8 @@ export class PolicyEngine {
   /** A ticket that waited and will not be served: deadline passed, queue full, or no backend. */
   private finishUnserved(t: EngineTicket, code: ErrorCode): void {
     const now = this.clock.now();
-    this.refund(t, now, false);
+    // One that already went upstream (and waits for a fallback) keeps its request count, as a failure does.
+    this.refund(t, now, t.attempts > 0);
     this.releaseSlots(t);
     if (code === 'SLUICE_DEADLINE_EXCEEDED') {
       this.telemetry.timedOut(now, t.series, t.instanceTag);
