@@ -1,0 +1,130 @@
+/**
+ * The composition root of live mode, shared by `sluice controller` and the live test: the
+ * adaptive controller, InfluxDB telemetry, the gateways' admin API and the Redis leader lock,
+ * wired into one LiveController.
+ *
+ * Defaults for a live fleet: the canary splits by request id (every API key is split, so a
+ * fleet with few keys still gets canary traffic); the canary's look budget, the telemetry
+ * lookback and the lock ttl are counted in control intervals.
+ */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { AdaptiveController, type AdaptiveOptions } from '../adaptive-controller.js';
+import { AuditLog, type AuditSink } from '../rollout/audit-log.js';
+import { type CanarySplit, GatewayAdminActuator } from './gateway-admin-actuator.js';
+import { InfluxTelemetrySource } from './influx-telemetry-source.js';
+import { LeaderLock } from './leader-lock.js';
+import { LiveController } from './live-controller.js';
+
+export interface LiveSetupOptions {
+  id?: string;
+  gateways: readonly string[];
+  adminToken: string;
+  influx: { url: string; databases?: readonly string[]; settleMs?: number };
+  /** Redis URL for leader election (null: no election, always leader). */
+  redis: string | null;
+  lockKey?: string;
+  /** Lock ttl (default 3 control intervals, at least 1 s). */
+  lockTtlMs?: number;
+  intervalMs: number;
+  dryRun?: boolean;
+  splitBy?: CanarySplit;
+  audit: AuditSink;
+  /** Adaptive mode settings (capacity, judge, rollout, guardrails...). */
+  adaptive?: Partial<Omit<AdaptiveOptions, 'intervalMs' | 'audit'>>;
+  log?: (msg: string, fields: Record<string, unknown>) => void;
+  now?: () => number;
+}
+
+export interface LiveSetup {
+  controller: LiveController;
+  mode: AdaptiveController;
+  actuator: GatewayAdminActuator;
+  telemetry: InfluxTelemetrySource;
+  lock: LeaderLock | null;
+  audit: AuditLog;
+  /** Waits (up to 2 s) for Redis, then takes the lock or stands by, and starts the loop. */
+  start(): Promise<void>;
+  /** Stops the loop (releasing the lock unless `release: false`) and closes Redis. */
+  close(options?: { release?: boolean }): Promise<void>;
+}
+
+export function buildLiveController(o: LiveSetupOptions): LiveSetup {
+  const id = o.id ?? `controller-${randomBytes(3).toString('hex')}`;
+  const now = o.now ?? Date.now;
+  const audit = new AuditLog(o.audit);
+  const dryRun = o.dryRun ?? false;
+  const mode = new AdaptiveController({
+    ...o.adaptive,
+    intervalMs: o.intervalMs,
+    audit,
+    guardrails: { ...o.adaptive?.guardrails, dryRun },
+    rollout: { ...o.adaptive?.rollout, dryRun },
+  });
+  const actuator = new GatewayAdminActuator({
+    gateways: o.gateways,
+    adminToken: o.adminToken,
+    splitBy: o.splitBy ?? 'requestId',
+    timeoutMs: Math.max(500, Math.min(5000, o.intervalMs / 2)),
+    now,
+    dryRun,
+  });
+  const telemetry = new InfluxTelemetrySource({
+    url: o.influx.url,
+    databases: o.influx.databases,
+    settleMs: o.influx.settleMs,
+  });
+  let redis: Redis | null = null;
+  let lock: LeaderLock | null = null;
+  if (o.redis !== null) {
+    const ttlMs = o.lockTtlMs ?? Math.max(1000, 3 * o.intervalMs);
+    redis = new Redis(o.redis, {
+      commandTimeout: Math.max(100, Math.floor(ttlMs / 4)),
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 1000,
+      retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 5), 1000),
+    });
+    // Connection trouble shows as lock errors (and lost leadership), not as unhandled events.
+    redis.on('error', () => {});
+    lock = new LeaderLock({ redis, id, key: o.lockKey, ttlMs, now: () => performance.now() });
+  }
+  const maxLooks = o.adaptive?.rollout?.maxLooks ?? 40;
+  const controller = new LiveController({
+    id,
+    mode,
+    telemetry,
+    actuator,
+    lock,
+    intervalMs: o.intervalMs,
+    lookbackMs: (maxLooks + 2) * o.intervalMs,
+    audit,
+    log: o.log,
+    now,
+  });
+  return {
+    controller,
+    mode,
+    actuator,
+    telemetry,
+    lock,
+    audit,
+    async start() {
+      if (redis !== null && redis.status !== 'ready') {
+        const r = redis;
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 2000);
+          r.once('ready', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+      }
+      await controller.start();
+    },
+    async close(options = {}) {
+      await controller.stop(options);
+      redis?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,350 @@
+/**
+ * The live controller end to end, all real and on loopback: two gateway replicas (buildGateway,
+ * in-process, listening on free ports), a real Redis (leader election), a real InfluxDB
+ * (telemetry, 1 s intervals), the mock OpenAI upstream, and the adaptive controller on a 1 s
+ * control interval driving the gateways through their admin API.
+ *
+ * The gateways get no Redis of their own: with Redis, shared limits are checked against the
+ * control policy before the canary split, so a canaried limit would never bind (see the report).
+ * Each replica writes its own InfluxDB database, because the writer has no replica tag and two
+ * replicas' points for one series and interval would overwrite each other.
+ *
+ * The judge runs with margins widened for a ~15 s canary (the defaults need thousands of samples
+ * per arm); the statistics are the production code's, only the margins differ.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { fetch } from 'undici';
+import type { AdaptiveOptions } from '../controller/adaptive-controller.js';
+import { GatewayAdminActuator } from '../controller/live/gateway-admin-actuator.js';
+import { LeaderLock } from '../controller/live/leader-lock.js';
+import { buildLiveController, type LiveSetup } from '../controller/live/live-setup.js';
+import { type AuditEntry, MemoryAuditSink } from '../controller/rollout/audit-log.js';
+import { contentHash } from '../gateway-core/policy/version.js';
+import type { PolicyDocument } from '../gateway-core/policy/schema.js';
+import { buildGateway } from '../gateway-core/server/gateway-app.js';
+import { type MockOpenAI, startMockOpenAI } from './harness/mock-openai.js';
+import { ADMIN_TOKEN, chatBody, KEYS, testPolicy } from './harness/policies.js';
+import {
+  freePort,
+  type InfluxService,
+  type RedisService,
+  startInflux,
+  startRedis,
+} from './harness/services.js';
+
+let redis: RedisService;
+let influx: InfluxService;
+let mock: MockOpenAI;
+const closers: (() => Promise<void>)[] = [];
+
+before(async () => {
+  [redis, influx, mock] = await Promise.all([startRedis(), startInflux(), startMockOpenAI({ delayMs: 5 })]);
+});
+after(async () => {
+  for (const close of closers.reverse()) await close();
+  await Promise.all([mock.close(), influx.stop(), redis.stop()]);
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Polls `check` every 100 ms until it holds; fails with `what` after `ms`. */
+async function until(what: string, ms: number, check: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(100);
+  }
+  assert.fail(`timed out after ${ms} ms waiting for: ${what}`);
+}
+
+interface Fleet {
+  urls: string[];
+  databases: string[];
+  apps: FastifyInstance[];
+}
+
+async function startGateway(policy: PolicyDocument, database: string, port = 0): Promise<FastifyInstance> {
+  const app = await buildGateway({
+    policy,
+    adminToken: ADMIN_TOKEN,
+    logLevel: 'silent',
+    influx: { url: influx.url, database },
+    telemetryIntervalMs: 1000,
+  });
+  await app.listen({ host: '127.0.0.1', port });
+  closers.push(() => app.close());
+  return app;
+}
+
+async function startFleet(name: string, policy: PolicyDocument): Promise<Fleet> {
+  const databases = [`${name}_a`, `${name}_b`];
+  const apps = await Promise.all(databases.map((db) => startGateway(policy, db)));
+  const urls = apps.map((a) => {
+    const addr = a.server.address();
+    return `http://127.0.0.1:${typeof addr === 'object' && addr !== null ? addr.port : 0}`;
+  });
+  return { urls, databases, apps };
+}
+
+/** Open-loop traffic: `rates` requests/s per key, spread over the gateways in turn. */
+function startLoad(urls: readonly string[], rates: Record<keyof typeof KEYS, number>) {
+  const statuses = new Map<number, number>();
+  const owed: Record<string, number> = {};
+  let turn = 0;
+  let inFlight = 0;
+  const fire = (key: string): void => {
+    const url = urls[turn++ % urls.length];
+    inFlight++;
+    fetch(`${url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify(chatBody()),
+    })
+      .then(async (r) => {
+        await r.arrayBuffer();
+        statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+      })
+      .catch(() => statuses.set(0, (statuses.get(0) ?? 0) + 1))
+      .finally(() => inFlight--);
+  };
+  const timer = setInterval(() => {
+    for (const [tenant, rps] of Object.entries(rates)) {
+      owed[tenant] = (owed[tenant] ?? 0) + rps / 20;
+      while (owed[tenant] >= 1) {
+        owed[tenant]--;
+        fire(KEYS[tenant as keyof typeof KEYS]);
+      }
+    }
+  }, 50);
+  const load = {
+    rates,
+    statuses,
+    async stop() {
+      clearInterval(timer);
+      await until('load drained', 5000, () => inFlight === 0);
+    },
+  };
+  closers.push(() => load.stop());
+  return load;
+}
+
+interface AdminPolicy {
+  version: number;
+  hash: string;
+  policy: PolicyDocument;
+  canary: { version: number; percent: number; by: string } | null;
+}
+
+async function adminPolicy(url: string): Promise<AdminPolicy> {
+  const r = await fetch(`${url}/admin/policy`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  return (await r.json()) as AdminPolicy;
+}
+
+function tenantRpm(doc: PolicyDocument, tenant: string): number | undefined {
+  return doc.tenants[tenant].limits?.find((l) => l.rpm !== undefined)?.rpm;
+}
+
+/** Settings for a control interval of 1 s and canaries decided in seconds. */
+function adaptive(capacityRps: number): Partial<AdaptiveOptions> {
+  return {
+    capacityRps,
+    queueWeights: false,
+    warmupIntervals: 4,
+    guardrails: { deadband: 0.1 },
+    rollout: { canaryPercent: 50, maxLooks: 40 },
+    judge: {
+      minSamples: 60,
+      meanMargin: 0.25,
+      tailMargin: 0.05,
+      errorMargin: 0.05,
+      timeoutMargin: 0.05,
+      rejectionMargin: 0.05,
+    },
+  };
+}
+
+function controller(
+  id: string,
+  fleet: Fleet,
+  sink: MemoryAuditSink,
+  capacityRps: number,
+  lockKey: string | null,
+): LiveSetup {
+  const setup = buildLiveController({
+    id,
+    gateways: fleet.urls,
+    adminToken: ADMIN_TOKEN,
+    influx: { url: influx.url, databases: fleet.databases, settleMs: 1500 },
+    redis: lockKey === null ? null : redis.url,
+    lockKey: lockKey ?? undefined,
+    lockTtlMs: 1500,
+    intervalMs: 1000,
+    audit: sink.sink,
+    adaptive: adaptive(capacityRps),
+  });
+  closers.push(() => setup.close());
+  return setup;
+}
+
+const kinds = (sink: MemoryAuditSink, kind: AuditEntry['kind']): AuditEntry[] =>
+  sink.entries().filter((e) => e.kind === kind);
+
+test('a load shift is canaried and promoted; a standby takes over mid-canary; a dead controller leaves the policy', async () => {
+  const policy = testPolicy(mock.url);
+  policy.tenants.acme.limits = [{ rpm: 1200 }];
+  policy.tenants.beta.limits = [{ rpm: 1200 }];
+  const fleet = await startFleet('shift', policy);
+  const sinkA = new MemoryAuditSink();
+  const sinkB = new MemoryAuditSink();
+  const a = controller('ctl-a', fleet, sinkA, 40, 'sluice:test:shift');
+  const b = controller('ctl-b', fleet, sinkB, 40, 'sluice:test:shift');
+  await a.start();
+  await b.start();
+  assert.equal(a.controller.isLeader(), true);
+  assert.equal(b.controller.isLeader(), false);
+  assert.equal(await a.lock?.holder(), 'ctl-a');
+
+  // 8 + 8 rps on a 40 rps fleet: each tenant's max-min share is its 1200 rpm already.
+  const load = startLoad(fleet.urls, { acme: 8, beta: 8 });
+  await until('controller a warmed up', 15_000, () => a.controller.counts.ran >= 6);
+  assert.equal(kinds(sinkA, 'proposal').length, 0);
+  load.rates.acme = 24; // the shift: acme triples
+
+  await until('a canary on the fleet', 20_000, () => kinds(sinkA, 'canary').length === 1);
+  const proposal = kinds(sinkA, 'proposal')[0];
+  // acme's limit grows (capped by the 50% step), beta's shrinks towards its claim.
+  const m = /tenant acme: (\d+) rpm, burst \d+; tenant beta: (\d+) rpm/.exec(String(proposal.change));
+  assert.ok(m, String(proposal.change));
+  const [acmeRpm, betaRpm] = [Number(m[1]), Number(m[2])];
+  assert.ok(acmeRpm > 1200 && acmeRpm <= 1800, String(acmeRpm));
+  assert.ok(betaRpm < 1200 && betaRpm >= 600, String(betaRpm));
+  for (const url of fleet.urls) {
+    const p = await adminPolicy(url);
+    assert.deepEqual(p.canary, { version: 2, percent: 50, by: 'requestId' });
+    assert.equal(tenantRpm(p.policy, 'acme'), 1200); // control unchanged while the canary runs
+  }
+
+  // Controller a dies mid-canary (no release): the gateways keep serving the split, and b takes
+  // over once the lock's ttl has run out, finds the canary running and judges it.
+  await a.close({ release: false });
+  await until('b leading', 5000, () => b.controller.isLeader());
+  await until('b promoted the canary', 30_000, () => kinds(sinkB, 'promote').length === 1);
+  const promoted = kinds(sinkB, 'promote')[0];
+  assert.equal(promoted.verdict, 'promote');
+  assert.equal(promoted.canaryVersion, 2);
+  assert.equal(promoted.change, 'unknown change (found running)');
+  assert.equal(kinds(sinkB, 'action')[0].action, 'leader-acquired');
+  await until('every gateway on the promoted policy', 5000, async () =>
+    (await Promise.all(fleet.urls.map(adminPolicy))).every(
+      (p) => p.canary === null && tenantRpm(p.policy, 'acme') === acmeRpm,
+    ),
+  );
+  const after = await Promise.all(fleet.urls.map(adminPolicy));
+  assert.deepEqual(
+    after.map((p) => [p.version, tenantRpm(p.policy, 'beta')]),
+    [
+      [4, betaRpm],
+      [4, betaRpm],
+    ],
+  );
+  assert.equal(after[0].hash, after[1].hash);
+
+  // b dies too: the gateways stay on the promoted policy and keep answering.
+  await b.close({ release: false });
+  const served = load.statuses.get(200) ?? 0;
+  await until('traffic still served', 5000, () => (load.statuses.get(200) ?? 0) > served + 20);
+  await load.stop();
+  for (const p of await Promise.all(fleet.urls.map(adminPolicy))) assert.equal(p.hash, after[0].hash);
+  assert.equal(load.statuses.get(0) ?? 0, 0);
+  assert.equal(load.statuses.get(500) ?? 0, 0);
+});
+
+test('a harmful candidate (limits far too tight for the traffic) is canaried and rolled back', async () => {
+  const policy = testPolicy(mock.url);
+  const before = contentHash(policy);
+  const fleet = await startFleet('harm', policy);
+  const sink = new MemoryAuditSink();
+  // A capacity estimate 10x too low: the tuner caps both tenants at 2 rps each.
+  const c = controller('ctl-harm', fleet, sink, 4, null);
+  const load = startLoad(fleet.urls, { acme: 15, beta: 15 });
+  await c.start();
+  await until('a rollback', 40_000, () => kinds(sink, 'rollback').length === 1);
+  await load.stop();
+  const rollback = kinds(sink, 'rollback')[0];
+  assert.equal(rollback.verdict, 'rollback');
+  assert.match(String(rollback.reason), /harm: .*rejections/);
+  const proposal = kinds(sink, 'proposal')[0];
+  assert.match(String(proposal.change), /^tenant acme: 1\d\d rpm, burst \d+; tenant beta: 1\d\d rpm/);
+  await until('canary gone everywhere', 5000, async () =>
+    (await Promise.all(fleet.urls.map(adminPolicy))).every((p) => p.canary === null),
+  );
+  for (const p of await Promise.all(fleet.urls.map(adminPolicy))) {
+    assert.equal(p.hash, before);
+    assert.equal(p.policy.tenants.acme.limits, undefined);
+  }
+  await c.close();
+});
+
+test('a gateway that is down is reported and converged once it is back', async () => {
+  const policy = testPolicy(mock.url);
+  const up = await startGateway(policy, 'retry_a');
+  const upUrl = `http://127.0.0.1:${(up.server.address() as { port: number }).port}`;
+  const downPort = await freePort();
+  const downUrl = `http://127.0.0.1:${downPort}`;
+  const actuator = new GatewayAdminActuator({
+    gateways: [upUrl, downUrl],
+    adminToken: ADMIN_TOKEN,
+    now: Date.now,
+  });
+  assert.equal(await actuator.refresh(), true);
+  assert.deepEqual(
+    actuator.lastRefreshProblems.map((p) => p.url),
+    [downUrl],
+  );
+  const next = structuredClone(policy);
+  next.tenants.beta.limits = [{ rpm: 300 }];
+  actuator.applyPolicy(next);
+  const first = await actuator.flush();
+  assert.deepEqual(first.sent, [`${upUrl} PUT /admin/policy`]);
+  assert.deepEqual(
+    first.problems.map((p) => p.url),
+    [downUrl],
+  );
+  assert.deepEqual(first.pending, [downUrl]);
+  await startGateway(policy, 'retry_b', downPort);
+  const second = await actuator.flush();
+  assert.deepEqual(second.sent, [`${downUrl} PUT /admin/policy`]);
+  assert.deepEqual(second.pending, []);
+  for (const url of [upUrl, downUrl]) {
+    const p = await adminPolicy(url);
+    assert.deepEqual([p.version, p.hash], [2, contentHash(next)]);
+  }
+});
+
+test('leader lock: one holder; renew and release only by the holder; a standby takes over after the ttl', async () => {
+  const client = new Redis(redis.url);
+  closers.push(async () => client.disconnect());
+  let t = 0;
+  const lock = (id: string) =>
+    new LeaderLock({ redis: client, id, key: 'sluice:test:lock', ttlMs: 300, now: () => t });
+  const one = lock('one');
+  const two = lock('two');
+  assert.equal(await one.tick(), 'acquired');
+  assert.equal(await two.tick(), 'standby');
+  assert.equal(await one.tick(), 'renewed');
+  assert.equal(await one.holder(), 'one');
+  await two.release(); // not the holder: deletes nothing
+  assert.equal(await one.holder(), 'one');
+  // 'one' stops renewing (dies): its local lease lapses at ttl - safety = 240 ms...
+  t = 250;
+  assert.equal(one.isLeader(), false);
+  // ...and Redis expires the key at 300 ms (real time), when the standby takes over.
+  await until('key expired', 2000, async () => (await two.tick()) === 'acquired');
+  assert.equal(two.isLeader(), true);
+  assert.equal(await one.tick(), 'standby');
+  await two.release();
+  assert.equal(await two.holder(), null);
+});
