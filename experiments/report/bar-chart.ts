@@ -31,7 +31,9 @@ export function barChart(o: BarChartOptions): string {
   const totals = o.categories.map((_, i) => o.stacks.reduce((a, s) => a + (s.values[i] ?? 0), 0));
   const legend: LegendItem[] =
     o.stacks.length > 1
-      ? o.stacks.map((s) => ({ name: s.name, color: s.color, kind: 'swatch' as const }))
+      ? o.stacks
+          .filter((s) => s.values.some((v) => v > 0))
+          .map((s) => ({ name: s.name, color: s.color, kind: 'swatch' as const }))
       : [];
   const frame = new ChartFrame({ id: o.id, title: o.title, subtitle: o.subtitle, legend });
   if (o.categories.length === 0 || totals.every((t) => !(t > 0))) return frame.noData(o.noDataReason);

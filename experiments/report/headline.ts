@@ -5,6 +5,7 @@
  *
  *   g(t) = baseline(t) - winner(t)   (lower is better; the sign flips when higher is better)
  *   window = argmax over [a, b] of sum_{t=a..b} g(t),  share = that sum / sum of positive g(t)
+ *   (narrowed to the shortest window holding 80% of the positive gap when that is shorter)
  *
  * on the per-interval series that drives the metric (worst-tier p99 for latency and SLO
  * metrics, interval cost for cost metrics).
@@ -165,6 +166,24 @@ export function differenceWindow(
       bestTo = i;
     }
   });
+  // The shortest window holding 80% of the whole positive gap reads better than Kadane's, whose
+  // ends drift over long flat stretches of small gains; keep Kadane's when none is shorter.
+  const target = 0.8 * positive;
+  let shortest: [number, number] | null = null;
+  for (let i = 0; i < rows.length; i++) {
+    let s = 0;
+    for (let j = i; j < rows.length; j++) {
+      s += rows[j].g;
+      if (s >= target) {
+        if (!shortest || j - i < shortest[1] - shortest[0]) shortest = [i, j];
+        break;
+      }
+    }
+  }
+  if (shortest && shortest[1] - shortest[0] < bestTo - bestFrom) {
+    [bestFrom, bestTo] = shortest;
+    best = rows.slice(bestFrom, bestTo + 1).reduce((a, r) => a + r.g, 0);
+  }
   const slice = rows.slice(bestFrom, bestTo + 1);
   const step = rows.length > 1 ? rows[1].t - rows[0].t : 0;
   const peak = slice.reduce((a, r) => (Math.abs(r.g) > Math.abs(a.g) ? r : a), slice[0]);

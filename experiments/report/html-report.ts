@@ -27,7 +27,7 @@ figure svg{width:100%;height:auto;display:block}
 figcaption{font-size:12.5px;color:#374151;padding:2px 6px 4px}
 svg .title{font:600 14px system-ui,sans-serif;fill:#111827} svg .subtitle{font:11.5px system-ui,sans-serif;fill:#6b7280}
 svg text{font:11px system-ui,sans-serif;fill:#374151} svg .axis-label{font:11.5px system-ui,sans-serif;fill:#111827}
-svg .no-data{font:italic 13px system-ui,sans-serif;fill:#6b7280} svg .highlight-label{font:italic 10.5px system-ui,sans-serif;fill:#92400e}
+svg .no-data,svg .empty-note{font:italic 13px system-ui,sans-serif;fill:#6b7280} svg .highlight-label{font:italic 10.5px system-ui,sans-serif;fill:#92400e}
 svg .bar-value{font:600 11px system-ui,sans-serif;fill:#111827}
 table{border-collapse:collapse;background:#fff;width:100%;font-size:13px;box-shadow:0 1px 2px #0001}
 th,td{padding:5px 8px;border-bottom:1px solid #e5e7eb;text-align:right;white-space:nowrap} th{background:#f9fafb;text-align:right}

@@ -40,13 +40,21 @@ export interface LineChartOptions {
   markerLegend?: readonly { name: string; color: string }[];
   highlight?: { from: number; to: number; label: string } | null;
   xLog?: boolean;
+  /** Fixed x range (e.g. the run's minutes), so markers-only charts still have an axis. */
+  xDomain?: [number, number];
+  /** Note drawn inside a chart that has markers but no series (e.g. no limits to tune). */
+  emptySeriesNote?: string;
   /** Reason shown when there is nothing to draw. */
   noDataReason: string;
 }
 
 const finite = (v: number | null): v is number => v !== null && Number.isFinite(v);
 
-export function lineChart(o: LineChartOptions): string {
+export function lineChart(options: LineChartOptions): string {
+  // A log axis cannot place x <= 0: drop those points rather than draw NaN paths.
+  const o = options.xLog
+    ? { ...options, series: options.series.map((s) => ({ ...s, points: s.points.filter((p) => p.x > 0) })) }
+    : options;
   const withData = o.series.filter((s) => s.points.some((p) => finite(p.y)));
   const legend: LegendItem[] = [];
   for (const s of withData) {
@@ -56,11 +64,12 @@ export function lineChart(o: LineChartOptions): string {
   }
   for (const m of o.markerLegend ?? []) legend.push({ name: m.name, color: m.color, kind: 'marker' });
   const frame = new ChartFrame({ id: o.id, title: o.title, subtitle: o.subtitle, legend });
-  if (withData.length === 0) return frame.noData(o.noDataReason);
+  const markers = o.markers ?? [];
+  if (withData.length === 0 && (markers.length === 0 || !o.xDomain)) return frame.noData(o.noDataReason);
   const d3 = frame.d3;
 
-  const xs: number[] = [];
-  const ys: number[] = [];
+  const xs: number[] = [...(o.xDomain ?? [])];
+  const ys: number[] = withData.length === 0 ? [0, 1] : [];
   for (const s of withData) {
     for (const p of s.points) {
       if (!finite(p.y)) continue;
@@ -141,7 +150,16 @@ export function lineChart(o: LineChartOptions): string {
     if (s.dash) path.attr('stroke-dasharray', s.dash);
   }
 
-  (o.markers ?? []).forEach((m, i) => {
+  if (withData.length === 0 && o.emptySeriesNote) {
+    frame.plot
+      .append('text')
+      .attr('class', 'empty-note')
+      .attr('x', frame.innerWidth / 2)
+      .attr('y', frame.innerHeight / 2)
+      .attr('text-anchor', 'middle')
+      .text(o.emptySeriesNote);
+  }
+  markers.forEach((m, i) => {
     const mx = x(m.x);
     frame.plot
       .append('line')

@@ -173,6 +173,7 @@ export function reportCharts(data: ReportData, head: Headline): ChartSvg[] {
       points: pts.map((p) => ({ x: p.t, y: p.value })),
     }));
   const limitsArm = data.arms.find((a) => a.rateLimits.size > 0) ?? controlled;
+  const minutes = data.results.spec.durationSeconds / 60;
   charts.push({
     id: 'rate-limits',
     caption: `Rate limits the controller set${limitsArm ? ` (${limitsArm.arm})` : ''}, with its rollouts: canary start, promote, rollback.`,
@@ -185,7 +186,9 @@ export function reportCharts(data: ReportData, head: Headline): ChartSvg[] {
       series: keyed(limitsArm?.rateLimits),
       markers: rolloutMarkers(limitsArm),
       markerLegend,
-      noDataReason: 'no arm changed a rate limit',
+      xDomain: [0, minutes],
+      emptySeriesNote: 'no per-tenant rpm limits in the policy: rollouts only',
+      noDataReason: 'no rate limits in any arm, and no rollouts',
     }),
   });
   const weightsArm =
@@ -203,7 +206,9 @@ export function reportCharts(data: ReportData, head: Headline): ChartSvg[] {
       series: keyed(weightsArm?.queueWeights),
       markers: rolloutMarkers(weightsArm),
       markerLegend,
-      noDataReason: 'no queue weights recorded',
+      xDomain: [0, minutes],
+      emptySeriesNote: 'no weighted-fair queue in the policy: rollouts only',
+      noDataReason: 'no queue weights in any arm, and no rollouts',
     }),
   });
 
@@ -228,14 +233,26 @@ export function reportCharts(data: ReportData, head: Headline): ChartSvg[] {
   });
 
   const names = data.arms.map((a) => a.arm);
-  const costBy = (key: 'byTenant' | 'byModel', keys: readonly string[]) =>
-    keys.map((k, i) => ({
+  // Self-hosted instance-hours are not attributed to tenants or models by the simulator: the
+  // rest of the total shows as its own segment rather than vanishing.
+  const costBy = (key: 'byTenant' | 'byModel', keys: readonly string[]) => {
+    const stacks = keys.map((k, i) => ({
       name: k,
       color: KEY_COLORS[i % KEY_COLORS.length],
       values: data.arms.map((a) =>
         a.summaries.length === 0 ? 0 : mean(a.summaries.map((s) => s[key]?.[k]?.costUsd ?? 0)),
       ),
     }));
+    const rest = data.arms.map((a, j) => {
+      const total = a.summaries.length === 0 ? 0 : mean(a.summaries.map((s) => s.costUsd ?? 0));
+      return Math.max(0, total - stacks.reduce((sum, st) => sum + st.values[j], 0));
+    });
+    // Cents of rounding are not a segment.
+    if (rest.some((v) => v > 0.005)) {
+      stacks.push({ name: 'instance-hours (not attributed)', color: '#9ca3af', values: rest });
+    }
+    return stacks;
+  };
   const usd = (v: number) => `$${v >= 100 ? v.toFixed(0) : v.toFixed(2)}`;
   charts.push({
     id: 'cost-tenant',
