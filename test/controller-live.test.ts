@@ -271,7 +271,10 @@ test('a harmful candidate (limits far too tight for the traffic) is canaried and
   const c = controller('ctl-harm', fleet, sink, 4, null);
   const load = startLoad(fleet.urls, { acme: 15, beta: 15 });
   await c.start();
+  const t0 = Date.now();
   await until('a rollback', 40_000, () => kinds(sink, 'rollback').length === 1);
+  if (process.env.DEBUG_AUDIT)
+    for (const e of sink.entries()) console.log(e.time - t0, e.kind, JSON.stringify(e).slice(0, 300));
   await load.stop();
   const rollback = kinds(sink, 'rollback')[0];
   assert.equal(rollback.verdict, 'rollback');

@@ -55,7 +55,8 @@ function bad(message: string): SluiceError {
   return new SluiceError('SLUICE_BAD_REQUEST', message);
 }
 
-export function parseOpenAIRequest(endpoint: Endpoint, raw: unknown): ParsedRequest {
+/** `withCacheKey`: whether the policy caches at all (hashing the body costs CPU on every request). */
+export function parseOpenAIRequest(endpoint: Endpoint, raw: unknown, withCacheKey = true): ParsedRequest {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
     throw bad('The request body must be a JSON object.');
   const body = raw as Record<string, unknown>;
@@ -97,7 +98,7 @@ export function parseOpenAIRequest(endpoint: Endpoint, raw: unknown): ParsedRequ
     clientWantsUsage: opts?.include_usage === true,
     temperature,
     user,
-    cacheKey: stream ? undefined : cacheKeyOf(endpoint, body),
+    cacheKey: stream || !withCacheKey ? undefined : cacheKeyOf(endpoint, body),
   };
 }
 

@@ -430,7 +430,7 @@ export async function handleProxy(
   }
   let parsed: ParsedRequest;
   try {
-    parsed = parseOpenAIRequest(endpoint, request.body);
+    parsed = parseOpenAIRequest(endpoint, request.body, ctx.policies.current().doc.cache?.enabled === true);
   } catch (e) {
     if (!isSluiceError(e)) throw e;
     ctx.metrics.requests.inc({ outcome: 'invalid', tenant: '-', model: '-', arm: 'control' });
