@@ -12,7 +12,7 @@ import { CircuitBreaker, type CircuitBreakerConfig } from '../breakers/circuit-b
 import { PoolEjection } from '../breakers/pool-ejection.js';
 import type { BackendSpec } from '../policy/schema.js';
 import { parseDurationMs } from '../policy/duration.js';
-import type { RequestQueue } from '../queues/request-queue.js';
+import type { InstrumentedQueue } from '../queues/deadline-queue.js';
 import { createRequestQueue, type QueueOptions } from '../queues/queue-factory.js';
 import { createLoadBalancer } from '../routing/balancer-factory.js';
 import { InstanceStats } from '../routing/instance-stats.js';
@@ -44,6 +44,7 @@ export interface InstanceInput {
 }
 
 const DEFAULT_MAX_CONCURRENCY = 64;
+export const DEFAULT_QUEUE_DEPTH = 10_000;
 
 function breakerConfig(spec: BackendSpec): CircuitBreakerConfig | null {
   const b = spec.breaker;
@@ -65,9 +66,9 @@ export class BackendPool {
   /** The instances' stats in the same order, handed to the balancer without a per-request copy. */
   private views: InstanceStats[] = [];
   readonly classBy: 'tier' | 'tenant';
-  readonly queue: RequestQueue<Ticket>;
+  readonly queue: InstrumentedQueue<Ticket>;
   private readonly balancer: LoadBalancer;
-  readonly maxConcurrency: number;
+  private maxPerInstance: number;
   private readonly breakerCfg: CircuitBreakerConfig | null;
   private readonly timeoutMs: number | null;
   /** Outlier ejection across the pool (null when the policy sets none). */
@@ -83,7 +84,7 @@ export class BackendPool {
     private readonly rng: Rng,
   ) {
     this.balancer = createLoadBalancer(spec.balancer ?? 'round-robin');
-    this.maxConcurrency = spec.maxConcurrencyPerInstance ?? DEFAULT_MAX_CONCURRENCY;
+    this.maxPerInstance = spec.maxConcurrencyPerInstance ?? DEFAULT_MAX_CONCURRENCY;
     this.queue = createRequestQueue<Ticket>(queueSpec);
     this.classBy = queueSpec.classBy;
     this.breakerCfg = breakerConfig(spec);
@@ -103,6 +104,16 @@ export class BackendPool {
 
   get inFlight(): number {
     return this.inFlightTotal;
+  }
+
+  get maxConcurrency(): number {
+    return this.maxPerInstance;
+  }
+
+  /** A new policy's per-instance limit and queue depth (work above a lowered limit finishes). */
+  retune(spec: BackendSpec): void {
+    this.maxPerInstance = spec.maxConcurrencyPerInstance ?? DEFAULT_MAX_CONCURRENCY;
+    this.queue.setMaxDepth(spec.queue?.maxDepth ?? DEFAULT_QUEUE_DEPTH);
   }
 
   get upstreamTimeoutMs(): number | null {
@@ -148,7 +159,7 @@ export class BackendPool {
   }
 
   private isEligible(inst: PoolInstance, now: number): boolean {
-    if (inst.draining || inst.stats.inFlight >= this.maxConcurrency) return false;
+    if (inst.draining || inst.stats.inFlight >= this.maxPerInstance) return false;
     if (this.ejection?.isEjected(inst.id, now)) return false;
     // Half-open: eligible only while probe slots remain, so the balancer does not pick a dead end.
     return inst.breaker === null || inst.breaker.wouldAllow(now);

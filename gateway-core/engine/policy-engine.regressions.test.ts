@@ -175,3 +175,48 @@ test('a request that went upstream, then expired waiting for its fallback, keeps
   assert.equal(fourth.kind === 'rejected' && fourth.code, 'SLUICE_RATE_LIMITED');
   assert.deepEqual(fourth.kind === 'rejected' && fourth.limit, { id: 'rq', capacity: 3, remaining: 0 });
 });
+
+test('applyPolicy retunes an existing pool: maxConcurrencyPerInstance (up frees queued work, down holds new work) and queue maxDepth', () => {
+  const h = new Harness(policy());
+  const first = ticketOf(h.submit('key-acme-1'));
+  const second = ticketOf(h.submit('key-acme-1'));
+  const third = ticketOf(h.submit('key-acme-1'));
+  assert.equal(h.engine.backendSnapshot('primary')!.queueDepth, 2);
+  const wider = policy();
+  wider.backends.primary.maxConcurrencyPerInstance = 2;
+  wider.backends.primary.queue = { discipline: 'wfq', maxDepth: 1 };
+  h.engine.applyPolicy(wider);
+  // Before the fix the pool kept 1 slot per instance (gradient2's retunes had no effect).
+  assert.deepEqual(h.dispatched, [second]);
+  assert.equal(h.engine.backendSnapshot('primary')!.inFlight, 2);
+  // `third` waits alone in a queue now 1 deep.
+  const full = h.submit('key-acme-1');
+  assert.equal(full.kind === 'rejected' && full.code, 'SLUICE_QUEUE_FULL');
+  const narrower = policy();
+  narrower.backends.primary.maxConcurrencyPerInstance = 1;
+  h.engine.applyPolicy(narrower);
+  h.engine.complete(first, { ok: true, inputTokens: 10, outputTokens: 1 });
+  // One still in flight and a limit of 1: the queued one waits.
+  assert.deepEqual(h.dispatched, [second]);
+  h.engine.complete(second, { ok: true, inputTokens: 10, outputTokens: 1 });
+  assert.deepEqual(h.dispatched, [second, third]);
+});
+
+test('applyPolicy that edits a backend instance list scales the pool; one that leaves it alone keeps a scale made by setInstances', () => {
+  const h = new Harness(policy());
+  h.engine.setInstances('primary', [{ id: 'p1' }, { id: 'p2' }]);
+  const same = policy();
+  same.description = 'same instances';
+  h.engine.applyPolicy(same);
+  assert.deepEqual(
+    h.engine.backendSnapshot('primary')!.instances.map((i) => i.id),
+    ['p1', 'p2'],
+  );
+  const edited = policy();
+  edited.backends.primary.instances = [{ id: 'p1' }, { id: 'p3' }, { id: 'p4' }];
+  h.engine.applyPolicy(edited);
+  assert.deepEqual(
+    h.engine.backendSnapshot('primary')!.instances.map((i) => i.id),
+    ['p1', 'p3', 'p4'],
+  );
+});

@@ -431,12 +431,8 @@ export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: 
   const telemetry: IntervalRecord[] = [];
   const log: string[] = [];
   const docs: PolicyDocument[] = [buildPolicy(initial)];
-  /** Per backend: the largest maxConcurrencyPerInstance any applied version gave it. */
-  const maxConc = new Map<string, number>();
   const tenantConc = new Map<string, number>();
   const noteDoc = (doc: PolicyDocument) => {
-    for (const [name, spec] of Object.entries(doc.backends))
-      maxConc.set(name, Math.max(maxConc.get(name) ?? 0, spec.maxConcurrencyPerInstance ?? 64));
     for (const [name, spec] of Object.entries(doc.tenants))
       tenantConc.set(name, Math.max(tenantConc.get(name) ?? 0, spec.concurrency ?? Number.POSITIVE_INFINITY));
   };
@@ -461,7 +457,8 @@ export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: 
     const k = `${t.backend}/${t.instanceId}`;
     bump(inFlightAt, k, 1);
     bump(inFlightOf, tr.tenant, 1);
-    const max = maxConc.get(t.backend) ?? 64;
+    // A new dispatch respects the current control version's limit (applyPolicy retunes pools).
+    const max = docs[docs.length - 1].backends[t.backend]?.maxConcurrencyPerInstance ?? 64;
     assert.ok(
       (inFlightAt.get(k) ?? 0) <= max,
       `${k} has ${inFlightAt.get(k)} in flight, over maxConcurrencyPerInstance ${max}`,
@@ -660,6 +657,7 @@ export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: 
     afterCall();
   };
 
+  let canaryDoc: PolicyDocument | null = null;
   const inFlight = () => [...tracks.values()].filter((t) => t.state === 'in-flight');
 
   for (const op of ops) {
@@ -685,22 +683,23 @@ export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: 
       case 'canary': {
         const doc = buildPolicy(op.policy);
         noteDoc(doc);
+        canaryDoc = doc;
         const v = engine.setCanary(doc, { percent: op.percent, by: 'requestId' });
         log.push(`${clock.now()} canary v${v.version} ${op.percent}%`);
         afterCall();
         break;
       }
       case 'clearCanary':
+        canaryDoc = null;
         engine.clearCanary();
         log.push(`${clock.now()} clear canary`);
         afterCall();
         break;
       case 'promote': {
-        const before = engine.canaryState;
-        if (engine.promoteCanary() !== null && before !== null) {
-          log.push(`${clock.now()} promote v${engine.version}`);
-          docs.push(engine.policy);
-        }
+        // The canary's document becomes the control one (before the call: it may dispatch).
+        if (canaryDoc !== null && engine.canaryState !== null) docs.push(canaryDoc);
+        if (engine.promoteCanary() !== null) log.push(`${clock.now()} promote v${engine.version}`);
+        canaryDoc = null;
         afterCall();
         break;
       }

@@ -31,7 +31,12 @@ import { stableUnit } from '../stable-hash.js';
 import type { Arm, IntervalRecord } from '../telemetry/interval-record.js';
 import { type SeriesGroup, TelemetryRecorder } from '../telemetry/telemetry-recorder.js';
 import type { AdmissionPlan } from './admission-plan.js';
-import { BackendPool, type InstanceInput, type PoolQueueOptions } from './backend-pool.js';
+import {
+  BackendPool,
+  DEFAULT_QUEUE_DEPTH,
+  type InstanceInput,
+  type PoolQueueOptions,
+} from './backend-pool.js';
 import { CompiledPolicy } from './compiled-policy.js';
 import { EngineTicket } from './engine-ticket.js';
 import { SharedState } from './shared-state.js';
@@ -161,9 +166,10 @@ export class PolicyEngine {
 
   /** Makes `doc` the control policy (it must already be validated). In-flight tickets keep theirs. */
   applyPolicy(doc: PolicyDocument, version = this.nextVersion()): { version: number; hash: string } {
+    const previous = this.control.doc;
     this.control = new CompiledPolicy(doc, version, this.shared);
     this.identities.clear();
-    this.syncPhysical(doc);
+    this.syncPhysical(doc, previous);
     return { version, hash: this.control.hash };
   }
 
@@ -184,10 +190,11 @@ export class PolicyEngine {
   promoteCanary(): { version: number; hash: string } | null {
     if (!this.canary) return null;
     const c = this.canary.policy;
+    const previous = this.control.doc;
     this.canary = null;
     this.control = c;
     this.identities.clear();
-    this.syncPhysical(c.doc);
+    this.syncPhysical(c.doc, previous);
     return { version: c.version, hash: c.hash };
   }
 
@@ -201,8 +208,12 @@ export class PolicyEngine {
     return Math.max(this.control.version, this.canary?.policy.version ?? 0) + 1;
   }
 
-  /** Creates pools for new backends, updates queue weights, instances and cache settings. */
-  private syncPhysical(doc: PolicyDocument): void {
+  /**
+   * Creates pools for new backends; retunes existing ones (queue weights and depth, per-instance
+   * concurrency) and rescales those whose instance list the document changed since `previous`
+   * (an unchanged list leaves a scale made through setInstances alone); updates cache settings.
+   */
+  private syncPhysical(doc: PolicyDocument, previous: PolicyDocument | null = null): void {
     for (const [name, spec] of Object.entries(doc.backends)) {
       const existing = this.pools.get(name);
       if (existing === undefined) {
@@ -216,6 +227,12 @@ export class PolicyEngine {
           classBy: existing.classBy,
         });
         existing.queue.setWeights(q.discipline === 'priority' ? q.priorities! : q.weights!);
+        existing.retune(spec);
+        const before = previous?.backends[name]?.instances;
+        if (before !== undefined && JSON.stringify(before) !== JSON.stringify(spec.instances))
+          existing.setInstances(spec.instances);
+        // A higher limit may free slots for queued work at once.
+        this.drainPool(existing, this.clock.now());
       }
     }
     const c = doc.cache;
@@ -248,7 +265,7 @@ export class PolicyEngine {
       }
     }
     if (q?.weights) Object.assign(weights, q.weights);
-    return { discipline, classBy, weights, priorities, maxDepth: q?.maxDepth ?? 10_000 };
+    return { discipline, classBy, weights, priorities, maxDepth: q?.maxDepth ?? DEFAULT_QUEUE_DEPTH };
   }
 
   // ---------------------------------------------------------------- physical changes
