@@ -2,13 +2,15 @@
  * `npm run experiments`: runs every shipped spec (experiments/specs/*.yaml) and writes its
  * report to out/experiments/<name>/. Resumable like any experiment: a rerun only runs what
  * changed. Options: --only NAME[,NAME], --workers N, --runner stand-in|simulator (overrides
- * the specs' runner, e.g. for a quick look with the stand-in model), --out DIR.
+ * the specs' runner, e.g. for a quick look with the stand-in model), --out DIR, --screenshots
+ * DIR (PNG screenshots of each report, as in experiments/screenshots/).
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isSluiceError } from '../gateway-core/errors.js';
 import { codeVersion } from './code-version.js';
 import { createProgress } from './progress.js';
+import { screenshotReport } from './report/screenshot.js';
 import { writeReport } from './report/write-report.js';
 import { InlineExecutor, type RunExecutor } from './run-executor.js';
 import { runExperiment } from './runner.js';
@@ -22,6 +24,7 @@ const { values } = parseArgs({
     workers: { type: 'string' },
     runner: { type: 'string' },
     out: { type: 'string', default: join('out', 'experiments') },
+    screenshots: { type: 'string' },
   },
 });
 const runner = values.runner;
@@ -55,6 +58,11 @@ for (const entry of listSpecs()) {
     process.stdout.write(
       `${spec.name}: ${outcome.executed} runs (${outcome.cached} cached)\n  ${files.headline}\n  ${files.html}\n`,
     );
+    if (values.screenshots) {
+      const errors = await screenshotReport(files.html, join(values.screenshots, spec.name));
+      if (errors.length > 0)
+        throw new Error(`${spec.name}: the report logged errors in Chromium: ${errors.join('; ')}`);
+    }
   } catch (e) {
     failed++;
     process.stderr.write(`${spec.name}: ${isSluiceError(e) ? e.message : (e as Error).stack}\n`);

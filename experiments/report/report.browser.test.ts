@@ -1,36 +1,25 @@
 /**
  * Opens a report in headless Chromium (Debian's /usr/bin/chromium through playwright-core):
  * no console errors, every chart rendered with data marks, and a screenshot saved to a temp
- * folder (and to experiments/screenshots/ when SLUICE_UPDATE_SCREENSHOTS=1, for the README).
+ * folder (the README's screenshots come from `npm run experiments -- --screenshots DIR`).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { InlineExecutor } from '../run-executor.js';
 import { runExperiment } from '../runner.js';
 import { parseSpec } from '../spec.js';
+import { CHROMIUM, CHROMIUM_ARGS } from './screenshot.js';
 import { writeReport } from './write-report.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 test('the report renders in Chromium: no console errors, every chart has data marks', async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install chromium\``);
   const out = mkdtempSync(join(tmpdir(), 'sluice-browser-'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const spec = parseSpec(`
 name: multi-tenant-browser
@@ -105,14 +94,6 @@ metrics: [latencyMs.p99, costUsd, jainFairness]
     const shot = join(out, 'report.png');
     await page.screenshot({ path: shot, fullPage: true });
     assert.ok(statSync(shot).size > 50_000);
-    if (process.env.SLUICE_UPDATE_SCREENSHOTS === '1') {
-      const dir = fileURLToPath(new URL('../screenshots/', import.meta.url)).replace(
-        `${join('dist', '')}`,
-        '',
-      );
-      await page.screenshot({ path: join(dir, 'report-top.png') });
-      copyFileSync(shot, join(dir, 'report-full.png'));
-    }
   } finally {
     await browser.close();
     rmSync(out, { recursive: true, force: true });
