@@ -159,4 +159,3 @@ export const experimentCommand: CommandModule<object, object> = {
       ),
   handler: () => {},
 };
-
