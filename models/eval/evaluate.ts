@@ -9,7 +9,7 @@
  *  (c) detectors on a labelled fault corpus, thresholds tuned on another seed.
  * Prints a table, writes JSON, and states each target as met or not, whatever the numbers are.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { generateAnomalyCorpus } from '../../datasets/series/anomaly-corpus.js';
