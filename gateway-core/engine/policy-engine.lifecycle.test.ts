@@ -110,6 +110,27 @@ test('every request ends exactly once, nothing is lost, and telemetry counts exa
   );
 });
 
+test('under congestion (few limits, more submits than answers) the lifecycle and telemetry still hold', () => {
+  const congested = policyChoiceArb(
+    fc
+      .array(
+        anyLimits.map((l) => l.slice(0, 1)),
+        { maxLength: 1 },
+      )
+      .map((x) => x.flat()),
+  );
+  fc.assert(
+    fc.property(congested, opsArb(congested, 90, { submit: 14, complete: 5 }), (policy, ops) => {
+      const run = runScenario(policy, ops);
+      assert.deepEqual(
+        Object.fromEntries([...sumByTenant(run.telemetry)].sort()),
+        Object.fromEntries([...tally(run.tracks.values())].sort()),
+      );
+    }),
+    { numRuns: runs(100) },
+  );
+});
+
 test('determinism: the same policy, operations and seed give identical telemetry and events', () => {
   fc.assert(
     fc.property(

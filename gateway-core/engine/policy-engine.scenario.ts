@@ -343,10 +343,15 @@ export const completeArb: fc.Arbitrary<Op> = fc.record({
 });
 
 /** Operations: traffic and outcomes, plus (when `policy` is given) policy changes and scaling. */
-export function opsArb(policy: fc.Arbitrary<PolicyChoice> | null, maxLength = 80): fc.Arbitrary<Op[]> {
+export function opsArb(
+  policy: fc.Arbitrary<PolicyChoice> | null,
+  maxLength = 80,
+  /** Relative weights of submits and completions (more submits: queues fill, deadlines pass). */
+  mix: { submit: number; complete: number } = { submit: 10, complete: 8 },
+): fc.Arbitrary<Op[]> {
   const ops: fc.WeightedArbitrary<Op>[] = [
-    { weight: 10, arbitrary: submitArb },
-    { weight: 8, arbitrary: completeArb },
+    { weight: mix.submit, arbitrary: submitArb },
+    { weight: mix.complete, arbitrary: completeArb },
     {
       weight: 1,
       arbitrary: fc.record({
