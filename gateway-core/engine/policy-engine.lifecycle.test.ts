@@ -92,6 +92,26 @@ test('every request ends exactly once, nothing is lost, and telemetry counts exa
         assert.equal(c.arrived, c.completed + c.rejected + c.failed + c.timedOut, `tenant ${tenant}`);
       }
       assert.deepEqual(Object.fromEntries([...counted].sort()), Object.fromEntries([...expected].sort()));
+      // Tokens and cost: what the completions reported, priced at the model served.
+      for (const tenant of ['acme', 'beta']) {
+        const recs = run.telemetry.filter((r) => r.tenant === tenant);
+        const done = [...run.tracks.values()].filter((t) => t.tenant === tenant && t.state === 'done');
+        const price = (m: string) => (m === 'small' ? [1, 2] : [10, 30]);
+        assert.equal(
+          recs.reduce((s, r) => s + r.inputTokens, 0),
+          done.reduce((s, t) => s + t.usage!.input, 0),
+        );
+        assert.equal(
+          recs.reduce((s, r) => s + r.outputTokens, 0),
+          done.reduce((s, t) => s + t.usage!.output, 0),
+        );
+        const cost = done.reduce((s, t) => {
+          const [i, o] = price(t.ticket!.model);
+          return s + (t.usage!.input * i + t.usage!.output * o) / 1e6;
+        }, 0);
+        const recorded = recs.reduce((s, r) => s + r.costUsd, 0);
+        assert.ok(Math.abs(recorded - cost) < 1e-12, `${tenant}: cost ${recorded}, expected ${cost}`);
+      }
       const e = run.engine.counters;
       const all = [...run.tracks.values()];
       const n = (s: Track['state']) => all.filter((t) => t.state === s).length;
