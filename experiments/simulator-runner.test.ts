@@ -47,3 +47,15 @@ test('controller modes steer the run: reactive scales, adaptive forecasts and ca
     adaptive.series.rollouts.filter((m) => m.kind !== 'canary-start').length,
   );
 });
+
+test('set.* parameters override the scenario (here the pool starts with 8 instances, not 4)', async () => {
+  const runner = new SimulatorRunner();
+  const four = await runner.run(request('static', 1));
+  const eight = await runner.run({
+    ...request('static', 1),
+    grid: { 'set.policy.backends.gpu.instances': 8 },
+  });
+  assert.equal(four.series.points[0].instances, 4);
+  assert.equal(eight.series.points[0].instances, 8);
+  assert.ok((eight.summary.instanceHours ?? 0) > (four.summary.instanceHours ?? 0));
+});

@@ -5,7 +5,8 @@
  * How a request maps onto the simulator:
  *   scenario            loadScenario(name) (with a trace, the scenario supplies the gateway and
  *                       the tenants, the trace the arrivals; `steady` when none is named)
- *   params "a.b.c": v   scenario overrides (`--set a.b.c=v`), e.g. backends.gpu.instances
+ *   params "set.P": v   scenario overrides (`--set P=v`), e.g. set.policy.backends.gpu.instances
+ *                       or a scenario parameter, set.servers
  *   arm.policy          replaces the scenario's policy (loadPolicyFile)
  *   arm.mode            a controller mode (controller-arm.ts) steering the run through a
  *                       SimulatedFleet every control interval
@@ -33,8 +34,8 @@ export class SimulatorRunner implements ArmRunner {
   async run(request: RunRequest): Promise<RunOutput> {
     const params = effectiveParams(request);
     const overrides = Object.entries(params)
-      .filter(([k]) => k.includes('.'))
-      .map(([k, v]) => `${k}=${v}`);
+      .filter(([k]) => k.startsWith('set.'))
+      .map(([k, v]) => `${k.slice(4)}=${v}`);
     const scenario = loadScenario(request.scenario ?? 'steady', overrides);
     const builder = new SeriesBuilder(request.intervalSeconds);
     const options: SimulationOptions = {
