@@ -143,7 +143,7 @@ function sumIn(cs: readonly Charge[], from: number, to: number): number {
   return s;
 }
 
-const requestLimit = (algorithm: 'token-bucket' | 'fixed-window') =>
+const requestLimit = (algorithm: 'token-bucket' | 'fixed-window' | 'sliding-log' | 'sliding-counter') =>
   limitArb([algorithm], ['requests'], ['200ms', '1s'], ['global']).map((l) => ({
     ...l,
     scope: 'defaults' as const,
@@ -199,6 +199,34 @@ test('bounds: a fixed window admits at most its limit per aligned window (plus r
     { numRuns: runs(60) },
   );
 });
+
+for (const [algorithm, factor] of [
+  ['sliding-log', 1],
+  ['sliding-counter', 2],
+] as const) {
+  test(`bounds: a ${algorithm} admits at most ${factor} x its limit in any window of one period (plus refunds)`, () => {
+    fc.assert(
+      fc.property(
+        policyChoiceArb(requestLimit(algorithm).map((l) => [l])),
+        opsArb(null, 90),
+        (policy, ops) => {
+          const { taken, refunded } = chargesOf(policy, ops);
+          const l = policy.limits[0];
+          const periodMs = parseDurationMs(l.period);
+          for (const start of taken) {
+            const to = start.at + periodMs - 1e-9;
+            const admitted = sumIn(taken, start.at, to);
+            assert.ok(
+              admitted <= factor * l.amount + sumIn(refunded, start.at, to),
+              `[${start.at}, ${start.at + periodMs}): ${admitted} admitted, limit ${l.amount}`,
+            );
+          }
+        },
+      ),
+      { numRuns: runs(40) },
+    );
+  });
+}
 
 test('the bound properties see refusals: a 1-request window refuses a second request at the same instant', () => {
   const policy: PolicyChoice = fc.sample(policyChoiceArb(requestLimit('fixed-window').map((l) => [l])), {
