@@ -168,7 +168,6 @@ export class AdaptiveController implements ControllerMode {
   /** Feeds each new closed interval to the forecasters and the abuse detector, in time order. */
   private learn(view: TelemetryView, doc: PolicyDocument): void {
     const seconds = this.o.intervalMs / 1000;
-    const backendOf = backendResolver(doc);
     const capacity = this.capacity(doc);
     const weights = Object.values(doc.tenants).reduce((s, t) => s + (t.entitlement ?? 1), 0);
     const score = this.o.anomalyScore ?? defaultAnomalyScore;
@@ -195,21 +194,22 @@ export class AdaptiveController implements ControllerMode {
       for (const backend of Object.keys(this.o.backends ?? {}))
         this.forecaster(`backend:${backend}`).update(
           start,
-          slice.backendLoad(backend, backendOf).arrivedPerSec,
+          (slice.arrivalsByBackend(doc).get(backend) ?? 0) / seconds,
         );
       this.intervalsSeen++;
     }
   }
 
-  private capacity(doc: PolicyDocument): number | null {
+  /**
+   * Forecast capacity for allocation: what the fleet can reach by scaling (perInstanceRps x
+   * maxInstances per configured backend), not what is provisioned this minute. Rationing a
+   * surge that scaling will absorb would only turn queueing into rejections.
+   */
+  private capacity(_doc: PolicyDocument): number | null {
     if (this.o.capacityRps !== undefined) return this.o.capacityRps;
-    const backends = Object.entries(this.o.backends ?? {});
+    const backends = Object.values(this.o.backends ?? {});
     if (backends.length === 0) return null;
-    return backends.reduce(
-      (s, [b, cfg]) =>
-        s + cfg.perInstanceRps * (this.desired.get(b) ?? doc.backends[b]?.instances.length ?? 0),
-      0,
-    );
+    return backends.reduce((s, cfg) => s + cfg.perInstanceRps * cfg.maxInstances, 0);
   }
 
   private tune(
@@ -230,8 +230,21 @@ export class AdaptiveController implements ControllerMode {
         recentArrivals: this.history.get(tenant) ?? [],
       }));
       const tuned = tuneRateLimits(demands, { ...this.o.rateLimits, capacityRps: capacity }, flagged);
+      // Contention counts a flagged tenant only up to what it will be held to, so one abuser
+      // does not make everyone else's limits tighten.
       const headroom = 1 + (this.o.rateLimits?.headroom ?? 0.2);
-      const contended = demands.reduce((s, d) => s + d.forecast.p90 * headroom, 0) > capacity;
+      const abuseFactor = this.o.rateLimits?.abuseFactor ?? 0.5;
+      const totalWeight = demands.reduce((s, d) => s + d.entitlement, 0);
+      const claimed = demands.reduce((s, d) => {
+        const claim = d.forecast.p90 * headroom;
+        return (
+          s +
+          (flagged.has(d.tenant)
+            ? Math.min(claim, (abuseFactor * capacity * d.entitlement) / totalWeight)
+            : claim)
+        );
+      }, 0);
+      const contended = claimed > capacity;
       const proposals: ProposedChange[] = [];
       const burstOf = new Map<string, number>();
       for (const t of tuned) {

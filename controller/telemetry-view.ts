@@ -22,12 +22,12 @@ export function backendResolver(doc: PolicyDocument): BackendOf {
 export interface BackendLoad {
   /** Interval starts covered. */
   intervals: number;
-  /** Completions and arrivals per second, averaged over the intervals. */
+  /** Completions per second; arrivals per second (0 unless the policy is given to attribute them). */
   completedPerSec: number;
   arrivedPerSec: number;
-  /** Requests in service per interval (summed over instances), averaged. */
+  /** Requests in service in the pool (a gauge), averaged over intervals. */
   inFlight: number;
-  /** Mean queue depth per interval (the max over records of one interval), averaged. */
+  /** Mean queue depth of the pool per interval, averaged over intervals. */
   queueDepth: number;
   /** Instances provisioned at the latest interval (null when no record says). */
   instances: number | null;
@@ -66,41 +66,68 @@ export class TelemetryView {
     return out;
   }
 
-  backendLoad(backend: string, backendOf: BackendOf): BackendLoad {
+  /**
+   * Arrivals per backend pool: requests are counted where they arrive (before routing, on the
+   * instance '-' record), so they are attributed to the first pool of their model's chain;
+   * cache hits never reach a pool and are left out.
+   */
+  arrivalsByBackend(doc: PolicyDocument): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const r of this.records) {
+      const pool = doc.models[r.model]?.backends[0];
+      if (pool === undefined) continue;
+      out.set(pool, (out.get(pool) ?? 0) + Math.max(0, r.arrived - r.cacheHits));
+    }
+    return out;
+  }
+
+  /**
+   * Load on one pool. Queue depth, in-flight and instances are pool gauges that the engine
+   * repeats on every record of the pool's instances, so they are read once per interval (the
+   * max over its records), never summed.
+   */
+  backendLoad(backend: string, backendOf: BackendOf, doc?: PolicyDocument): BackendLoad {
     const mine = this.records.filter((r) => backendOf(r.instance) === backend);
-    const starts = [...new Set(mine.map((r) => r.start))].sort((a, b) => a - b);
     const latency = new LatencyHistogram();
     let completed = 0;
-    let arrived = 0;
-    let inFlight = 0;
-    let seconds = 0;
-    const queueByStart = new Map<number, number>();
-    const instancesByStart = new Map<number, number>();
-    const seen = new Set<number>();
+    const perStart = new Map<
+      number,
+      { seconds: number; inFlight: number; queue: number; instances: number | null }
+    >();
     for (const r of mine) {
       completed += r.completed;
-      arrived += r.arrived;
-      inFlight += r.inFlight;
-      if (!seen.has(r.start)) {
-        seen.add(r.start);
-        seconds += r.intervalMs / 1000;
-      }
-      queueByStart.set(r.start, Math.max(queueByStart.get(r.start) ?? 0, r.queueDepthMean));
-      if (r.instances !== null)
-        instancesByStart.set(r.start, Math.max(instancesByStart.get(r.start) ?? 0, r.instances));
+      const g = perStart.get(r.start) ?? {
+        seconds: r.intervalMs / 1000,
+        inFlight: 0,
+        queue: 0,
+        instances: null,
+      };
+      g.inFlight = Math.max(g.inFlight, r.inFlight);
+      g.queue = Math.max(g.queue, r.queueDepthMean);
+      if (r.instances !== null) g.instances = Math.max(g.instances ?? 0, r.instances);
+      perStart.set(r.start, g);
       if (r.latencyHistogram.count > 0) latency.merge(LatencyHistogram.fromJSON(r.latencyHistogram));
     }
-    const n = starts.length;
-    const last = starts.length > 0 ? instancesByStart.get(starts[starts.length - 1]) : undefined;
+    const starts = [...perStart.keys()].sort((a, b) => a - b);
+    let seconds = 0;
+    let inFlight = 0;
     let queue = 0;
-    for (const q of queueByStart.values()) queue += q;
+    for (const g of perStart.values()) {
+      seconds += g.seconds;
+      inFlight += g.inFlight;
+      queue += g.queue;
+    }
+    const n = starts.length;
+    const arrived = doc ? (this.arrivalsByBackend(doc).get(backend) ?? 0) : 0;
+    const allSeconds =
+      (new Set(this.records.map((r) => r.start)).size * (this.records[0]?.intervalMs ?? 0)) / 1000;
     return {
       intervals: n,
       completedPerSec: seconds > 0 ? completed / seconds : 0,
-      arrivedPerSec: seconds > 0 ? arrived / seconds : 0,
+      arrivedPerSec: allSeconds > 0 ? arrived / allSeconds : 0,
       inFlight: n > 0 ? inFlight / n : 0,
       queueDepth: n > 0 ? queue / n : 0,
-      instances: last ?? null,
+      instances: n > 0 ? (perStart.get(starts[n - 1])?.instances ?? null) : null,
       latency,
     };
   }

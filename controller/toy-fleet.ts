@@ -7,7 +7,8 @@
  * records (one per arm and tenant), the same type the engine emits. Crude on purpose:
  *   - a tenant's requests-per-minute limit (policy-patch's tenant limit) admits at most rpm/60
  *     of its rate; the excess is rejected (each arm as if its policy ran the whole fleet);
- *   - in-flight by Little's law: completions per second x mean latency (s);
+ *   - in-flight by Little's law: completions per second x mean latency (s), summed over the
+ *     interval's records and repeated on each (a pool gauge, as the engine reports it);
  *   - records name the first instance of the policy's first backend.
  */
 import { LatencyHistogram } from '../gateway-core/histogram.js';
@@ -111,17 +112,17 @@ export class ToyFleet implements PolicyActuator, FleetActuator, TelemetrySource 
   tick(): void {
     const start = this.now;
     const seconds = this.o.intervalMs / 1000;
+    const fresh: IntervalRecord[] = [];
     for (const [tenant, rps] of Object.entries(this.rps)) {
       const n = Math.round(rps * seconds);
       const toCanary = this.canary ? Math.round((n * this.canary.percent) / 100) : 0;
-      this.records.push(
-        this.record(start, tenant, 'control', this.control.version, this.control.doc, n - toCanary),
-      );
+      fresh.push(this.record(start, tenant, 'control', this.control.version, this.control.doc, n - toCanary));
       if (this.canary)
-        this.records.push(
-          this.record(start, tenant, 'canary', this.canary.version, this.canary.doc, toCanary),
-        );
+        fresh.push(this.record(start, tenant, 'canary', this.canary.version, this.canary.doc, toCanary));
     }
+    // In flight is a pool gauge: the engine repeats the pool's value on every record.
+    const pool = fresh.reduce((s, r) => s + r.inFlight, 0);
+    for (const r of fresh) this.records.push({ ...r, inFlight: pool });
     this.now += this.o.intervalMs;
   }
 

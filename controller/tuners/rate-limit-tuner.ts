@@ -6,9 +6,12 @@
  *   limit_i      = alloc_i + spare * w_i / sum(w)               (unclaimed capacity by entitlement)
  *   abusive i:   limit_i = min(limit_i, abuseFactor * capacity * w_i / sum(w))
  *   limit_i      = max(minRps, limit_i)
- *   burstiness_i = clamp(p95 / mean of recent per-interval arrivals, 1, maxBurstiness)
+ *   burstiness_i = clamp(p95 / mean of recent per-interval arrivals, 1, maxBurstiness)   (1 if abusive)
  *   burst_i      = ceil(limit_i * burstSeconds * burstiness_i)   (token-bucket depth)
  *
+ * With the default burstSeconds of 60 the bucket holds one minute of the limit (the schema's
+ * default for an rpm limit) times the burstiness, so smooth traffic keeps the usual depth and
+ * bursty traffic gets up to twice it.
  * Spare capacity is handed out rather than withheld so a tenant whose forecast was low can still
  * grow; a flagged tenant is held to a fraction of its entitled share, not of its (abusive)
  * demand, so the abuse itself cannot raise its limit.
@@ -37,8 +40,8 @@ export interface RateLimitTunerOptions {
 export const defaultRateLimitTunerOptions: Omit<RateLimitTunerOptions, 'capacityRps'> = {
   headroom: 0.2,
   minRps: 0.1,
-  burstSeconds: 2,
-  maxBurstiness: 4,
+  burstSeconds: 60,
+  maxBurstiness: 2,
   abuseFactor: 0.5,
 };
 
@@ -82,7 +85,8 @@ export function tuneRateLimits(
     const tightened = abusive.has(d.tenant);
     if (tightened) rps = Math.min(rps, o.abuseFactor * o.capacityRps * share);
     rps = Math.max(o.minRps, rps);
-    const b = burstiness(d.recentArrivals, o.maxBurstiness);
+    // A flagged tenant's recent bursts are the abuse itself: no burst allowance for them.
+    const b = tightened ? 1 : burstiness(d.recentArrivals, o.maxBurstiness);
     return {
       tenant: d.tenant,
       rps,
