@@ -21,6 +21,12 @@ export interface PlannedLimit {
   readonly fixedKey: string | null;
 }
 
+/** A shared in-flight counter and the most this plan's version lets it hold. */
+export interface PlannedConcurrency {
+  readonly counter: ConcurrencyLimiter;
+  readonly max: number;
+}
+
 export interface TierInfo {
   readonly name: string;
   readonly sloMs: number;
@@ -31,7 +37,7 @@ export interface TierInfo {
 export interface AdmissionPlan {
   readonly settings: EffectiveSettings;
   readonly limits: readonly PlannedLimit[];
-  readonly concurrency: readonly ConcurrencyLimiter[];
+  readonly concurrency: readonly PlannedConcurrency[];
   readonly budget: BudgetTracker | null;
   readonly budgetSpec: BudgetSpec | null;
   readonly tier: TierInfo;
@@ -57,13 +63,14 @@ export function buildAdmissionPlan(
       : null,
   }));
   const tenant = doc.tenants[id.tenant];
-  const concurrency: ConcurrencyLimiter[] = [];
-  if (tenant?.concurrency)
-    concurrency.push(shared.concurrencyLimiter(`tenant:${id.tenant}`, tenant.concurrency));
+  const concurrency: PlannedConcurrency[] = [];
+  const cap = (scope: string, max: number) =>
+    concurrency.push({ counter: shared.concurrencyCounter(scope), max });
+  if (tenant?.concurrency) cap(`tenant:${id.tenant}`, tenant.concurrency);
   const key = tenant?.keys?.[id.keyId];
-  if (key?.concurrency) concurrency.push(shared.concurrencyLimiter(`key:${id.keyId}`, key.concurrency));
+  if (key?.concurrency) cap(`key:${id.keyId}`, key.concurrency);
   const modelLimit = doc.modelOverrides?.[model]?.concurrency;
-  if (modelLimit) concurrency.push(shared.concurrencyLimiter(`model:${model}`, modelLimit));
+  if (modelLimit) cap(`model:${model}`, modelLimit);
   const tierSpec = doc.tiers[id.tier];
   const budgetSpec = tenant?.budget ?? null;
   return {

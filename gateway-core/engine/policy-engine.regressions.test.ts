@@ -8,6 +8,7 @@ import { ManualClock } from '../clock.js';
 import type { ErrorCode } from '../errors.js';
 import type { PolicyDocument } from '../policy/schema.js';
 import { SeededRng } from '../rng.js';
+import { stableUnit } from '../stable-hash.js';
 import { PolicyEngine } from './policy-engine.js';
 import type { Admission, GatewayRequest, Ticket } from './types.js';
 
@@ -219,4 +220,28 @@ test('applyPolicy that edits a backend instance list scales the pool; one that l
     h.engine.backendSnapshot('primary')!.instances.map((i) => i.id),
     ['p1', 'p3', 'p4'],
   );
+});
+
+test('a tenant concurrency limit follows the request version: control and canary count together, each admits by its own limit', () => {
+  const control = policy();
+  control.backends.primary.maxConcurrencyPerInstance = 10;
+  control.tenants.acme.concurrency = 1;
+  const canary = structuredClone(control);
+  canary.tenants.acme.concurrency = 3;
+  const h = new Harness(control);
+  h.engine.setCanary(canary, { percent: 50, by: 'requestId' });
+  // Request ids on each side of the 50% split.
+  const ids = Array.from({ length: 40 }, (_, i) => `q${i}`);
+  const canaryIds = ids.filter((id) => stableUnit(id) * 100 < 50);
+  const controlIds = ids.filter((id) => stableUnit(id) * 100 >= 50);
+  const go = (id: string) =>
+    h.engine.submit({ id, apiKey: 'key-acme-1', model: 'big', inputTokens: 1, maxOutputTokens: 1 });
+  assert.equal(ticketOf(go(controlIds[0])).arm, 'control'); // 1 in flight
+  assert.equal(ticketOf(go(canaryIds[0])).arm, 'canary'); // 2 in flight, canary limit 3
+  // Before the fix the canary's plan had set the shared counter's limit to 3 for everyone.
+  const refused = go(controlIds[1]);
+  assert.equal(refused.kind === 'rejected' && refused.code, 'SLUICE_CONCURRENCY_LIMITED');
+  assert.equal(ticketOf(go(canaryIds[1])).arm, 'canary'); // 3 in flight
+  const full = go(canaryIds[2]);
+  assert.equal(full.kind === 'rejected' && full.code, 'SLUICE_CONCURRENCY_LIMITED');
 });

@@ -570,7 +570,8 @@ export class PolicyEngine {
     }
 
     for (let i = 0; i < plan.concurrency.length; i++) {
-      if (!plan.concurrency[i].tryAcquire()) {
+      const c = plan.concurrency[i];
+      if (c.counter.inFlight >= c.max || !c.counter.tryAcquire()) {
         this.releaseSlots(t);
         this.refund(t, now, false);
         return reject(
@@ -580,7 +581,7 @@ export class PolicyEngine {
           1000,
         );
       }
-      t.slots.push(plan.concurrency[i]);
+      t.slots.push(c.counter);
     }
 
     t.admitted = true;

@@ -32,14 +32,16 @@ export class SharedState {
     return k;
   }
 
-  /** A concurrency counter for a scope (`tenant:acme`, `key:k1`, `model:gpt-4o`). */
-  concurrencyLimiter(scope: string, max: number): ConcurrencyLimiter {
+  /**
+   * The in-flight counter of a scope (`tenant:acme`, `key:k1`, `model:gpt-4o`), shared by every
+   * version: it only counts. Each admission plan compares it with its own version's maximum, so a
+   * canary's limit never becomes the control's (or the other way round).
+   */
+  concurrencyCounter(scope: string): ConcurrencyLimiter {
     let c = this.concurrency.get(scope);
     if (c === undefined) {
-      c = new ConcurrencyLimiter(max);
+      c = new ConcurrencyLimiter(Number.POSITIVE_INFINITY);
       this.concurrency.set(scope, c);
-    } else if (c.limit !== max) {
-      c.setLimit(max);
     }
     return c;
   }
