@@ -2,8 +2,8 @@
 
 The same model as simulator/scenarios/mmc.yaml: Poisson arrivals at `arrival_rate` per second
 join one FIFO queue in front of `servers` servers, each serving in an exponential time with
-rate `service_rate` per second. Prints one JSON line: customers served, wall seconds,
-customers per wall second, mean wait and the share that waited (for comparison with Erlang C).
+rate `service_rate` per second. Prints one JSON line: customers served, wall and CPU seconds,
+customers per wall and per CPU second, mean wait and the share that waited (for comparison with Erlang C).
 
     /usr/bin/python3 simulator/reference/mmc_simpy.py SERVERS ARRIVAL_RATE SERVICE_RATE CUSTOMERS SEED
 """
@@ -49,16 +49,20 @@ def main():
     rng = random.Random(seed)
     stats = Stats()
     start = time.perf_counter()
+    cpu_start = time.process_time()
     initialize()
     server = Resource(capacity=servers, monitored=False)
     source = Source()
     activate(source, source.generate(customers, arrival_rate, server, service_rate, stats, rng))
     simulate(until=1e18)
     wall = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     print(json.dumps({
         "customers": stats.served,
         "wallSeconds": wall,
         "customersPerSecond": stats.served / wall,
+        "cpuSeconds": cpu,
+        "customersPerCpuSecond": stats.served / cpu,
         "meanWaitS": stats.wait_sum / stats.served,
         "waitedShare": stats.waited / stats.served,
     }))
