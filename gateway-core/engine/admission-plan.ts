@@ -3,7 +3,7 @@
  * until the policy changes: the effective settings, the limiter sets, concurrency counters, the
  * budget, the tier and the model's price and chain.
  */
-import type { BudgetTracker } from '../budgets/budget-tracker.js';
+import type { BudgetState, BudgetTracker } from '../budgets/budget-tracker.js';
 import type { ConcurrencyLimiter } from '../limits/concurrency-limiter.js';
 import type { KeyedLimiters } from '../limits/keyed-limiters.js';
 import { isFixedPerKey, limitKey } from '../limits/limit-key.js';
@@ -89,4 +89,16 @@ export function buildAdmissionPlan(
     modelAllowed: settings.allowedModels === null || settings.allowedModels.includes(model),
     telemetry: { control: null, canary: null },
   };
+}
+
+/**
+ * The budget's state by this plan's own version: the spend is the tenant's, shared by versions,
+ * but the limit is the version's (a canary may try another budget without moving the control's).
+ */
+export function budgetStateOf(plan: AdmissionPlan, now: number): BudgetState {
+  if (plan.budget === null || plan.budgetSpec === null) return 'ok';
+  const spent = plan.budget.spent(now);
+  const usd = plan.budgetSpec.usd;
+  if (spent >= usd) return 'exhausted';
+  return spent >= (plan.budgetSpec.softThreshold ?? 0.8) * usd ? 'soft' : 'ok';
 }

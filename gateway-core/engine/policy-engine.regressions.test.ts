@@ -245,3 +245,24 @@ test('a tenant concurrency limit follows the request version: control and canary
   const full = go(canaryIds[2]);
   assert.equal(full.kind === 'rejected' && full.code, 'SLUICE_CONCURRENCY_LIMITED');
 });
+
+test('a budget limit follows the request version: spend is shared, each version judges it by its own usd', () => {
+  const control = policy();
+  control.backends.primary.maxConcurrencyPerInstance = 10;
+  control.tenants.acme.budget = { usd: 0.001, period: 'day', action: 'reject' };
+  const canary = structuredClone(control);
+  canary.tenants.acme.budget = { usd: 1, period: 'day', action: 'reject' };
+  const h = new Harness(control);
+  h.engine.setCanary(canary, { percent: 50, by: 'requestId' });
+  const ids = Array.from({ length: 40 }, (_, i) => `q${i}`);
+  const canaryIds = ids.filter((id) => stableUnit(id) * 100 < 50);
+  const controlIds = ids.filter((id) => stableUnit(id) * 100 >= 50);
+  const go = (id: string) =>
+    h.engine.submit({ id, apiKey: 'key-acme-1', model: 'big', inputTokens: 1, maxOutputTokens: 1 });
+  // 100 input tokens at $10/M: $0.001, the control's whole budget.
+  h.engine.complete(ticketOf(go(controlIds[0])), { ok: true, inputTokens: 100, outputTokens: 0 });
+  assert.equal(ticketOf(go(canaryIds[0])).arm, 'canary'); // $0.001 of $1
+  // Before the fix the canary's plan had set the shared tracker's limit to $1 for everyone.
+  const refused = go(controlIds[1]);
+  assert.equal(refused.kind === 'rejected' && refused.code, 'SLUICE_BUDGET_EXHAUSTED');
+});

@@ -30,7 +30,7 @@ import type { Rng } from '../rng.js';
 import { stableUnit } from '../stable-hash.js';
 import type { Arm, IntervalRecord } from '../telemetry/interval-record.js';
 import { type SeriesGroup, TelemetryRecorder } from '../telemetry/telemetry-recorder.js';
-import type { AdmissionPlan } from './admission-plan.js';
+import { type AdmissionPlan, budgetStateOf } from './admission-plan.js';
 import {
   BackendPool,
   DEFAULT_QUEUE_DEPTH,
@@ -546,7 +546,7 @@ export class PolicyEngine {
     }
 
     if (plan.budget !== null && plan.budgetSpec !== null) {
-      const state = plan.budget.state(now);
+      const state = budgetStateOf(plan, now);
       if (state === 'exhausted') {
         const doc = this.policyOf(t).doc;
         const cheaper = plan.budgetSpec.downgradeTo ?? doc.models[req.model]?.cheaper;
@@ -616,7 +616,7 @@ export class PolicyEngine {
   /** Route rules pick the model and the backend chain; then schedule on the first usable pool. */
   private routeAndSchedule(t: EngineTicket, policy: CompiledPolicy, now: number): Admission {
     const doc = policy.doc;
-    const budget = t.plan.budget?.state(now) ?? 'ok';
+    const budget = budgetStateOf(t.plan, now);
     const rule = policy.rules.match({
       tier: t.identity.tier,
       tenant: t.identity.tenant,
@@ -723,9 +723,9 @@ export class PolicyEngine {
     const cost = modelSpec ? costUsd(o.inputTokens, o.outputTokens, modelSpec) : 0;
     const budget = t.plan.budget;
     if (budget !== null) {
-      const before = budget.state(now);
+      const before = budgetStateOf(t.plan, now);
       budget.spend(cost, now);
-      if (before === 'ok' && budget.state(now) !== 'ok') this.counters.budgetAlerts++;
+      if (before === 'ok' && budgetStateOf(t.plan, now) !== 'ok') this.counters.budgetAlerts++;
     }
     for (const c of t.charges) {
       if (c.unit === 'output-tokens') c.limiter.adjust(o.outputTokens - t.reservedOutputTokens, now);
@@ -918,7 +918,7 @@ export class PolicyEngine {
       model: t.model,
       task: t.request.task,
       promptTokens: t.request.inputTokens,
-      budget: t.plan.budget?.state(now) ?? 'ok',
+      budget: budgetStateOf(t.plan, now),
     });
     if (rule?.model !== undefined && policy.doc.models[rule.model] !== undefined) t.model = rule.model;
     t.chain = rule?.backends ?? policy.doc.models[t.model].backends;
