@@ -61,6 +61,7 @@ export function controllerForArm(
   params: Params,
   intervalMs: number,
   forecasts: ForecastRecorder,
+  audit: MemoryAuditSink = new MemoryAuditSink(),
 ): ControllerMode | null {
   const pools = Object.keys(policy.backends).filter((b) => scenario.backends[b]?.kind === 'llm');
   const range = (b: string) => {
@@ -86,7 +87,7 @@ export function controllerForArm(
       return createControllerMode({
         mode: 'adaptive',
         intervalMs,
-        audit: new AuditLog(new MemoryAuditSink().sink),
+        audit: new AuditLog(audit.sink),
         backends: Object.fromEntries(
           pools.map((b) => {
             const llm = spec[b];

@@ -16,6 +16,7 @@ import type { IntervalRecord } from '../gateway-core/telemetry/interval-record.j
 import { loadScenario } from '../simulator/scenario/scenario-loader.js';
 import { runSimulation, type SimulationOptions } from '../simulator/run-simulation.js';
 import { type ArmRunner, effectiveParams, type RunOutput, type RunRequest } from './arm-runner.js';
+import { MemoryAuditSink } from '../controller/rollout/audit-log.js';
 import { controllerForArm, ForecastRecorder } from './controller-arm.js';
 import { SimulatedFleet } from './simulated-fleet.js';
 import { SeriesBuilder } from './run-series.js';
@@ -58,7 +59,8 @@ export class SimulatorRunner implements ArmRunner {
     const intervalMs = request.intervalSeconds * 1000;
     const forecasts = new ForecastRecorder(intervalMs);
     const policy = options.policyDoc ?? scenario.policy;
-    const controller = controllerForArm(mode, scenario, policy, params, intervalMs, forecasts);
+    const audit = new MemoryAuditSink();
+    const controller = controllerForArm(mode, scenario, policy, params, intervalMs, forecasts, audit);
     const fleet = new SimulatedFleet(builder.series);
     options.telemetrySink = (records: IntervalRecord[]) => {
       builder.add(records);
@@ -82,22 +84,26 @@ export class SimulatorRunner implements ArmRunner {
         outcome: r.promoted ? 'promoted' : 'rolled-back',
       }),
     );
-    // The controller's promotions and rollbacks, as the fleet saw them, join any the simulator kept.
-    const rollouts = [
-      ...simulated,
-      ...series.rollouts
-        .filter((m) => m.kind !== 'canary-start')
-        .map(
-          (m): Rollout => ({
-            time: m.t,
-            change: m.detail,
-            verdict: m.kind === 'promote' ? 'canary no worse' : 'canary worse',
-            statistic: null,
-            pValue: null,
-            outcome: m.kind === 'promote' ? 'promoted' : 'rolled-back',
-          }),
-        ),
-    ];
+    // The controller's promotions and rollbacks, with the judge's verdict, from its audit log.
+    const judged = audit
+      .entries()
+      .filter((e) => e.kind === 'promote' || e.kind === 'rollback')
+      .map(
+        (e): Rollout => ({
+          time: Number(e.time) / 1000,
+          change: String(e.change ?? ''),
+          verdict: `${String(e.verdict ?? '')}${e.reason ? `: ${String(e.reason)}` : ''}`,
+          statistic: typeof e.statistic === 'number' ? e.statistic : null,
+          pValue: typeof e.pValue === 'number' ? e.pValue : null,
+          outcome: e.kind === 'promote' ? 'promoted' : 'rolled-back',
+        }),
+      );
+    const rollouts = [...simulated, ...judged];
+    // Name the change on the chart's markers too (the fleet only knew version numbers).
+    for (const m of series.rollouts) {
+      const r = judged.find((x) => Math.abs(x.time - m.t) < 1e-6);
+      if (r && m.kind !== 'canary-start') m.detail = r.change;
+    }
     const summary = { ...raw, wallSeconds: 0, rollouts } as unknown as RunSummary;
     return { summary, series };
   }

@@ -72,6 +72,11 @@ function driverFor(metric: string): Headline['driver'] {
   };
 }
 
+/** The arm matched the baseline exactly on every seed. */
+function identical(c: Comparison): boolean {
+  return c.meanDiff === 0 && c.diffCi[0] === 0 && c.diffCi[1] === 0;
+}
+
 function pct(c: Comparison): string {
   return c.relativeChangePct === null
     ? ''
@@ -101,6 +106,9 @@ export function headline(data: ReportData): Headline {
       `${w.arm} wins on ${label}: ${formatValue(w.armMean, w.unit)} against ${formatValue(w.baselineMean, w.unit)} ` +
       `for ${baseline} (${pct(w)}; difference ${formatValue(w.meanDiff, w.unit)}, 95% CI ` +
       `${formatRange(w.diffCi[0], w.diffCi[1], w.unit)}; paired t ${formatP(w.tTest.p)}, ${n} seeds).`;
+  } else if (primary.length > 0 && primary.every(identical)) {
+    const b = primary[0];
+    text = `No difference on ${label}: every arm gave exactly what ${baseline} gave on every seed (${formatValue(b.baselineMean, b.unit)}, ${n} seeds).`;
   } else {
     const best = [...primary].sort((a, b) => gain(b) - gain(a))[0];
     challenger = best?.arm ?? null;
@@ -114,6 +122,14 @@ export function headline(data: ReportData): Headline {
     }
   }
   const details: string[] = [];
+  const same = [...new Set(comps.map((c) => c.arm))].filter((arm) =>
+    comps.filter((c) => c.arm === arm).every(identical),
+  );
+  if (same.length > 0 && same.length < new Set(comps.map((c) => c.arm)).size) {
+    details.push(
+      `${same.join(', ')}: identical to ${baseline} on every seed and every metric (the mode changed nothing in this run).`,
+    );
+  }
   if (challenger) {
     for (const c of comps.filter((x) => x.arm === challenger && x.metric !== metric)) {
       const what = c.significant ? `significantly ${c.improved ? 'better' : 'worse'}` : 'not significant';

@@ -7,9 +7,10 @@ import { InlineExecutor } from '../run-executor.js';
 import { runExperiment } from '../runner.js';
 import { parseSpec } from '../spec.js';
 import { barChart } from './bar-chart.js';
-import { differenceWindow } from './headline.js';
+import { analyse } from '../stats.js';
+import { differenceWindow, headline } from './headline.js';
 import { lineChart } from './line-chart.js';
-import type { ArmView } from './report-data.js';
+import type { ArmView, ReportData } from './report-data.js';
 import { writeReport } from './write-report.js';
 
 const dirs: string[] = [];
@@ -153,4 +154,68 @@ metrics: [latencyMs.p99, costUsd]
   // The sale opens at 40% of the 30 minutes (minute 12): that is where the gap opens.
   const from = json.headline.window.from;
   assert.ok(from >= 11 && from <= 13, `window starts at ${from}`);
+});
+
+test('the headline says plainly when arms changed nothing, or when no arm won', () => {
+  const runs = [1, 2, 3].flatMap((seed) => [
+    { arm: 'static', gridKey: '-', grid: {}, seed, summary: { latencyMs: { p99: 100 + seed }, costUsd: 10 } },
+    { arm: 'same', gridKey: '-', grid: {}, seed, summary: { latencyMs: { p99: 100 + seed }, costUsd: 10 } },
+    {
+      arm: 'noisy',
+      gridKey: '-',
+      grid: {},
+      seed,
+      summary: { latencyMs: { p99: 100 + seed * (seed % 2 ? 1.1 : 0.9) }, costUsd: 10 },
+    },
+  ]);
+  const metrics = [
+    { name: 'latencyMs.p99', better: 'lower' as const },
+    { name: 'costUsd', better: 'lower' as const },
+  ];
+  const data = (arms: string[]): ReportData => ({
+    results: {
+      experiment: 'h',
+      description: '',
+      codeVersion: 't',
+      spec: {
+        name: 'h',
+        description: '',
+        scenario: 'x',
+        trace: null,
+        durationSeconds: 60,
+        intervalSeconds: 10,
+        seeds: [1, 2, 3],
+        arms: arms.map((name) => ({ name, mode: 'static' as const, policy: null, params: {} })),
+        grid: {},
+        metrics,
+        baseline: 'static',
+        runner: 'stand-in',
+      },
+      specSource: '',
+      runs: [],
+      stats: analyse(
+        runs.filter((r) => arms.includes(r.arm)),
+        metrics,
+        'static',
+      ),
+    },
+    gridKey: '-',
+    arms: [],
+    tiers: [],
+    tenants: [],
+    models: [],
+  });
+  const none = headline(data(['static', 'same']));
+  assert.equal(
+    none.text,
+    'No difference on p99 latency: every arm gave exactly what static gave on every seed (102 ms, 3 seeds).',
+  );
+  const mixed = headline(data(['static', 'same', 'noisy']));
+  assert.equal(mixed.winner, null);
+  assert.match(mixed.text, /^No arm beat static on p99 latency significantly \(3 seeds\)\. Best nominal: /);
+  assert.ok(
+    mixed.details.includes(
+      'same: identical to static on every seed and every metric (the mode changed nothing in this run).',
+    ),
+  );
 });
