@@ -10,6 +10,7 @@
  */
 import type { SeededRng } from '../../gateway-core/rng.js';
 import type { Environment } from '../kernel/environment.js';
+import { GaussianSource } from '../workloads/gaussian-source.js';
 import {
   FAST_FAILURE_MS,
   type FaultEffect,
@@ -39,6 +40,7 @@ export class ApiBackend implements UpstreamPool {
   private readonly perMs: number;
   private readonly onDone: (f: Flight) => void;
   private readonly onFail: (f: Flight) => void;
+  private readonly gauss: GaussianSource;
   /** Calls refused with a 429 by the provider. */
   throttled = 0;
 
@@ -52,6 +54,7 @@ export class ApiBackend implements UpstreamPool {
     this.capacity = spec.rpm ? (spec.burst ?? Math.max(1, spec.rpm / 6)) : 0;
     this.perMs = spec.rpm ? spec.rpm / 60_000 : 0;
     this.tokens = this.capacity;
+    this.gauss = new GaussianSource(rng);
     this.onDone = (f) => {
       const r = f.request;
       this.finish(f, {
@@ -87,7 +90,7 @@ export class ApiBackend implements UpstreamPool {
     }
     const s = this.spec;
     const median = s.baseMs + s.perOutputTokenMs * flight.request.outputTokens;
-    const latency = (s.sigma > 0 ? this.rng.logNormal(median, s.sigma) : median) * this.slowdown;
+    const latency = (s.sigma > 0 ? this.gauss.logNormal(median, s.sigma) : median) * this.slowdown;
     flight.ttftMs = (latency * s.baseMs) / median;
     this.env.timeout(latency, this.onDone, flight);
   }

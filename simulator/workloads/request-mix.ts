@@ -8,6 +8,7 @@
  */
 import type { GatewayRequest } from '../../gateway-core/engine/types.js';
 import type { SeededRng } from '../../gateway-core/rng.js';
+import { GaussianSource } from './gaussian-source.js';
 import { ZipfPopularity } from './zipf-popularity.js';
 
 /** A request as the simulator makes it: the engine's request plus what the backend will do. */
@@ -95,6 +96,7 @@ export class RequestMix {
   private readonly tenants: Weighted<TenantPlan>;
   private readonly zipf: ZipfPopularity | null;
   private readonly temp0: number;
+  private readonly gauss: GaussianSource;
 
   constructor(
     private readonly spec: RequestMixSpec,
@@ -107,6 +109,7 @@ export class RequestMix {
       return [{ name, keys: t.keys, models }, t.weight];
     });
     this.tenants = weighted(plans, 'workload.tenants');
+    this.gauss = new GaussianSource(rng);
     this.zipf = spec.prompts ? new ZipfPopularity(spec.prompts.distinct, spec.prompts.zipf) : null;
     this.temp0 = spec.prompts?.temperatureZeroShare ?? 0;
   }
@@ -147,11 +150,11 @@ export class RequestMix {
     } else {
       input = tokens
         ? tokens.input
-        : clampTokens(rng.logNormal(this.spec.input.median, this.spec.input.sigma), this.spec.input);
+        : clampTokens(this.gauss.logNormal(this.spec.input.median, this.spec.input.sigma), this.spec.input);
     }
     const output = tokens
       ? tokens.output
-      : clampTokens(rng.logNormal(this.spec.output.median, this.spec.output.sigma), this.spec.output);
+      : clampTokens(this.gauss.logNormal(this.spec.output.median, this.spec.output.sigma), this.spec.output);
     return {
       id,
       apiKey,
