@@ -14,12 +14,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { ManualClock } from '../clock.js';
 import { GLOBAL_KEY } from '../limits/limit-key.js';
 import { parseDurationMs } from '../policy/duration.js';
 import type { LimitUnit } from '../policy/schema.js';
+import { SeededRng } from '../rng.js';
 import type { EngineTicket } from './engine-ticket.js';
-import type { PolicyEngine } from './policy-engine.js';
+import { PolicyEngine } from './policy-engine.js';
 import {
+  buildPolicy,
+  KEYS,
   type LimitChoice,
   limitArb,
   opsArb,
@@ -252,5 +256,75 @@ test('the bound properties see refusals: a 1-request window refuses a second req
       ['done', null],
       ['rejected', 'SLUICE_RATE_LIMITED'],
     ],
+  );
+});
+
+test('retry-after: a request refused by a rate limit passes it when retried exactly retryAfterMs later, not 1 ms sooner', () => {
+  const arrivals = fc.array(
+    fc.record({
+      gap: fc.integer({ min: 0, max: 150 }),
+      inputTokens: fc.integer({ min: 1, max: 100 }),
+      maxOut: fc.integer({ min: 1, max: 64 }),
+    }),
+    { minLength: 1, maxLength: 40 },
+  );
+  const oneLimit = limitArb(
+    ['token-bucket', 'leaky-bucket', 'fixed-window', 'sliding-log', 'sliding-counter'],
+    ['requests', 'input-tokens', 'output-tokens', 'total-tokens'],
+    ['200ms', '1s'],
+    ['apiKey'],
+  ).map((l) => ({ ...l, scope: 'defaults' as const, onLimit: 'reject' as const }));
+  fc.assert(
+    fc.property(policyChoiceArb(oneLimit.map((l) => [l])), arrivals, (choice, list) => {
+      const doc = buildPolicy({ ...choice, acmeConcurrency: null, budget: null, deadlineMs: 60_000 });
+      for (const b of Object.values(doc.backends)) {
+        b.maxConcurrencyPerInstance = 10_000;
+        delete b.breaker;
+        delete b.outlierEjection;
+      }
+      doc.defaults!.cache = false;
+      const clock = new ManualClock(0);
+      const engine = new PolicyEngine({
+        policy: doc,
+        clock,
+        rng: new SeededRng(3),
+        listener: { dispatch() {}, expire() {} },
+      });
+      let n = 0;
+      const ask = (a: (typeof list)[number]) =>
+        engine.submit({
+          id: `r${++n}`,
+          apiKey: KEYS[0],
+          model: 'big',
+          inputTokens: a.inputTokens,
+          maxOutputTokens: a.maxOut,
+        });
+      for (const a of list) {
+        clock.advance(a.gap);
+        const r = ask(a);
+        if (r.kind !== 'rejected' || r.retryAfterMs === null) continue;
+        assert.equal(r.code, 'SLUICE_RATE_LIMITED');
+        const at = clock.now();
+        assert.ok(r.retryAfterMs > 0, `retryAfterMs ${r.retryAfterMs}`);
+        if (r.retryAfterMs > 1) {
+          clock.set(at + r.retryAfterMs - 1);
+          const early = ask(a);
+          assert.equal(
+            early.kind === 'rejected' && early.code,
+            'SLUICE_RATE_LIMITED',
+            `1 ms early at ${clock.now()}`,
+          );
+        }
+        clock.set(at + r.retryAfterMs);
+        const later = ask(a);
+        assert.notEqual(
+          later.kind,
+          'rejected',
+          `retry at ${clock.now()} (refused at ${at}, retry-after ${r.retryAfterMs})`,
+        );
+        return;
+      }
+    }),
+    { numRuns: runs(150) },
   );
 });
