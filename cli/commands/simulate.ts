@@ -3,8 +3,8 @@
  * (per tier and tenant), optionally writing it as JSON and the telemetry as JSONL. Thin: it
  * parses options and delegates to simulator/run-simulation.ts.
  *
- * Extension point: `--policy` takes a policy FILE today. Controller modes (static, reactive,
- * gradient2, adaptive) register in CONTROLLER_MODES below, as an onInterval hook factory.
+ * `--policy` takes a policy FILE or a controller mode (static, reactive, gradient2, adaptive),
+ * registered in CONTROLLER_MODES below.
  */
 import { createWriteStream, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
@@ -15,11 +15,24 @@ import { loadPolicyFile } from '../../gateway-core/policy/load.js';
 import { parseColumnMap } from '../../datasets/traces/trace-format.js';
 import { runSimulation, type SimulationOptions } from '../../simulator/run-simulation.js';
 import { parseDurationMs } from '../../simulator/scenario/duration.js';
+import type { Scenario } from '../../simulator/scenario/scenario.js';
 import { loadScenario } from '../../simulator/scenario/scenario-loader.js';
+import {
+  CONTROLLER_MODE_NAMES,
+  type ControllerHookup,
+  hookController,
+} from '../../experiments/controller-hookup.js';
 import { formatSummary } from '../../simulator/summary-table.js';
 
-/** Controller modes by name: each returns the run's onInterval hook. Filled in by the controller. */
-export const CONTROLLER_MODES = new Map<string, () => NonNullable<SimulationOptions['onInterval']>>();
+/**
+ * Controller modes by name: each attaches its controller to the run's options (onInterval and
+ * telemetrySink, wired as experiments/controller-hookup.ts does for experiment arms) and returns
+ * the hookup whose rollouts() become the summary's `rollouts`.
+ */
+export const CONTROLLER_MODES = new Map<
+  string,
+  (scenario: Scenario, options: SimulationOptions) => ControllerHookup
+>(CONTROLLER_MODE_NAMES.map((m) => [m, (scenario, options) => hookController(m, scenario, options)]));
 
 interface SimulateArgs {
   scenario: string;
@@ -121,10 +134,11 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     const durationMs =
       argv.duration !== undefined ? parseDurationMs(argv.duration, '--duration') : scenario.durationMs;
     const options: SimulationOptions = { seed: argv.seed, durationMs, wallClock: () => performance.now() };
+    let controller: ControllerHookup | null = null;
     if (argv.policy !== undefined) {
       const mode = CONTROLLER_MODES.get(argv.policy);
       if (mode !== undefined) {
-        options.onInterval = mode();
+        controller = mode(scenario, options);
         options.policyName = argv.policy;
       } else if (['static', 'reactive', 'gradient2', 'adaptive'].includes(argv.policy)) {
         throw new SluiceError(
@@ -159,6 +173,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     }
     const stopProgress = argv.progress ? progressReporter(options, durationMs) : () => {};
     const summary = await runSimulation(scenario, options);
+    if (controller !== null) summary.rollouts.push(...controller.rollouts());
     stopProgress();
     if (telemetryOut !== null) {
       const out = telemetryOut;
