@@ -6,6 +6,7 @@
  *
  * Concurrency comes from the engine's `maxConcurrencyPerInstance` (1 for an M/M/c server), so
  * this is the M/M/c and M/D/1 model used to validate the simulator against queueing theory.
+ * It has no instances of its own, so faults apply to the whole station.
  */
 import type { SeededRng } from '../../gateway-core/rng.js';
 import type { Environment } from '../kernel/environment.js';
