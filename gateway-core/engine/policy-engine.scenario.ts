@@ -406,6 +406,8 @@ export interface Track {
   endedAt: number;
   /** Set when listener.dispatch came while complete() was still running. */
   dispatchedDuringComplete: boolean;
+  /** No dispatch before this time (an upstream retry-after). */
+  notBefore: number;
 }
 
 export interface RunResult {
@@ -456,6 +458,17 @@ export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: 
     const now = clock.now();
     assert.ok(now <= t.deadline, `${tr.id} ${how} at ${now}, after its deadline ${t.deadline}`);
     assert.ok(t.instanceId !== '' && t.backend !== '', `${tr.id} ${how} without an instance`);
+    assert.ok(
+      now >= tr.notBefore,
+      `${tr.id} ${how} at ${now}, before its upstream retry-after ${tr.notBefore}`,
+    );
+    // Never to an instance that is draining, ejected or open-circuited.
+    const inst = engine.backendSnapshot(t.backend)?.instances.find((i) => i.id === t.instanceId);
+    assert.ok(inst, `${tr.id} ${how} to ${t.backend}/${t.instanceId}, not in the pool`);
+    assert.ok(
+      !inst.draining && !inst.ejected && inst.breaker !== 'open',
+      `${tr.id} ${how} to an unusable instance ${JSON.stringify(inst)}`,
+    );
     tr.state = 'in-flight';
     tr.attempts++;
     tr.at = { backend: t.backend, instance: t.instanceId };
@@ -601,6 +614,7 @@ export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: 
       at: null,
       endedAt: Number.NaN,
       dispatchedDuringComplete: false,
+      notBefore: 0,
     };
     tracks.set(tr.id, tr);
     const a: Admission = engine.submit(request);
@@ -641,7 +655,11 @@ export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: 
     land(tr);
     tr.state = 'completing';
     const outcome = outcomeFor(tr, o);
+    const lastInChain = t.chainIndex + 1 >= t.chain.length;
     const step = engine.complete(t, outcome);
+    // An upstream 429's retry-after on the last pool of the chain is waited out before a retry.
+    if (step.kind === 'queued' && lastInChain && o.kind === '429' && o.retryAfterMs !== undefined)
+      tr.notBefore = clock.now() + o.retryAfterMs;
     log.push(`${clock.now()} complete ${tr.id} ${o.kind} -> ${step.kind}`);
     const early = tr.dispatchedDuringComplete;
     tr.dispatchedDuringComplete = false;
