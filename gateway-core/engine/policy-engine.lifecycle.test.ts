@@ -86,6 +86,13 @@ test('every request ends exactly once, nothing is lost, and telemetry counts exa
   fc.assert(
     fc.property(policyArb, opsArb(laterPolicyArb, 90), (policy, ops) => {
       const run = runScenario(policy, ops);
+      // Decision 5: each series (tenant, model asked for, tier, arm, version) conserves, summed over instances.
+      const series = new Map<string, number>();
+      for (const r of run.telemetry) {
+        const k = `${r.tenant}|${r.model}|${r.tier}|${r.arm}|${r.policyVersion}`;
+        series.set(k, (series.get(k) ?? 0) + r.arrived - r.completed - r.rejected - r.failed - r.timedOut);
+      }
+      for (const [k, balance] of series) assert.equal(balance, 0, `series ${k}`);
       const counted = sumByTenant(run.telemetry);
       const expected = tally(run.tracks.values());
       for (const [tenant, c] of counted) {
