@@ -125,7 +125,7 @@ export function headline(data: ReportData): Headline {
   const same = [...new Set(comps.map((c) => c.arm))].filter((arm) =>
     comps.filter((c) => c.arm === arm).every(identical),
   );
-  if (same.length > 0 && same.length < new Set(comps.map((c) => c.arm)).size) {
+  if (same.length > 0) {
     details.push(
       `${same.join(', ')}: identical to ${baseline} on every seed and every metric (the mode changed nothing in this run).`,
     );

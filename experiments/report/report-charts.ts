@@ -172,7 +172,13 @@ export function reportCharts(data: ReportData, head: Headline): ChartSvg[] {
       step: true,
       points: pts.map((p) => ({ x: p.t, y: p.value })),
     }));
-  const limitsArm = data.arms.find((a) => a.rateLimits.size > 0) ?? controlled;
+  // The arm whose controller acted (rollouts) tells the story; else the challenger, else any.
+  const limitsArm =
+    data.arms.find((a) => a.rateLimits.size > 0 && a.rollouts.length > 0) ??
+    data.arms.find((a) => a.rollouts.length > 0) ??
+    (focus && focus.rateLimits.size > 0 ? focus : undefined) ??
+    data.arms.find((a) => a.rateLimits.size > 0) ??
+    controlled;
   const minutes = data.results.spec.durationSeconds / 60;
   charts.push({
     id: 'rate-limits',
