@@ -1,0 +1,234 @@
+/**
+ * Readers for the sections of a scenario's YAML tree: each takes the raw value and its path,
+ * returns the typed value (or a default), and records every problem with its path instead of
+ * stopping at the first, so `sluice simulate` can list them all at once.
+ */
+import type { PolicyDocument } from '../../gateway-core/policy/schema.js';
+import type { TokenDistribution } from '../workloads/request-mix.js';
+import { parseDurationMs } from './duration.js';
+import type { ArrivalSpec, BackendModelSpec, StreamSpec, TenantWorkload } from './scenario.js';
+
+export type Rec = Record<string, unknown>;
+
+export class Problems {
+  readonly list: string[] = [];
+  add(path: string, msg: string): void {
+    this.list.push(`${path}: ${msg}`);
+  }
+}
+
+export function rec(v: unknown): Rec | null {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Rec) : null;
+}
+
+export function num(p: Problems, path: string, v: unknown, dflt?: number, min = 0): number {
+  if (v === undefined && dflt !== undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
+    p.add(path, `must be a number >= ${min}, got ${JSON.stringify(v)}`);
+    return dflt ?? min;
+  }
+  return v;
+}
+
+export function dur(p: Problems, path: string, v: unknown, dflt?: number): number {
+  if (v === undefined && dflt !== undefined) return dflt;
+  try {
+    return parseDurationMs(v, path);
+  } catch (_e) {
+    p.add(path, `must be a duration (seconds, or like 500ms, 10s, 5m, 1h); got ${JSON.stringify(v)}`);
+    return dflt ?? 0;
+  }
+}
+
+export function tokenDist(p: Problems, path: string, v: unknown, dflt: TokenDistribution): TokenDistribution {
+  const r = rec(v);
+  if (v === undefined) return dflt;
+  if (r === null) {
+    p.add(path, 'must be {median, sigma, min?, max?}');
+    return dflt;
+  }
+  return {
+    median: num(p, `${path}.median`, r.median, undefined, 1),
+    sigma: num(p, `${path}.sigma`, r.sigma, 0),
+    min: num(p, `${path}.min`, r.min, 1, 0),
+    max: num(p, `${path}.max`, r.max, 1_000_000, 1),
+  };
+}
+
+export function arrivals(p: Problems, path: string, v: unknown): ArrivalSpec {
+  const r = rec(v) ?? {};
+  const process = r.process;
+  switch (process) {
+    case 'poisson':
+    case 'deterministic':
+      return { process, rate: num(p, `${path}.rate`, r.rate, undefined, Number.MIN_VALUE) };
+    case 'diurnal':
+      return {
+        process,
+        mean: num(p, `${path}.mean`, r.mean),
+        amplitude: num(p, `${path}.amplitude`, r.amplitude, 0.5),
+        periodMs: dur(p, `${path}.period`, r.period, 86_400_000),
+        peakAtMs: dur(p, `${path}.peakAt`, r.peakAt, 43_200_000),
+      };
+    case 'mmpp': {
+      const states = Array.isArray(r.states) ? r.states : [];
+      if (states.length < 2) p.add(`${path}.states`, 'needs at least two states [{rate, meanDwell}]');
+      return {
+        process,
+        states: states.map((s, i) => ({
+          rate: num(p, `${path}.states[${i}].rate`, rec(s)?.rate),
+          meanDwellMs: dur(p, `${path}.states[${i}].meanDwell`, rec(s)?.meanDwell),
+        })),
+      };
+    }
+    case 'flash-sale': {
+      const spikes = Array.isArray(r.spikes) ? r.spikes : [];
+      return {
+        process,
+        base: num(p, `${path}.base`, r.base, undefined, Number.MIN_VALUE),
+        spikes: spikes.map((s, i) => {
+          const q = rec(s) ?? {};
+          const sp = `${path}.spikes[${i}]`;
+          return {
+            atMs: dur(p, `${sp}.at`, q.at),
+            rampMs: dur(p, `${sp}.ramp`, q.ramp, 60_000),
+            plateauMs: dur(p, `${sp}.plateau`, q.plateau, 300_000),
+            decayMs: dur(p, `${sp}.decay`, q.decay, 300_000),
+            peak: num(p, `${sp}.peak`, q.peak, undefined, 1),
+          };
+        }),
+      };
+    }
+    default:
+      p.add(
+        `${path}.process`,
+        `must be one of poisson, diurnal, mmpp, flash-sale, deterministic; got ${JSON.stringify(process)}`,
+      );
+      return { process: 'poisson', rate: 1 };
+  }
+}
+
+export function policyKeys(policy: PolicyDocument, tenant: string): string[] {
+  return Object.entries(policy.tenants[tenant]?.keys ?? {})
+    .map(([, k]) => k.key)
+    .filter((k): k is string => typeof k === 'string');
+}
+
+export function stream(
+  p: Problems,
+  path: string,
+  v: unknown,
+  parent: StreamSpec | null,
+  policy: PolicyDocument,
+  _durationMs: number,
+): StreamSpec {
+  const r = rec(v) ?? {};
+  const tenantsRaw = rec(r.tenants);
+  const tenants: Record<string, TenantWorkload> = {};
+  if (tenantsRaw) {
+    for (const [name, tv] of Object.entries(tenantsRaw)) {
+      const t = rec(tv) ?? {};
+      const keys = Array.isArray(t.keys)
+        ? t.keys.map(String)
+        : typeof t.key === 'string'
+          ? [t.key]
+          : policyKeys(policy, name);
+      if (policy.tenants[name] === undefined && t.key === undefined && t.keys === undefined)
+        p.add(
+          `${path}.tenants.${name}`,
+          `is not a tenant of the policy (tenants: ${Object.keys(policy.tenants).join(', ')}); give it a key to send as an unknown caller`,
+        );
+      else if (keys.length === 0)
+        p.add(
+          `${path}.tenants.${name}`,
+          'has no plaintext API key in the policy (tenants.T.keys.K.key); give keys: [...] here',
+        );
+      tenants[name] = {
+        weight: num(p, `${path}.tenants.${name}.weight`, t.weight, 1),
+        keys,
+        models: rec(t.models) ? (t.models as Record<string, number>) : undefined,
+      };
+    }
+  } else if (parent === null) p.add(`${path}.tenants`, 'is required: {tenant: {weight}}');
+  const prompts = rec(r.prompts);
+  return {
+    name: typeof r.name === 'string' ? r.name : parent === null ? 'main' : path,
+    arrivals: arrivals(p, `${path}.arrivals`, r.arrivals),
+    startMs: dur(p, `${path}.start`, r.start, 0),
+    endMs: dur(p, `${path}.end`, r.end, Number.POSITIVE_INFINITY),
+    tenants: tenantsRaw ? tenants : (parent?.tenants ?? {}),
+    models: rec(r.models)
+      ? (r.models as Record<string, number>)
+      : (parent?.models ??
+        Object.fromEntries(
+          Object.keys(policy.models)
+            .slice(0, 1)
+            .map((m) => [m, 1]),
+        )),
+    input: tokenDist(
+      p,
+      `${path}.tokens.input`,
+      rec(r.tokens)?.input,
+      parent?.input ?? { median: 500, sigma: 0.8, min: 1, max: 8000 },
+    ),
+    output: tokenDist(
+      p,
+      `${path}.tokens.output`,
+      rec(r.tokens)?.output,
+      parent?.output ?? { median: 150, sigma: 0.8, min: 1, max: 2000 },
+    ),
+    maxTokens: num(p, `${path}.tokens.maxTokens`, rec(r.tokens)?.maxTokens, parent?.maxTokens ?? 0),
+    prompts: prompts
+      ? {
+          distinct: num(p, `${path}.prompts.distinct`, prompts.distinct, 10_000, 1),
+          zipf: num(p, `${path}.prompts.zipf`, prompts.zipf, 1),
+          temperatureZeroShare: num(
+            p,
+            `${path}.prompts.temperatureZeroShare`,
+            prompts.temperatureZeroShare,
+            0.5,
+          ),
+        }
+      : (parent?.prompts ?? null),
+  };
+}
+
+export function backend(p: Problems, path: string, v: unknown): BackendModelSpec {
+  const r = rec(v) ?? {};
+  if (r.kind === 'llm')
+    return {
+      kind: 'llm',
+      prefillMsPerToken: num(p, `${path}.prefillMsPerToken`, r.prefillMsPerToken, 0.15),
+      decodeMsPerToken: num(p, `${path}.decodeMsPerToken`, r.decodeMsPerToken, 20),
+      batchSlowdown: num(p, `${path}.batchSlowdown`, r.batchSlowdown, 0.02),
+      maxSequences: num(p, `${path}.maxSequences`, r.maxSequences, 32, 1),
+      pricePerHour: num(p, `${path}.pricePerHour`, r.pricePerHour, 2.5),
+      coldStartMs: dur(p, `${path}.coldStart`, r.coldStart, 90_000),
+    };
+  if (r.kind === 'api')
+    return {
+      kind: 'api',
+      baseMs: dur(p, `${path}.base`, r.base, 300),
+      perOutputTokenMs: num(p, `${path}.perOutputTokenMs`, r.perOutputTokenMs, 15),
+      sigma: num(p, `${path}.sigma`, r.sigma, 0.3),
+      rpm: r.rpm === undefined ? undefined : num(p, `${path}.rpm`, r.rpm, undefined, 1),
+      burst: r.burst === undefined ? undefined : num(p, `${path}.burst`, r.burst, undefined, 1),
+    };
+  if (r.kind === 'station') {
+    const d = r.distribution ?? 'exponential';
+    if (d !== 'exponential' && d !== 'deterministic' && d !== 'lognormal')
+      p.add(`${path}.distribution`, 'must be exponential, deterministic or lognormal');
+    const meanMs =
+      r.rate !== undefined
+        ? 1000 / num(p, `${path}.rate`, r.rate, 1, Number.MIN_VALUE)
+        : dur(p, `${path}.mean`, r.mean, 1000);
+    return {
+      kind: 'station',
+      distribution: d as 'exponential',
+      meanMs,
+      sigma: r.sigma === undefined ? undefined : num(p, `${path}.sigma`, r.sigma),
+    };
+  }
+  p.add(`${path}.kind`, `must be llm, api or station; got ${JSON.stringify(r.kind)}`);
+  return { kind: 'station', distribution: 'exponential', meanMs: 1000 };
+}
