@@ -6,7 +6,8 @@
  */
 import type { PolicyDocument } from '../../gateway-core/policy/schema.js';
 
-export const BENCH_KEY = 'sk-bench-sluice-0001';
+/** The key gateway-peers.sh sends to every target (`Authorization: Bearer sk-bench`). */
+export const BENCH_KEY = 'sk-bench';
 export const BENCH_MODEL = 'gpt-4o-mini';
 
 export function benchPolicy(upstreamUrl: string): PolicyDocument {

@@ -19,7 +19,7 @@ mkdir -p "$OUT"
 export PROJECT_GATEWAY_CMD="SLUICE_BENCH_REDIS=${SLUICE_BENCH_REDIS:-} node $ROOT/dist/bench/gateway/start-sluice.js"
 export PROJECT_GATEWAY_CWD="$ROOT"
 export PROJECT_GATEWAY_NAME="$NAME"
-export PROJECT_GATEWAY_HEADERS="Authorization: Bearer sk-bench-sluice-0001"
+# gateway-peers.sh always sends "Authorization: Bearer sk-bench": the bench policy has that key.
 export RESULTS_DIR="$OUT"
 bash "$PEERS"
 node "$ROOT/dist/bench/gateway/summarize-peers.js" "$OUT/results.jsonl" "$NAME" > "$OUT.json"

@@ -72,6 +72,10 @@ declare module 'fastify' {
   interface FastifyInstance {
     sluice: GatewayState;
   }
+  interface FastifyRequest {
+    /** The JSON body as received, forwarded as is when the gateway changes nothing in it. */
+    rawBody?: Buffer;
+  }
 }
 
 const ROUTES: [string, Endpoint][] = [
@@ -235,6 +239,27 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   app.setNotFoundHandler((request, reply) =>
     sendError(reply, 'SLUICE_NOT_FOUND', `No route ${request.method} ${request.url}.`),
   );
+  // JSON bodies: keep the bytes (forwarded unchanged when possible) and parse once. A body with
+  // a __proto__ key is refused rather than risk prototype pollution further on.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const buf = body as Buffer;
+    if (buf.includes('__proto__')) {
+      done(Object.assign(new Error('a "__proto__" key is not allowed'), { statusCode: 400 }), undefined);
+      return;
+    }
+    try {
+      request.rawBody = buf;
+      done(null, JSON.parse(buf.toString('utf8')));
+    } catch (e) {
+      done(
+        Object.assign(new Error(`invalid JSON: ${e instanceof Error ? e.message : String(e)}`), {
+          statusCode: 400,
+        }),
+        undefined,
+      );
+    }
+  });
   for (const type of ['application/yaml', 'application/x-yaml', 'text/yaml']) {
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => {
       try {

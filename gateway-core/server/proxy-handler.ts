@@ -26,6 +26,7 @@ import { type Endpoint, type ParsedRequest, parseOpenAIRequest } from './openai-
 import { sendError } from './openai-error.js';
 import type { PolicyManager } from './policy-manager.js';
 import type { DistributedLimits } from './redis/distributed-limits.js';
+import { responseUsage } from './response-usage.js';
 import { SseRelay } from './sse-relay.js';
 import type { GatewayMetrics, RequestOutcome } from './telemetry/gateway-metrics.js';
 import type { UpstreamClient } from './upstream-client.js';
@@ -107,9 +108,9 @@ class RequestRun {
   private finish(outcome: RequestOutcome): void {
     this.outcome = outcome;
     const m = this.ctx.metrics;
-    m.requests.inc({ outcome, tenant: this.tenant, model: this.model, arm: this.arm });
+    m.request(outcome, this.tenant, this.model, this.arm);
     if (outcome === 'completed' || outcome === 'cached')
-      m.latency.observe({ model: this.model, arm: this.arm }, this.ctx.driver.clock.now() - this.started);
+      m.observeLatency(this.model, this.arm, this.ctx.driver.clock.now() - this.started);
   }
 
   private fail(code: ErrorCode, message: string, extras: Parameters<typeof sendError>[3] = {}): FastifyReply {
@@ -212,10 +213,7 @@ class RequestRun {
       const r = await this.attempt(ticket);
       if (r.kind === 'sent') return undefined;
       const step = this.ctx.driver.complete(ticket, r.outcome);
-      this.ctx.metrics.upstreamAttempts.inc({
-        backend: ticket.backend || '-',
-        result: r.outcome.ok ? 'ok' : r.outcome.kind,
-      });
+      this.ctx.metrics.attempt(ticket.backend || '-', r.outcome.ok ? 'ok' : r.outcome.kind);
       if (step.kind === 'retry') continue;
       if (step.kind === 'queued') {
         const slot = await this.ctx.driver.waitForSlot(ticket);
@@ -256,12 +254,20 @@ class RequestRun {
     }
   }
 
-  private upstreamBody(ticket: Ticket): string {
+  private upstreamBody(ticket: Ticket): string | Buffer {
     const doc = this.ctx.policies.current().doc;
     const upstreamModel =
       this.ctx.quickStart !== null
         ? this.parsed.model
         : (doc.models[ticket.model]?.upstreamModel ?? ticket.model);
+    // Unchanged requests go upstream as the bytes the client sent (no re-serialising).
+    const raw = this.request.rawBody;
+    if (
+      raw !== undefined &&
+      upstreamModel === this.parsed.model &&
+      (!this.parsed.stream || this.parsed.clientWantsUsage)
+    )
+      return raw;
     const body: Record<string, unknown> = { ...this.parsed.body, model: upstreamModel };
     if (this.parsed.stream && !this.parsed.clientWantsUsage) body.stream_options = { include_usage: true };
     return JSON.stringify(body);
@@ -346,22 +352,25 @@ class RequestRun {
         outcome: { ok: false, kind: typeof code === 'string' && TIMEOUT_CODES.has(code) ? 'timeout' : '5xx' },
       };
     }
-    let value: unknown;
-    try {
-      value = JSON.parse(buf.toString('utf8'));
-    } catch {
-      return { kind: 'failed', outcome: { ok: false, kind: '5xx' } };
+    const usage = responseUsage(buf);
+    const inputTokens = usage.inputTokens ?? this.parsed.inputTokens;
+    const outputTokens = usage.outputTokens ?? 0;
+    let outcome: UpstreamOutcome = { ok: true, inputTokens, outputTokens };
+    if (this.parsed.cacheKey !== undefined) {
+      try {
+        outcome = {
+          ok: true,
+          inputTokens,
+          outputTokens,
+          cacheValue: JSON.parse(buf.toString('utf8')),
+          cacheBytes: buf.length,
+        };
+      } catch {
+        return { kind: 'failed', outcome: { ok: false, kind: '5xx' } };
+      }
     }
-    const usage = (value as { usage?: { prompt_tokens?: unknown; completion_tokens?: unknown } }).usage;
-    const inputTokens =
-      typeof usage?.prompt_tokens === 'number' ? usage.prompt_tokens : this.parsed.inputTokens;
-    const outputTokens = typeof usage?.completion_tokens === 'number' ? usage.completion_tokens : 0;
-    const outcome: UpstreamOutcome =
-      this.parsed.cacheKey !== undefined
-        ? { ok: true, inputTokens, outputTokens, cacheValue: value, cacheBytes: buf.length }
-        : { ok: true, inputTokens, outputTokens };
     await this.abandon(ticket, this.ctx.driver.complete(ticket, outcome));
-    this.ctx.metrics.upstreamAttempts.inc({ backend: ticket.backend, result: 'ok' });
+    this.ctx.metrics.attempt(ticket.backend, 'ok');
     this.settleDone(ticket, inputTokens, outputTokens);
     if (this.clientGone) {
       this.finish('client_closed');
@@ -408,7 +417,7 @@ class RequestRun {
       broken ? { ok: false, kind: '5xx' } : { ok: true, inputTokens, outputTokens },
     );
     await this.abandon(ticket, step);
-    this.ctx.metrics.upstreamAttempts.inc({ backend: ticket.backend, result: broken ? '5xx' : 'ok' });
+    this.ctx.metrics.attempt(ticket.backend, broken ? '5xx' : 'ok');
     this.settleDone(ticket, inputTokens, outputTokens);
     this.finish(this.clientGone ? 'client_closed' : broken ? 'failed' : 'completed');
     return { kind: 'sent' };

@@ -12,7 +12,7 @@ export interface UpstreamRequest {
   url: string;
   /** Endpoint suffix, e.g. `/chat/completions`. */
   suffix: string;
-  body: string;
+  body: string | Buffer;
   apiKey: string | undefined;
   requestId: string;
   signal: AbortSignal;

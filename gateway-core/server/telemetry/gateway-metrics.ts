@@ -134,8 +134,43 @@ export class GatewayMetrics {
       ] as const,
   );
 
+  // Label-set children cached by key: prom-client hashes label objects on every call otherwise.
+  private readonly requestChildren = new Map<string, { inc(): void }>();
+  private readonly latencyChildren = new Map<string, { observe(v: number): void }>();
+  private readonly attemptChildren = new Map<string, { inc(): void }>();
+
   constructor() {
     this.redisUp.set(1);
+  }
+
+  request(outcome: RequestOutcome, tenant: string, model: string, arm: string): void {
+    const k = `${outcome}\u0000${tenant}\u0000${model}\u0000${arm}`;
+    let c = this.requestChildren.get(k);
+    if (c === undefined) {
+      c = this.requests.labels({ outcome, tenant, model, arm });
+      this.requestChildren.set(k, c);
+    }
+    c.inc();
+  }
+
+  observeLatency(model: string, arm: string, ms: number): void {
+    const k = `${model}\u0000${arm}`;
+    let c = this.latencyChildren.get(k);
+    if (c === undefined) {
+      c = this.latency.labels({ model, arm });
+      this.latencyChildren.set(k, c);
+    }
+    c.observe(ms);
+  }
+
+  attempt(backend: string, result: string): void {
+    const k = `${backend}\u0000${result}`;
+    let c = this.attemptChildren.get(k);
+    if (c === undefined) {
+      c = this.upstreamAttempts.labels({ backend, result });
+      this.attemptChildren.set(k, c);
+    }
+    c.inc();
   }
 
   observeRecords(records: readonly IntervalRecord[]): void {
