@@ -62,6 +62,8 @@ export interface NeuralState {
   features: FeatureConfig;
   scaler: { center: number; scale: number };
   dataSpan: DataSpan;
+  /** The training span had no negative value (counts, tokens): forecasts are floored at 0. */
+  nonNegative?: boolean;
   training: TrainResult & { windows: number };
 }
 
@@ -162,6 +164,7 @@ export class NeuralForecaster implements Forecaster {
       features: this.features,
       scaler: this.scaler.toJSON(),
       dataSpan: { start: series.start, end: timeAt(series, end - 1), stepMs: series.stepMs, points: end },
+      nonNegative: series.values.subarray(0, end).every((v) => v >= 0),
       training: { ...result, windows: batch.count },
     };
   }
@@ -236,23 +239,29 @@ export class NeuralForecaster implements Forecaster {
       );
     }
     const z = this.scaled(series);
+    const floor = this.state?.nonNegative ? 0 : Number.NEGATIVE_INFINITY;
     const out: Forecast[] = [];
     const chunk = 2048;
     for (let c = 0; c < origins.length; c += chunk) {
       const part = origins.slice(c, c + chunk);
       const batch = buildFeatures(this.features!, z, series.start, series.stepMs, part, false);
-      const [p50, p90] = tf.tidy(() => {
-        const raw = this.model!.predict(
-          tf.tensor2d(batch.inputs, [batch.count, batch.inputs.length / batch.count]),
-        );
-        const [a, b] = quantiles(raw as tf.Tensor2D, H);
-        return [a.dataSync(), b.dataSync()];
-      });
+      // One kernel call and one read per chunk; p90 = p50 + softplus(gap) as in quantiles(),
+      // done here in JS because a handful of tiny kernels costs more than the arithmetic.
+      const raw = tf.tidy(() =>
+        (
+          this.model!.predict(
+            tf.tensor2d(batch.inputs, [batch.count, batch.inputs.length / batch.count]),
+          ) as tf.Tensor
+        ).dataSync(),
+      );
       for (let r = 0; r < part.length; r++) {
         const f = { p50: new Float64Array(horizon), p90: new Float64Array(horizon) };
         for (let h = 0; h < horizon; h++) {
-          f.p50[h] = this.scaler!.inverse(batch.levels[r] + p50[r * H + h]);
-          f.p90[h] = this.scaler!.inverse(batch.levels[r] + p90[r * H + h]);
+          const mid = raw[r * 2 * H + h];
+          const gap = raw[r * 2 * H + H + h];
+          const softplus = gap > 20 ? gap : Math.log1p(Math.exp(gap));
+          f.p50[h] = Math.max(floor, this.scaler!.inverse(batch.levels[r] + mid));
+          f.p90[h] = Math.max(floor, this.scaler!.inverse(batch.levels[r] + mid + softplus));
         }
         out.push(f);
       }
