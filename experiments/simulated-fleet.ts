@@ -6,7 +6,7 @@
  * of the control policy each interval.
  *
  *   telemetry  every interval record the run emitted, looked up by interval start
- *   canary     engine.setCanary / promoteCanary / clearCanary (startedAt kept here)
+ *   canary     engine.setCanary (split by request id) / promoteCanary / clearCanary (startedAt kept here)
  *   scaling    autoscaler.setScaleAhead(n): a floor under the pool's own rule
  */
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
@@ -48,7 +48,9 @@ export class SimulatedFleet implements Actuator, TelemetrySource {
   }
 
   applyCanary(doc: PolicyDocument, percent: number): number {
-    const { version } = this.context.engine.setCanary(doc, { percent });
+    // By request id, as EngineBridge does: split by API key, a scenario's handful of keys can
+    // leave the canary arm empty (flash-sale's three keys all hash above 20%).
+    const { version } = this.context.engine.setCanary(doc, { percent, by: 'requestId' });
     this.canaryStartedAt = this.context.env.now();
     this.canaryDoc = doc;
     this.series.rollouts.push({ t: this.nowS(), kind: 'canary-start', detail: `v${version} on ${percent}%` });
