@@ -55,14 +55,23 @@ after(async () => {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `check` every 100 ms until it holds; fails with `what` after `ms`. */
-async function until(what: string, ms: number, check: () => boolean | Promise<boolean>): Promise<void> {
+/**
+ * Polls `check` every 100 ms until it holds; fails with `what` after `ms`, quoting the last
+ * entries of `audit` (the controller's reasons) when given.
+ */
+async function until(
+  what: string,
+  ms: number,
+  check: () => boolean | Promise<boolean>,
+  audit?: MemoryAuditSink,
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
     if (await check()) return;
     await sleep(100);
   }
-  assert.fail(`timed out after ${ms} ms waiting for: ${what}`);
+  const trail = (audit?.lines ?? []).slice(-8).map((l) => l.slice(0, 600));
+  assert.fail(`timed out after ${ms} ms waiting for: ${what}\n${trail.join('\n')}`);
 }
 
 interface Fleet {
@@ -226,10 +235,8 @@ test('a load shift is canaried and promoted; a standby takes over mid-canary; a 
   load.rates.acme = 30;
   load.rates.beta = 10;
 
-  await until('a canary on the fleet', 20_000, () => kinds(sinkA, 'canary').length === 1);
+  await until('a canary on the fleet', 20_000, () => kinds(sinkA, 'canary').length === 1, sinkA);
   const proposal = kinds(sinkA, 'proposal')[0];
-  if (process.env.DEBUG_AUDIT)
-    for (const e of sinkA.entries()) console.log(e.kind, JSON.stringify(e).slice(0, 1200));
   // acme's limit grows (by at most the 50% step) towards 3720 rpm; beta's shrinks towards 2280
   // unless, the first interval after the shift, its forecast has moved less than the dead band.
   const m = /^tenant acme: (\d+) rpm, burst \d+(?:; tenant beta: (\d+) rpm, burst \d+)?$/.exec(
@@ -254,13 +261,7 @@ test('a load shift is canaried and promoted; a standby takes over mid-canary; a 
   // over once the lock's ttl has run out, finds the canary running and judges it.
   await a.close({ release: false });
   await until('b leading', 5000, () => b.controller.isLeader());
-  await until('b promoted the canary', 30_000, () => kinds(sinkB, 'promote').length === 1).catch((e) => {
-    if (process.env.DEBUG_AUDIT)
-      for (const x of sinkB.entries()) console.log(x.kind, JSON.stringify(x).slice(0, 1500));
-    throw e;
-  });
-  if (process.env.DEBUG_AUDIT)
-    for (const x of sinkB.entries()) console.log(x.kind, JSON.stringify(x).slice(0, 1500));
+  await until('b promoted the canary', 30_000, () => kinds(sinkB, 'promote').length === 1, sinkB);
   const promoted = kinds(sinkB, 'promote')[0];
   assert.equal(promoted.verdict, 'promote');
   assert.equal(promoted.canaryVersion, 2);
@@ -344,11 +345,7 @@ test('a harmful candidate (a limit far too tight for the traffic) is canaried an
   );
   const load = startLoad(fleet.urls, { acme: 20, beta: 20 });
   await c.start();
-  const t0 = Date.now();
-  await until('a rollback', 30_000, () => kinds(sink, 'rollback').length === 1).finally(() => {
-    if (process.env.DEBUG_AUDIT)
-      for (const e of sink.entries()) console.log(e.time - t0, e.kind, JSON.stringify(e).slice(0, 700));
-  });
+  await until('a rollback', 30_000, () => kinds(sink, 'rollback').length === 1, sink);
   await load.stop();
   const rollback = kinds(sink, 'rollback')[0];
   assert.equal(rollback.verdict, 'rollback');
@@ -397,7 +394,7 @@ test('sluice controller --dry-run: proposals go to the audit log, nothing reache
   closers.push(() => c.close());
   const load = startLoad(fleet.urls, { acme: 10, beta: 10 });
   await c.start();
-  await until('a dry-run proposal', 15_000, () => kinds(sink, 'dry-run').length >= 2);
+  await until('a dry-run proposal', 15_000, () => kinds(sink, 'dry-run').length >= 2, sink);
   await load.stop();
   await c.close();
   const dry = kinds(sink, 'dry-run')[0];

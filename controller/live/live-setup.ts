@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { AdaptiveController, type AdaptiveOptions } from '../adaptive-controller.js';
+import type { ControllerMode } from '../controller-mode.js';
 import { AuditLog, type AuditSink } from '../rollout/audit-log.js';
 import { type CanarySplit, GatewayAdminActuator } from './gateway-admin-actuator.js';
 import { InfluxTelemetrySource } from './influx-telemetry-source.js';
@@ -32,13 +33,15 @@ export interface LiveSetupOptions {
   audit: AuditSink;
   /** Adaptive mode settings (capacity, judge, rollout, guardrails...). */
   adaptive?: Partial<Omit<AdaptiveOptions, 'intervalMs' | 'audit'>>;
+  /** Another mode instead of the adaptive controller (baselines, or a scripted candidate in tests). */
+  mode?: (audit: AuditLog) => ControllerMode;
   log?: (msg: string, fields: Record<string, unknown>) => void;
   now?: () => number;
 }
 
 export interface LiveSetup {
   controller: LiveController;
-  mode: AdaptiveController;
+  mode: ControllerMode;
   actuator: GatewayAdminActuator;
   telemetry: InfluxTelemetrySource;
   lock: LeaderLock | null;
@@ -54,13 +57,15 @@ export function buildLiveController(o: LiveSetupOptions): LiveSetup {
   const now = o.now ?? Date.now;
   const audit = new AuditLog(o.audit);
   const dryRun = o.dryRun ?? false;
-  const mode = new AdaptiveController({
-    ...o.adaptive,
-    intervalMs: o.intervalMs,
-    audit,
-    guardrails: { ...o.adaptive?.guardrails, dryRun },
-    rollout: { ...o.adaptive?.rollout, dryRun },
-  });
+  const mode =
+    o.mode?.(audit) ??
+    new AdaptiveController({
+      ...o.adaptive,
+      intervalMs: o.intervalMs,
+      audit,
+      guardrails: { ...o.adaptive?.guardrails, dryRun },
+      rollout: { ...o.adaptive?.rollout, dryRun },
+    });
   const actuator = new GatewayAdminActuator({
     gateways: o.gateways,
     adminToken: o.adminToken,
