@@ -193,10 +193,12 @@ function targets(forecasting: ScenarioResult[], detection: DetectorResult[]): Ev
 export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
   const quick = argv.includes('--quick');
   const backend = await selectBackend(resolveBackendRequest(arg(argv, 'backend')));
-  const specs = [
-    ...(await azureScenarios(arg(argv, 'azure-dir') ?? AZURE_DIR)),
-    ...syntheticScenarios(quick),
-  ];
+  const azureDir = arg(argv, 'azure-dir') ?? AZURE_DIR;
+  const azure = existsSync(azureDir) ? await azureScenarios(azureDir) : [];
+  if (azure.length === 0) {
+    process.stderr.write(`eval: no Azure traces at ${azureDir}: part (a) skipped (use --azure-dir)\n`);
+  }
+  const specs = [...azure, ...syntheticScenarios(quick)];
   const forecasting: ScenarioResult[] = [];
   for (const spec of specs) {
     process.stderr.write(`eval: ${spec.name} ...\n`);
