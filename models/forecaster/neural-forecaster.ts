@@ -12,7 +12,7 @@ import { SluiceError } from '../../gateway-core/errors.js';
 import type { Forecast, Forecaster } from '../forecaster.js';
 import { pointsPerDay } from '../forecaster.js';
 import { buildFeatures, type FeatureConfig, firstOrigin, inputSize, scaleValues } from './features.js';
-import { buildQuantileMlp, quantiles, type TrainResult, trainQuantileMlp } from './quantile-mlp.js';
+import { buildQuantileMlp, type TrainResult, trainQuantileMlp } from './quantile-mlp.js';
 
 export interface NeuralForecasterOptions {
   horizon: number;
