@@ -158,6 +158,19 @@ test('under congestion (few limits, more submits than answers) the lifecycle and
   );
 });
 
+test('at wall-clock magnitudes (a fractional epoch-ms start) the lifecycle and telemetry still hold', () => {
+  fc.assert(
+    fc.property(policyArb, opsArb(laterPolicyArb, 60), (policy, ops) => {
+      const run = runScenario(policy, ops, { startMs: 1_764_000_000_000.123 });
+      assert.deepEqual(
+        Object.fromEntries([...sumByTenant(run.telemetry)].sort()),
+        Object.fromEntries([...tally(run.tracks.values())].sort()),
+      );
+    }),
+    { numRuns: runs(60) },
+  );
+});
+
 test('determinism: the same policy, operations and seed give identical telemetry and events', () => {
   fc.assert(
     fc.property(

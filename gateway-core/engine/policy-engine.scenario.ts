@@ -427,13 +427,15 @@ export interface RunOptions {
   afterCall?: (r: RunResult) => void;
   /** Outcome of the completions made while the run settles (default: ok, no output). */
   settleOutcome?: OutcomeChoice;
+  /** The clock's start (default 0; an epoch-ms value checks rounding at wall-clock magnitudes). */
+  startMs?: number;
 }
 
 const POLLS_AT_ONE_TIME = 4;
 
 /** Runs `ops` against an engine built from `initial`, checking invariants; then settles every request. */
 export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: RunOptions = {}): RunResult {
-  const clock = new ManualClock(0);
+  const clock = new ManualClock(options.startMs ?? 0);
   const tracks = new Map<string, Track>();
   const telemetry: IntervalRecord[] = [];
   const log: string[] = [];
