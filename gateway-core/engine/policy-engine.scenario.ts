@@ -567,6 +567,15 @@ export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: 
             `${k} has ${n} in flight but left the pool`,
           );
       assert.equal(snap.inFlight, sum, `${name}: pool in flight ${snap.inFlight}, adapter ${sum}`);
+      // Work-conserving: nothing waits in a queue while a closed, in-service instance has a free slot.
+      if (snap.queueDepth > 0) {
+        const max = docs[docs.length - 1].backends[name]?.maxConcurrencyPerInstance ?? 64;
+        const idle = snap.instances.find(
+          (i) =>
+            !i.draining && !i.ejected && (i.breaker === null || i.breaker === 'closed') && i.inFlight < max,
+        );
+        assert.ok(idle === undefined, `${name}: ${snap.queueDepth} queued while ${idle?.id} has a free slot`);
+      }
     }
     options.afterCall?.(result);
   };
