@@ -86,8 +86,8 @@ test('--set reaches the scenario; a bad option is a clear error', async () => {
   const s = JSON.parse(readFileSync(json, 'utf8'));
   assert.ok(Math.abs(s.requests / 600 - 2.4) < 0.2);
   await assert.rejects(
-    run(['simulate', '--scenario', 'steady', '--policy', 'gradient2']),
-    /controller mode is not available/,
+    run(['simulate', '--scenario', 'steady', '--policy', '/nonexistent/policy.yaml']),
+    /nonexistent/,
   );
   await assert.rejects(
     run(['simulate', '--scenario', 'steady', '--telemetry', 'influx://x:8086/db']),

@@ -167,7 +167,10 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         );
       const out = createWriteStream(argv.telemetry);
       telemetryOut = out;
+      // Keep any sink already attached (a controller mode reads telemetry too).
+      const previous = options.telemetrySink;
       options.telemetrySink = (records) => {
+        previous?.(records);
         for (const r of records) out.write(`${JSON.stringify(r)}\n`);
       };
     }
