@@ -9,6 +9,7 @@
  *   canary     engine.setCanary (split by request id) / promoteCanary / clearCanary (startedAt kept here)
  *   scaling    autoscaler.setScaleAhead(n): a floor under the pool's own rule
  */
+import type { SplitBy } from '../gateway-core/engine/policy-engine.js';
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
 import type { IntervalRecord } from '../gateway-core/telemetry/interval-record.js';
 import type { Actuator } from '../controller/controller-mode.js';
@@ -22,7 +23,10 @@ export class SimulatedFleet implements Actuator, TelemetrySource {
   private canaryStartedAt = 0;
   private canaryDoc: PolicyDocument | null = null;
 
-  constructor(private readonly series: RunSeries) {}
+  constructor(
+    private readonly series: RunSeries,
+    private readonly splitBy: SplitBy = 'requestId',
+  ) {}
 
   /** Binds to the run's context (available from the first control interval on). */
   bind(ctx: SimulationContext): void {

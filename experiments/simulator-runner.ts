@@ -9,7 +9,8 @@
  *                       or a scenario parameter, set.servers
  *   arm.policy          replaces the scenario's policy (loadPolicyFile)
  *   arm.mode            a controller mode (controller-arm.ts) steering the run through a
- *                       SimulatedFleet every control interval
+ *                       SimulatedFleet every control interval (param canarySplit: requestId
+ *                       (default), apiKey or tenant)
  */
 import { loadPolicyFile } from '../gateway-core/policy/load.js';
 import type { IntervalRecord } from '../gateway-core/telemetry/interval-record.js';
@@ -61,7 +62,11 @@ export class SimulatorRunner implements ArmRunner {
     const policy = options.policyDoc ?? scenario.policy;
     const audit = new MemoryAuditSink();
     const controller = controllerForArm(mode, scenario, policy, params, intervalMs, forecasts, audit);
-    const fleet = new SimulatedFleet(builder.series);
+    const split = params.canarySplit;
+    const fleet = new SimulatedFleet(
+      builder.series,
+      split === 'apiKey' || split === 'tenant' || split === 'requestId' ? split : 'requestId',
+    );
     options.telemetrySink = (records: IntervalRecord[]) => {
       builder.add(records);
       fleet.absorb(records);
