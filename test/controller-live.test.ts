@@ -228,14 +228,14 @@ test('a load shift is canaried and promoted; a standby takes over mid-canary; a 
   assert.equal(await a.lock?.holder(), 'ctl-a');
 
   const load = startLoad(fleet.urls, { acme: 10, beta: 30 });
-  await until('controller a warmed up', 15_000, () => a.controller.counts.ran >= 6);
+  await until('controller a warmed up and tuning', 20_000, () => a.controller.counts.ran >= 9);
   assert.equal(kinds(sinkA, 'proposal').length, 0);
   // The shift: demand moves from beta to acme (each stays within its entitled 50 rps, so it is
   // a shift, not abuse).
   load.rates.acme = 30;
   load.rates.beta = 10;
 
-  await until('a canary on the fleet', 20_000, () => kinds(sinkA, 'canary').length === 1, sinkA);
+  await until('a canary on the fleet', 30_000, () => kinds(sinkA, 'canary').length === 1, sinkA);
   const proposal = kinds(sinkA, 'proposal')[0];
   // acme's limit grows (by at most the 50% step) towards 3720 rpm; beta's shrinks towards 2280
   // unless, the first interval after the shift, its forecast has moved less than the dead band.
@@ -261,7 +261,7 @@ test('a load shift is canaried and promoted; a standby takes over mid-canary; a 
   // over once the lock's ttl has run out, finds the canary running and judges it.
   await a.close({ release: false });
   await until('b leading', 5000, () => b.controller.isLeader());
-  await until('b promoted the canary', 30_000, () => kinds(sinkB, 'promote').length === 1, sinkB);
+  await until('b promoted the canary', 45_000, () => kinds(sinkB, 'promote').length === 1, sinkB);
   const promoted = kinds(sinkB, 'promote')[0];
   assert.equal(promoted.verdict, 'promote');
   assert.equal(promoted.canaryVersion, 2);
@@ -345,7 +345,7 @@ test('a harmful candidate (a limit far too tight for the traffic) is canaried an
   );
   const load = startLoad(fleet.urls, { acme: 20, beta: 20 });
   await c.start();
-  await until('a rollback', 30_000, () => kinds(sink, 'rollback').length === 1, sink);
+  await until('a rollback', 45_000, () => kinds(sink, 'rollback').length === 1, sink);
   await load.stop();
   const rollback = kinds(sink, 'rollback')[0];
   assert.equal(rollback.verdict, 'rollback');
