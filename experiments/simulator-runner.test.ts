@@ -8,7 +8,7 @@ const request = (mode: ControllerMode, seed: number): RunRequest => ({
   experiment: 'sim-test',
   scenario: 'flash-sale',
   trace: null,
-  durationSeconds: 20 * 60,
+  durationSeconds: 10 * 60,
   intervalSeconds: 10,
   seed,
   arm: { name: mode, mode, policy: null, params: {} },
@@ -22,8 +22,8 @@ test('the simulator runner: deterministic by seed, series consistent with the su
   // Everything but the process's peak memory, which is the machine's, not the model's.
   assert.deepEqual({ ...a.summary, peakRssMb: 0 }, { ...b.summary, peakRssMb: 0 });
   assert.deepEqual(a.series, b.series);
-  // One point per 10 s interval of the 20 simulated minutes, and every arrival counted once.
-  assert.equal(a.series.points.length, 120);
+  // One point per 10 s interval of the 10 simulated minutes, and every arrival counted once.
+  assert.equal(a.series.points.length, 60);
   assert.equal(
     a.series.points.reduce((s, p) => s + p.arrived, 0),
     a.summary.requests,
@@ -36,15 +36,22 @@ test('the simulator runner: deterministic by seed, series consistent with the su
 
 test('controller modes steer the run: reactive scales, adaptive forecasts and canaries', async () => {
   const runner = new SimulatorRunner();
-  const reactive = await runner.run(request('reactive', 3));
+  // The sale starts at minute 15: give reactive a look at it.
+  const reactive = await runner.run({ ...request('reactive', 3), durationSeconds: 20 * 60 });
   assert.ok(reactive.series.scaleAhead.length > 0, 'reactive asked for instances');
-  const adaptive = await runner.run(request('adaptive', 3));
-  // One summed forecast per closed interval (the first interval has no forecast before it).
-  assert.equal(adaptive.series.forecast.length, 120);
+  // Multi-tenant: a tenant floods from minute 10, and the adaptive controller canaries limits.
+  const adaptive = await runner.run({
+    ...request('adaptive', 1),
+    scenario: 'multi-tenant',
+    durationSeconds: 15 * 60,
+  });
+  // One summed forecast per closed interval.
+  assert.equal(adaptive.series.forecast.length, 90);
   assert.ok(adaptive.series.rollouts.some((m) => m.kind === 'canary-start'));
-  assert.equal(
-    adaptive.summary.rollouts.length,
-    adaptive.series.rollouts.filter((m) => m.kind !== 'canary-start').length,
+  // Every promotion or rollback the judge logged is a marker on the charts, at the same time.
+  assert.deepEqual(
+    adaptive.summary.rollouts.map((r) => r.time),
+    adaptive.series.rollouts.filter((m) => m.kind !== 'canary-start').map((m) => m.t),
   );
 });
 
