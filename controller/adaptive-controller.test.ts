@@ -149,6 +149,8 @@ test('queue weights follow SLO pressure through canaries; scale-ahead sizes on t
     intervalMs: 10_000,
     audit: new AuditLog(sink.sink),
     rateLimits: false,
+    // The configured capacity, not one learnt from the toy fleet's gauges (service-capacity.test.ts).
+    learnCapacity: false,
     backends: { gpu: { perInstanceRps: 10, provisioningDelayMs: 30_000, minInstances: 1, maxInstances: 20 } },
   });
   for (let i = 0; i < 40; i++) {

@@ -17,6 +17,7 @@
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
 import type { Actuator, ControllerMode } from './controller-mode.js';
 import { HoltForecaster } from './forecast/holt-forecaster.js';
+import { ServiceCapacityEstimator } from './forecast/service-capacity.js';
 import type { DemandForecaster, TelemetrySource } from './interfaces.js';
 import { type JudgeConfig, RolloutJudge } from './judge/rollout-judge.js';
 import type { AuditLog } from './rollout/audit-log.js';
@@ -36,7 +37,11 @@ import { type RateLimitTunerOptions, type TenantDemand, tuneRateLimits } from '.
 import { horizonSteps, scaleAhead } from './tuners/scale-ahead.js';
 
 export interface AdaptiveBackend {
-  perInstanceRps: number;
+  /**
+   * Requests/s one instance serves at full concurrency: a prior, used until the pool's telemetry
+   * has taught the ServiceCapacityEstimator (with learnCapacity off, used throughout).
+   */
+  perInstanceRps?: number;
   provisioningDelayMs: number;
   minInstances: number;
   maxInstances: number;
@@ -74,6 +79,8 @@ export interface AdaptiveOptions {
   cache?: { source: CacheDemandSource; k: number };
   /** Intervals of history before tuning starts. */
   warmupIntervals?: number;
+  /** Learn each pool's per-instance capacity from telemetry (default true). */
+  learnCapacity?: boolean;
   scaleDownWindow?: number;
 }
 
@@ -100,6 +107,7 @@ export class AdaptiveController implements ControllerMode {
   private readonly prewarm = new CachePrewarmPlanner();
   private readonly desired = new Map<string, number>();
   private readonly recentDesired = new Map<string, number[]>();
+  private readonly serviceCapacity = new Map<string, ServiceCapacityEstimator>();
   private cursor: number | null = null;
   private intervalsSeen = 0;
 
@@ -191,11 +199,26 @@ export class AdaptiveController implements ControllerMode {
         if (h.length > 30) h.shift();
         this.history.set(tenant, h);
       }
-      for (const backend of Object.keys(this.o.backends ?? {}))
+      const backendOf = backendResolver(doc);
+      for (const backend of Object.keys(this.o.backends ?? {})) {
         this.forecaster(`backend:${backend}`).update(
           start,
           (slice.arrivalsByBackend(doc).get(backend) ?? 0) / seconds,
         );
+        const load = slice.backendLoad(backend, backendOf);
+        if (load.instances !== null && load.instances > 0) {
+          let est = this.serviceCapacity.get(backend);
+          if (!est) {
+            est = new ServiceCapacityEstimator();
+            this.serviceCapacity.set(backend, est);
+          }
+          est.observe(
+            load.inFlight / load.instances,
+            load.completedPerSec / load.instances,
+            load.completedPerSec * seconds,
+          );
+        }
+      }
       this.intervalsSeen++;
     }
   }
@@ -205,11 +228,31 @@ export class AdaptiveController implements ControllerMode {
    * maxInstances per configured backend), not what is provisioned this minute. Rationing a
    * surge that scaling will absorb would only turn queueing into rejections.
    */
-  private capacity(_doc: PolicyDocument): number | null {
+  private capacity(doc: PolicyDocument): number | null {
     if (this.o.capacityRps !== undefined) return this.o.capacityRps;
-    const backends = Object.values(this.o.backends ?? {});
+    const backends = Object.entries(this.o.backends ?? {});
     if (backends.length === 0) return null;
-    return backends.reduce((s, cfg) => s + cfg.perInstanceRps * cfg.maxInstances, 0);
+    let total = 0;
+    for (const [name, cfg] of backends) {
+      const per = this.perInstanceRps(name, doc);
+      if (per === null) return null;
+      total += per * cfg.maxInstances;
+    }
+    return total;
+  }
+
+  /**
+   * One instance's capacity (requests/s at full concurrency): learnt from the pool's telemetry
+   * (slots = the policy's maxConcurrencyPerInstance), else the configured prior; null with neither.
+   */
+  perInstanceRps(backend: string, doc: PolicyDocument): number | null {
+    const cfg = this.o.backends?.[backend];
+    const slots = doc.backends[backend]?.maxConcurrencyPerInstance;
+    const learnt =
+      this.o.learnCapacity !== false && slots !== undefined
+        ? (this.serviceCapacity.get(backend)?.capacity(slots) ?? null)
+        : null;
+    return learnt ?? cfg?.perInstanceRps ?? null;
   }
 
   private tune(
@@ -324,12 +367,14 @@ export class AdaptiveController implements ControllerMode {
         load.instances ??
         doc.backends[backend]?.instances.length ??
         cfg.minInstances;
+      const perInstanceRps = this.perInstanceRps(backend, doc);
+      if (perInstanceRps === null || !(perInstanceRps > 0)) continue;
       const f = this.forecaster(`backend:${backend}`).forecast(
         horizonSteps(cfg.provisioningDelayMs, this.o.intervalMs),
       );
       const want = scaleAhead({
         forecastP90Rps: f.p90,
-        perInstanceRps: cfg.perInstanceRps,
+        perInstanceRps,
         targetUtilization: cfg.targetUtilization ?? 0.75,
         queueDepth: load.queueDepth,
         drainSeconds: 60,
@@ -359,6 +404,7 @@ export class AdaptiveController implements ControllerMode {
         to,
         dryRun: review.dryRun,
         forecast: f,
+        perInstanceRps: Math.round(perInstanceRps * 100) / 100,
       });
       if (review.dryRun) continue;
       actuator.setDesiredInstances?.(backend, to);
