@@ -133,7 +133,7 @@ test('every request ends exactly once, nothing is lost, and telemetry counts exa
         all.reduce((s, t) => s + t.attempts, 0),
       );
     }),
-    { numRuns: runs(150) },
+    { numRuns: runs(300) },
   );
 });
 
@@ -154,7 +154,7 @@ test('under congestion (few limits, more submits than answers) the lifecycle and
         Object.fromEntries([...tally(run.tracks.values())].sort()),
       );
     }),
-    { numRuns: runs(100) },
+    { numRuns: runs(200) },
   );
 });
 
@@ -167,7 +167,7 @@ test('at wall-clock magnitudes (a fractional epoch-ms start) the lifecycle and t
         Object.fromEntries([...tally(run.tracks.values())].sort()),
       );
     }),
-    { numRuns: runs(60) },
+    { numRuns: runs(120) },
   );
 });
 
@@ -184,6 +184,6 @@ test('determinism: the same policy, operations and seed give identical telemetry
         assert.equal(JSON.stringify(b.telemetry), JSON.stringify(a.telemetry));
       },
     ),
-    { numRuns: runs(25) },
+    { numRuns: runs(40) },
   );
 });

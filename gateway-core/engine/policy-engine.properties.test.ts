@@ -103,7 +103,7 @@ test('ledger: after every request settles, each window limiter holds exactly the
         });
       },
     ),
-    { numRuns: runs(120) },
+    { numRuns: runs(250) },
   );
 });
 
@@ -175,7 +175,7 @@ test('bounds: a token bucket admits at most capacity + rate * w requests in any 
           }
       },
     ),
-    { numRuns: runs(60) },
+    { numRuns: runs(120) },
   );
 });
 
@@ -200,7 +200,7 @@ test('bounds: a fixed window admits at most its limit per aligned window (plus r
         }
       },
     ),
-    { numRuns: runs(60) },
+    { numRuns: runs(120) },
   );
 });
 
@@ -227,7 +227,7 @@ for (const [algorithm, factor] of [
           }
         },
       ),
-      { numRuns: runs(40) },
+      { numRuns: runs(100) },
     );
   });
 }
@@ -325,6 +325,6 @@ test('retry-after: a request refused by a rate limit passes it when retried exac
         return;
       }
     }),
-    { numRuns: runs(150) },
+    { numRuns: runs(300) },
   );
 });
