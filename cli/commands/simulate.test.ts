@@ -3,22 +3,22 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { InfluxDB } from 'influx';
 import yargs from 'yargs';
-import { simulateCommand } from './simulate.js';
+import { startInflux } from '../../test/harness/services.js';
+import { simulateCommand, simulateOutput } from './simulate.js';
 
 async function run(args: string[]): Promise<{ out: string; err: string }> {
   let out = '';
   let err = '';
-  const w = process.stdout.write.bind(process.stdout);
-  const e = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => {
-    out += s;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => {
-    err += s;
-    return true;
-  }) as typeof process.stderr.write;
+  const saved = { ...simulateOutput };
+  simulateOutput.out = (t) => {
+    out += t;
+  };
+  simulateOutput.err = (t) => {
+    err += t;
+  };
+  simulateOutput.isTTY = () => false;
   try {
     await yargs(args)
       .command(simulateCommand)
@@ -28,8 +28,7 @@ async function run(args: string[]): Promise<{ out: string; err: string }> {
       })
       .parseAsync();
   } finally {
-    process.stdout.write = w;
-    process.stderr.write = e;
+    Object.assign(simulateOutput, saved);
   }
   return { out, err };
 }
@@ -90,8 +89,33 @@ test('--set reaches the scenario; a bad option is a clear error', async () => {
     /nonexistent/,
   );
   await assert.rejects(
-    run(['simulate', '--scenario', 'steady', '--telemetry', 'influx://x:8086/db']),
-    /JSONL/,
+    run(['simulate', '--scenario', 'steady', '--telemetry', 'out.csv']),
+    /FILE\.jsonl or influx:/,
   );
   await assert.rejects(run(['simulate', '--scenario', 'steady', '--duration', 'forever']), /--duration/);
+});
+
+test('--telemetry influx://host:port/db writes the interval records to a real InfluxDB', async () => {
+  const influx = await startInflux();
+  try {
+    const { err } = await run([
+      'simulate',
+      '--scenario',
+      'steady',
+      '--duration',
+      '1m',
+      '--no-progress',
+      '--telemetry',
+      `influx://127.0.0.1:${influx.port}/simtest`,
+    ]);
+    const m = /(\d+) telemetry records written/.exec(err);
+    assert.ok(m !== null && Number(m[1]) > 0, err);
+    const db = new InfluxDB({ host: '127.0.0.1', port: influx.port, database: 'simtest' });
+    const rows = await db.query<{ count: number }>('SELECT count(arrived) AS count FROM sluice_interval');
+    assert.equal(rows[0].count, Number(m?.[1]));
+    const sum = await db.query<{ s: number }>('SELECT sum(arrived) AS s FROM sluice_interval');
+    assert.ok(Math.abs(sum[0].s / 60 - 100) < 10, `arrived ${sum[0].s} in a minute at 100 req/s`);
+  } finally {
+    await influx.stop();
+  }
 });

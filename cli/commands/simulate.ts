@@ -6,7 +6,7 @@
  * `--policy` takes a policy FILE or a controller mode (static, reactive, gradient2, adaptive),
  * registered in CONTROLLER_MODES below.
  */
-import { createWriteStream, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import cliProgress from 'cli-progress';
 import type { Argv, CommandModule } from 'yargs';
@@ -23,6 +23,7 @@ import {
   hookController,
 } from '../../experiments/controller-hookup.js';
 import { formatSummary } from '../../simulator/summary-table.js';
+import { openTelemetryOutput } from '../../simulator/telemetry-output.js';
 
 /**
  * Controller modes by name: each attaches its controller to the run's options (onInterval and
@@ -33,6 +34,17 @@ export const CONTROLLER_MODES = new Map<
   string,
   (scenario: Scenario, options: SimulationOptions) => ControllerHookup
 >(CONTROLLER_MODE_NAMES.map((m) => [m, (scenario, options) => hookController(m, scenario, options)]));
+
+/** Where the command writes (tests swap these instead of patching process.stdout). */
+export const simulateOutput = {
+  out: (text: string): void => {
+    process.stdout.write(text);
+  },
+  err: (text: string): void => {
+    simulateOutput.err(text);
+  },
+  isTTY: (): boolean => process.stderr.isTTY === true,
+};
 
 interface SimulateArgs {
   scenario: string;
@@ -102,7 +114,10 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         describe: 'override a scenario value: path=value (repeatable)',
       })
       .option('json', { type: 'string', describe: 'write the run summary JSON here' })
-      .option('telemetry', { type: 'string', describe: 'write interval telemetry records here (FILE.jsonl)' })
+      .option('telemetry', {
+        type: 'string',
+        describe: 'write interval telemetry records to FILE.jsonl or influx://host:port/database',
+      })
       .option('progress', {
         type: 'boolean',
         default: true,
@@ -158,41 +173,36 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         columns: argv['trace-columns'] !== undefined ? parseColumnMap(argv['trace-columns']) : undefined,
       };
     }
-    let telemetryOut: ReturnType<typeof createWriteStream> | null = null;
-    if (argv.telemetry !== undefined) {
-      if (!argv.telemetry.endsWith('.jsonl'))
-        throw new SluiceError(
-          'SLUICE_CONFIG_INVALID',
-          `--telemetry ${argv.telemetry}: the simulator writes JSONL files (name ending .jsonl); InfluxDB output is the gateway server's adapter`,
-        );
-      const out = createWriteStream(argv.telemetry);
-      telemetryOut = out;
+    const telemetry = argv.telemetry !== undefined ? openTelemetryOutput(argv.telemetry) : null;
+    if (telemetry !== null) {
       // Keep any sink already attached (a controller mode reads telemetry too).
       const previous = options.telemetrySink;
       options.telemetrySink = (records) => {
         previous?.(records);
-        for (const r of records) out.write(`${JSON.stringify(r)}\n`);
+        telemetry.sink(records);
       };
     }
     const stopProgress = argv.progress ? progressReporter(options, durationMs) : () => {};
     const summary = await runSimulation(scenario, options);
     if (controller !== null) summary.rollouts.push(...controller.rollouts());
     stopProgress();
-    if (telemetryOut !== null) {
-      const out = telemetryOut;
-      await new Promise<void>((resolve) => out.end(resolve));
+    if (telemetry !== null) {
+      const t = await telemetry.close();
+      simulateOutput.err(
+        `sluice simulate: ${t.written} telemetry records written to ${argv.telemetry}${t.dropped ? ` (${t.dropped} dropped)` : ''}\n`,
+      );
     }
-    process.stdout.write(`${formatSummary(summary)}\n`);
+    simulateOutput.out(`${formatSummary(summary)}\n`);
     if (argv.json !== undefined) {
       writeFileSync(argv.json, `${JSON.stringify(summary, null, 2)}\n`);
-      process.stderr.write(`sluice simulate: summary written to ${argv.json}\n`);
+      simulateOutput.err(`sluice simulate: summary written to ${argv.json}\n`);
     }
   },
 };
 
 /** A bar on a TTY, a line every 10% otherwise. Returns the function that ends it. */
 function progressReporter(options: SimulationOptions, durationMs: number): () => void {
-  if (process.stderr.isTTY) {
+  if (simulateOutput.isTTY()) {
     const bar = new cliProgress.SingleBar(
       {
         format: 'simulating [{bar}] {percentage}% | {value}/{total} simulated s | {requests} requests',
@@ -211,7 +221,7 @@ function progressReporter(options: SimulationOptions, durationMs: number): () =>
   let nextTenth = 1;
   options.onProgress = (p) => {
     while (p.simulatedMs >= (nextTenth * durationMs) / 10 && nextTenth <= 10) {
-      process.stderr.write(
+      simulateOutput.err(
         `sluice simulate: ${nextTenth * 10}% (${Math.round(p.simulatedMs / 1000)} of ${Math.round(durationMs / 1000)} simulated s, ${p.requests} requests)\n`,
       );
       nextTenth++;
