@@ -158,6 +158,11 @@ async function adminPolicy(url: string): Promise<AdminPolicy> {
   return (await r.json()) as AdminPolicy;
 }
 
+async function gatewayAudit(url: string): Promise<{ action: string; version: number | null }[]> {
+  const r = await fetch(`${url}/admin/audit`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  return (await r.json()) as { action: string; version: number | null }[];
+}
+
 function tenantRpm(doc: PolicyDocument, tenant: string): number | undefined {
   return doc.tenants[tenant].limits?.find((l) => l.rpm !== undefined)?.rpm;
 }
@@ -281,6 +286,12 @@ test('a load shift is canaried and promoted; a standby takes over mid-canary; a 
     ],
   );
   assert.equal(after[0].hash, after[1].hash);
+  // Each gateway's own audit log: started, canary (v2, restoring control as v3), promoted as v4.
+  for (const url of fleet.urls)
+    assert.deepEqual(
+      (await gatewayAudit(url)).map((e) => `${e.action}:${e.version}`),
+      ['apply:1', 'canary:2', 'apply:4', 'promote:4'],
+    );
 
   // b dies too: the gateways stay on the promoted policy and keep answering.
   await b.close({ release: false });
@@ -359,6 +370,11 @@ test('a harmful candidate (a limit far too tight for the traffic) is canaried an
     assert.equal(p.hash, before);
     assert.equal(p.policy.tenants.acme.limits, undefined);
   }
+  for (const url of fleet.urls)
+    assert.deepEqual(
+      (await gatewayAudit(url)).map((e) => `${e.action}:${e.version}`),
+      ['apply:1', 'canary:2', 'clear-canary:3'],
+    );
   await c.close();
 });
 
