@@ -10,10 +10,12 @@
  *   complete engine.complete: done | retry (fallback) | queued (retry-after, fallback pool) | failed
  *                                                                  502/503/504 (an upstream 4xx passes through)
  *
- * A client that goes away aborts its upstream request (AbortController); its ticket is then
+ * A client that goes away aborts its upstream request (an 'abort' event undici listens to: an
+ * EventEmitter costs far less per request than an AbortController); its ticket is then
  * completed as answered with the tokens seen, so a hang-up neither retries nor trips a breaker.
  */
 import { createHash } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { costUsd } from '../budgets/pricing.js';
@@ -81,7 +83,7 @@ function upstreamKey(spec: string | undefined): string | undefined {
 }
 
 class RequestRun {
-  private readonly abort = new AbortController();
+  private readonly abort = new EventEmitter();
   clientGone = false;
   private global: GlobalAdmission | null = null;
   private outcome: RequestOutcome = 'failed';
@@ -100,7 +102,7 @@ class RequestRun {
     reply.raw.on('close', () => {
       if (!reply.raw.writableFinished) {
         this.clientGone = true;
-        this.abort.abort();
+        this.abort.emit('abort');
       }
     });
   }
@@ -307,7 +309,7 @@ class RequestRun {
         body: this.upstreamBody(ticket),
         apiKey: upstreamKey(spec?.apiKey),
         requestId: String(this.request.id),
-        signal: this.abort.signal,
+        signal: this.abort,
         timeoutMs: spec?.timeout !== undefined ? parseDurationMs(spec.timeout) : DEFAULT_UPSTREAM_TIMEOUT_MS,
       });
     } catch (e) {
@@ -344,7 +346,7 @@ class RequestRun {
   ): Promise<{ kind: 'sent' } | { kind: 'failed'; outcome: UpstreamOutcome }> {
     let buf: Buffer;
     try {
-      buf = Buffer.from(await res.body.arrayBuffer());
+      buf = await readBody(res.body);
     } catch (e) {
       const code = (e as { code?: unknown }).code;
       return {
@@ -422,6 +424,16 @@ class RequestRun {
     this.finish(this.clientGone ? 'client_closed' : broken ? 'failed' : 'completed');
     return { kind: 'sent' };
   }
+}
+
+/** The whole body as one Buffer (plain 'data' events: fewer promise and stream hops than body.arrayBuffer()). */
+function readBody(body: Dispatcher.ResponseData['body']): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    body.on('data', (c: Buffer) => chunks.push(c));
+    body.once('end', () => resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+    body.once('error', reject);
+  });
 }
 
 export async function handleProxy(

@@ -5,6 +5,7 @@
  *   http://host:8000      + /chat/completions -> /v1/chat/completions
  *   http://host/openai/v1 + /chat/completions -> /openai/v1/chat/completions
  */
+import type { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
 import type { Dispatcher } from 'undici';
 
@@ -15,7 +16,8 @@ export interface UpstreamRequest {
   body: string | Buffer;
   apiKey: string | undefined;
   requestId: string;
-  signal: AbortSignal;
+  /** Emits 'abort' when the client has gone away (undici accepts an EventEmitter as signal). */
+  signal: EventEmitter;
   /** Time allowed until the response headers (and between body chunks). */
   timeoutMs: number;
 }
