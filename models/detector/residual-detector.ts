@@ -4,7 +4,7 @@
  *   fast:     z[i] from the previous L rows (minus their mean c) and calendar features;
  *             e_f = z[i] - c - f(...),                       catches spikes, drops, bursts
  *   seasonal: z[i] from the rows one day earlier, i-P-W..i-P+W (minus their mean), and calendar;
- *             e_s = smoothed residual, E <- (1 - lambda) E + lambda e_s,  catches slow drifts and
+ *             E <- (1 - lambda) E + lambda clip(e_s, +-4 sigma_s),  catches slow drifts and
  *             sustained shifts, which the fast model follows and so cannot see
  *   score[i] = max(zToScore(|e_f| / sigma_f), zToScore(|E| / sigma_E))
  * Rows are processed in chunks: a chunk is scored with the weights learnt from earlier chunks,
@@ -80,6 +80,8 @@ export class ResidualDetector implements Detector {
     const fastScale = new OnlineScale();
     // The seasonal scale learns slowly and clips hard: a slow drift must not drag it along.
     const seasScale = new OnlineScale(o.seasonalScaleRate, 2.5);
+    const rawSeasScale = new OnlineScale();
+    let pendingRaw = 0;
     let smooth = 0;
     /** flagSum[i] = rows flagged among 0..i-1 (prefix sums, for window counts). */
     const flagSum = new Int32Array(n + 1);
@@ -129,7 +131,13 @@ export class ResidualDetector implements Detector {
           const k = i >= firstSeasonal ? i - Math.max(s, firstSeasonal) : -1;
           const seasClean = k >= 0 && flaggedIn(flagSum, i - P - W, i - P + W + 1) === 0;
           if (seasClean) {
-            smooth = (1 - o.smoothing) * smooth + o.smoothing * (sy[k] - sPred[k]);
+            // Clip the raw residual at 4 sigma before smoothing: sudden spikes are the fast model's
+            // to report, and an unclipped spike would keep the smoothed residual high (and
+            // alerting) for many rows after the fault has ended.
+            const es = sy[k] - sPred[k];
+            const cap = rawSeasScale.count > 50 ? 4 * rawSeasScale.sigma() : Number.POSITIVE_INFINITY;
+            smooth = (1 - o.smoothing) * smooth + o.smoothing * Math.max(-cap, Math.min(cap, es));
+            pendingRaw = es;
             if (seasScale.count > 50) score = Math.max(score, zToScore(seasScale.z(smooth), o.zHalf));
           }
           if (i >= o.warmup) out[i] = score;
@@ -144,6 +152,7 @@ export class ResidualDetector implements Detector {
           }
           if (seasClean) {
             seasScale.update(smooth);
+            rawSeasScale.update(pendingRaw);
             keepS.push(k);
           }
         }
