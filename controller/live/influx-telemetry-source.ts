@@ -7,6 +7,8 @@
  * before each control interval and `window()` answers from that cache. Only settled intervals
  * are kept: start + intervalMs <= to - settleMs, because a gateway writes a closed interval up to
  * one telemetry tick (1 s) after it ends, and a half-written interval would look like a drop.
+ * Refreshes are incremental: records older than `from` are dropped, and only the last
+ * `refetchMs` before the previous refresh's end (late writes) and what is new are read again.
  *
  * Latency histogram: the writer keeps only the summary (latency_p50/p90/p99/mean/max), not the
  * mergeable histogram. When a point carries a `latencyHistogram` field (its JSON, as the record
@@ -31,6 +33,8 @@ export interface InfluxTelemetryOptions {
   databases?: readonly string[];
   /** How long after an interval ends its records count as written (default 1500 ms). */
   settleMs?: number;
+  /** How far back each refresh re-reads what the cache already has (default 30 s). */
+  refetchMs?: number;
   timeoutMs?: number;
   /** Relative error of derived histograms (the engine's default 0.01). */
   histogramAlpha?: number;
@@ -59,6 +63,7 @@ function str(v: unknown, fallback: string): string {
 export class InfluxTelemetrySource implements TelemetrySource {
   readonly databases: readonly string[];
   readonly settleMs: number;
+  readonly refetchMs: number;
   private readonly influx: InfluxDB;
   private readonly alpha: number;
   private cache: IntervalRecord[] = [];
@@ -69,6 +74,7 @@ export class InfluxTelemetrySource implements TelemetrySource {
     const u = new URL(opts.url);
     this.databases = opts.databases ?? ['sluice'];
     this.settleMs = opts.settleMs ?? 1500;
+    this.refetchMs = opts.refetchMs ?? 30_000;
     this.alpha = opts.histogramAlpha ?? 0.01;
     this.influx = new InfluxDB({
       host: u.hostname,
@@ -78,10 +84,11 @@ export class InfluxTelemetrySource implements TelemetrySource {
     });
   }
 
-  /** Reloads the cache with the settled records that start in [fromMs, toMs - settleMs). */
+  /** Brings the cache to the settled records that start in [fromMs, toMs - settleMs). */
   async refresh(fromMs: number, toMs: number): Promise<RefreshReport> {
     const settledTo = toMs - this.settleMs;
-    const q = `SELECT * FROM "${MEASUREMENT}" WHERE time >= ${Math.floor(fromMs)}ms AND time < ${Math.ceil(settledTo)}ms`;
+    const fetchFrom = Math.floor(Math.max(fromMs, Math.min(this.settledTo, settledTo) - this.refetchMs));
+    const q = `SELECT * FROM "${MEASUREMENT}" WHERE time >= ${fetchFrom}ms AND time < ${Math.ceil(settledTo)}ms`;
     const errors: RefreshReport['errors'] = [];
     const out: IntervalRecord[] = [];
     await Promise.all(
@@ -98,10 +105,11 @@ export class InfluxTelemetrySource implements TelemetrySource {
         }
       }),
     );
-    out.sort((a, b) => a.start - b.start);
-    this.cache = out;
-    this.settledTo = settledTo;
-    return { records: out.length, errors };
+    const kept = this.cache.filter((r) => r.start >= fromMs && r.start < fetchFrom);
+    this.cache = kept.concat(out).sort((a, b) => a.start - b.start);
+    // After a failed read, the next refresh re-reads from where the last good one ended.
+    if (errors.length === 0) this.settledTo = settledTo;
+    return { records: this.cache.length, errors };
   }
 
   window(fromMs: number, toMs: number): IntervalRecord[] {

@@ -6,7 +6,8 @@
  *   every ttl/3:       lock.tick()                (renew, or try to take over as a standby)
  *   every intervalMs:  if leader:
  *                        await actuator.refresh()          (gateways' policy and canary)
- *                        await telemetry.refresh(now - lookback, now)   (settled records)
+ *                        await telemetry.refresh(now - lookback, now)   (settled records;
+ *                                                           unreadable: skip the interval)
  *                        mode.onInterval(now, telemetry, actuator)       (sync: sets targets)
  *                        await actuator.flush()            (admin API calls; a gateway that is
  *                                                           down is retried next interval)
@@ -39,7 +40,7 @@ export interface LiveControllerOptions {
   now?: () => number;
 }
 
-export type TickOutcome = 'standby' | 'busy' | 'no-gateway' | 'ran' | 'failed';
+export type TickOutcome = 'standby' | 'busy' | 'no-gateway' | 'no-telemetry' | 'ran' | 'failed';
 
 export interface TickReport {
   outcome: TickOutcome;
@@ -56,7 +57,14 @@ export class LiveController {
   private running: Promise<TickReport> | null = null;
   private leading = false;
   /** Ticks by outcome, since start. */
-  readonly counts: Record<TickOutcome, number> = { standby: 0, busy: 0, 'no-gateway': 0, ran: 0, failed: 0 };
+  readonly counts: Record<TickOutcome, number> = {
+    standby: 0,
+    busy: 0,
+    'no-gateway': 0,
+    'no-telemetry': 0,
+    ran: 0,
+    failed: 0,
+  };
   lastTick: TickReport | null = null;
 
   constructor(private readonly o: LiveControllerOptions) {
@@ -140,6 +148,17 @@ export class LiveController {
       ]);
       for (const p of [...this.o.actuator.lastRefreshProblems, ...telemetry.errors.map(toProblem)])
         this.log('unreachable', { ...p });
+      if (telemetry.errors.length > 0) {
+        // Acting on part of the fleet's telemetry would bias forecasts and verdicts: skip.
+        this.o.audit.write({
+          time: now,
+          kind: 'action',
+          action: 'telemetry-unavailable',
+          controller: this.id,
+          problems: telemetry.errors,
+        });
+        return done('no-telemetry', null, null);
+      }
       if (!fleet) {
         this.o.audit.write({
           time: now,
