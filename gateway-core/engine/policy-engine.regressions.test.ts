@@ -266,3 +266,32 @@ test('a budget limit follows the request version: spend is shared, each version 
   const refused = go(controlIds[1]);
   assert.equal(refused.kind === 'rejected' && refused.code, 'SLUICE_BUDGET_EXHAUSTED');
 });
+
+test('applyPolicy retunes every pool before moving queued work: a fallback gets it under its new limit', () => {
+  const doc = policy();
+  doc.models.big.backends = ['primary', 'secondary'];
+  doc.models.small = { inputPricePerMTok: 1, outputPricePerMTok: 2, backends: ['secondary'] };
+  doc.backends.primary = {
+    instances: [{ id: 'p1' }, { id: 'p2' }],
+    maxConcurrencyPerInstance: 1,
+    breaker: { failureRateThreshold: 0.5, minimumCalls: 1, cooldown: '10s' },
+  };
+  doc.backends.secondary = { instances: [{ id: 's1' }], maxConcurrencyPerInstance: 2 };
+  doc.routing = { fallbackOn: ['open-circuit'], maxAttempts: 1 };
+  const h = new Harness(doc);
+  const a = ticketOf(h.submit('key-acme-1'));
+  ticketOf(h.submit('key-acme-1')); // on p2
+  const c = h.submit('key-acme-1');
+  assert.equal(c.kind, 'queued');
+  assert.equal(h.engine.complete(a, { ok: false, kind: '5xx' }).kind, 'failed'); // p1 opens
+  ticketOf(h.submit('key-acme-1', { model: 'small' })); // s1: 1 of 2
+  const next = structuredClone(doc);
+  next.backends.primary.instances = [{ id: 'p1' }]; // p2 drains: primary has no healthy instance
+  next.backends.secondary.maxConcurrencyPerInstance = 1;
+  h.engine.applyPolicy(next);
+  // Before the fix primary's queue moved on before secondary was retuned: s1 got 2 in flight.
+  assert.deepEqual(h.dispatched, []);
+  const s = h.engine.backendSnapshot('secondary')!;
+  assert.deepEqual([s.inFlight, s.queueDepth], [1, 1]);
+  assert.equal(h.engine.backendSnapshot('primary')!.queueDepth, 0);
+});

@@ -231,8 +231,6 @@ export class PolicyEngine {
         const before = previous?.backends[name]?.instances;
         if (before !== undefined && JSON.stringify(before) !== JSON.stringify(spec.instances))
           existing.setInstances(spec.instances);
-        // A higher limit may free slots for queued work at once.
-        this.drainPool(existing, this.clock.now());
       }
     }
     const c = doc.cache;
@@ -245,6 +243,9 @@ export class PolicyEngine {
         eviction: c?.eviction ?? 'lru',
       });
     }
+    // Only once every pool is retuned: a higher limit may free slots for queued work, and work
+    // that a rescaled pool moves on to its fallback must meet the fallback's new limits.
+    if (previous !== null) for (const pool of this.pools.values()) this.drainPool(pool, this.clock.now());
   }
 
   /** Queue settings, with WFQ weights or priorities taken from the tiers (or tenants' entitlements) when not given. */
