@@ -14,7 +14,7 @@ import { parseDurationMs as policyDurationMs } from '../gateway-core/policy/dura
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
 import { SeededRng } from '../gateway-core/rng.js';
 import type { IntervalRecord } from '../gateway-core/telemetry/interval-record.js';
-import { readTrace, type TraceReadOptions } from '../datasets/traces/trace-reader.js';
+import { readTrace, type TraceReadOptions, type TraceRow } from '../datasets/traces/trace-reader.js';
 import { ApiBackend } from './backends/api-backend.js';
 import { FaultSchedule } from './backends/fault-schedule.js';
 import { LlmPool } from './backends/llm-pool.js';
@@ -158,6 +158,7 @@ export async function runSimulation(scenario: Scenario, options: SimulationOptio
   let seq = 0;
   const streamRng = root.fork();
   let replay: TraceReplay | null = null;
+  let traceRows: AsyncGenerator<TraceRow> | null = null;
   let replayMix: RequestMix | null = null;
   let roundRobin = 0;
   if (options.trace) {
@@ -165,8 +166,9 @@ export async function runSimulation(scenario: Scenario, options: SimulationOptio
     if (first === undefined)
       throw new RangeError(`scenario ${scenario.name}: trace replay needs a stream for tenants and models`);
     replayMix = new RequestMix({ ...first, prompts: first.prompts ?? undefined }, streamRng.fork());
+    traceRows = readTrace(options.trace.file, options.trace);
     replay = new TraceReplay(
-      readTrace(options.trace.file, options.trace)[Symbol.asyncIterator](),
+      traceRows,
       { speedup: options.trace.speedup ?? 1, scale: options.trace.scale ?? 1 },
       streamRng.fork(),
     );
@@ -256,6 +258,8 @@ export async function runSimulation(scenario: Scenario, options: SimulationOptio
         break;
       }
     }
+    // The run may end before the trace does: close the file.
+    await traceRows?.return(undefined);
   } else env.run(durationMs);
 
   absorb(engine.flushTelemetry());
