@@ -19,8 +19,12 @@ import {
   type Track,
 } from './policy-engine.scenario.js';
 
-/** SLUICE_FC_RUNS scales every property's runs (deeper searches by hand; the default fits CI). */
+/**
+ * SLUICE_FC_RUNS scales every property's runs and SLUICE_FC_SEED picks the seed, for deeper
+ * searches by hand; the defaults (x1, a fixed seed) keep CI fast and repeatable.
+ */
 const runs = (n: number) => Math.ceil(n * Number(process.env.SLUICE_FC_RUNS ?? 1));
+fc.configureGlobal({ seed: Number(process.env.SLUICE_FC_SEED ?? 20261127) });
 
 const anyLimits = fc.array(
   limitArb(
