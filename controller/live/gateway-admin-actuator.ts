@@ -92,7 +92,7 @@ export class GatewayAdminActuator implements PolicyActuator, FleetActuator {
   readonly gateways: readonly string[];
   private readonly observed = new Map<string, GatewayObserved>();
   private readonly targets = new Map<string, Target>();
-  /** Every document seen or sent, by content hash. */
+  /** Documents seen or sent, by content hash (the most recent 64). */
   private readonly docs = new Map<string, PolicyDocument>();
   private state: RolloutState | null = null;
   /** Problems of the last refresh (gateways that did not answer). */
@@ -133,8 +133,14 @@ export class GatewayAdminActuator implements PolicyActuator, FleetActuator {
         startedAt: v?.appliedAt ?? this.o.now(),
       };
     }
-    this.docs.set(p.hash, p.policy);
+    this.remember(p.hash, p.policy);
     return { url, version: p.version, hash: p.hash, doc: p.policy, canary };
+  }
+
+  private remember(hash: string, doc: PolicyDocument): void {
+    this.docs.delete(hash);
+    this.docs.set(hash, doc);
+    if (this.docs.size > 64) this.docs.delete(this.docs.keys().next().value as string);
   }
 
   /** Reads every gateway's state; false when none answered (the loop should skip the interval). */
@@ -192,7 +198,8 @@ export class GatewayAdminActuator implements PolicyActuator, FleetActuator {
   /** The fleet as reported now, as a target (the canary by the reference gateway's hash). */
   private current(): { state: RolloutState; target: Target } {
     const state = this.currentVersion();
-    const pending = this.targets.get(this.gateways[0]);
+    // Every pending target is the latest intent (each call sets all gateways' at once).
+    const pending = this.targets.values().next().value;
     const ref = this.reference();
     let canary: Target['canary'] = null;
     if (state.canary !== null) {
@@ -212,7 +219,7 @@ export class GatewayAdminActuator implements PolicyActuator, FleetActuator {
   applyCanary(doc: PolicyDocument, percent: number): number {
     const { state, target } = this.current();
     const hash = contentHash(doc);
-    this.docs.set(hash, doc);
+    this.remember(hash, doc);
     this.setTarget({ control: target.control, canary: { hash, doc, percent } });
     // The gateway stores the canary as the next version and restores control after it.
     const version = state.control.version + 1;
@@ -246,7 +253,7 @@ export class GatewayAdminActuator implements PolicyActuator, FleetActuator {
   applyPolicy(doc: PolicyDocument): void {
     const { state } = this.current();
     const hash = contentHash(doc);
-    this.docs.set(hash, doc);
+    this.remember(hash, doc);
     this.setTarget({ control: { hash, doc }, canary: null });
     const changed = hash !== contentHash(state.control.doc);
     this.state = { control: { version: state.control.version + (changed ? 1 : 0), doc }, canary: null };
