@@ -9,8 +9,10 @@
  *
  * Why plain callbacks instead of SimPy's generator processes: a simulated day at 1,000 req/s
  * is hundreds of millions of events, and a generator per request costs an allocation and a
- * resume per step. Here an event is a slot in parallel typed arrays (time, priority, sequence)
- * plus a callback and a payload; freed slots are reused, so the hot loop allocates nothing.
+ * resume per step. Here the heap is three parallel typed arrays that move together (time, a
+ * tie key = priority * 2^43 + sequence, and a slot number), so comparisons read contiguous
+ * memory; a slot holds the callback and its payload, and freed slots are reused, so the hot
+ * loop allocates nothing.
  * Models that want a process-like story keep their state in an object and re-schedule it.
  *
  * The environment is a gateway-core `Clock`: the policy engine reads `now()` from it.
@@ -26,17 +28,15 @@ export const NORMAL = 1;
 
 export class Environment implements Clock {
   private t: number;
-  // Parallel arrays indexed by slot.
-  private times = new Float64Array(1024);
-  private prios = new Int32Array(1024);
-  private seqs = new Float64Array(1024);
-  private callbacks: Array<EventCallback<never> | null> = new Array(1024).fill(null);
-  private payloads: unknown[] = new Array(1024).fill(undefined);
-  private freeSlots: number[] = [];
-  private nextSlot = 0;
-  // The heap holds slot numbers.
-  private heap = new Int32Array(1024);
+  // The heap: entry i has time hTime[i], tie key hKey[i] and slot hSlot[i].
+  private hTime = new Float64Array(1024);
+  private hKey = new Float64Array(1024);
+  private hSlot = new Int32Array(1024);
   private size = 0;
+  // Slots: what fires.
+  private callbacks: Array<EventCallback<never> | null> = [];
+  private payloads: unknown[] = [];
+  private freeSlots: number[] = [];
   private sequence = 0;
   /** Events fired so far (for benchmarks and progress). */
   eventsFired = 0;
@@ -56,24 +56,23 @@ export class Environment implements Clock {
 
   /** Time of the next event, or Infinity when none is pending. */
   peek(): number {
-    return this.size === 0 ? Number.POSITIVE_INFINITY : this.times[this.heap[0]];
+    return this.size === 0 ? Number.POSITIVE_INFINITY : this.hTime[0];
   }
 
   /** Schedules `callback(payload)` at absolute time `at` (ms, not before now). */
   schedule<P>(at: number, callback: EventCallback<P>, payload: P, priority = NORMAL): void {
     if (!(at >= this.t)) throw new RangeError(`Environment.schedule: time ${at} is before now ${this.t}`);
-    const slot = this.allocSlot();
-    this.times[slot] = at;
-    this.prios[slot] = priority;
-    this.seqs[slot] = this.sequence++;
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.callbacks.length;
+      this.callbacks.push(null);
+      this.payloads.push(undefined);
+    }
     this.callbacks[slot] = callback as EventCallback<never>;
     this.payloads[slot] = payload;
-    if (this.size === this.heap.length) {
-      const grown = new Int32Array(this.heap.length * 2);
-      grown.set(this.heap);
-      this.heap = grown;
-    }
-    this.siftUp(this.size++, slot);
+    if (this.size === this.hTime.length) this.grow();
+    // priority * 2^43 + sequence stays an exact integer in a double up to 2^43 events.
+    this.siftUp(this.size++, at, priority * 8796093022208 + this.sequence++, slot);
   }
 
   /** Schedules `callback(payload)` after `delay` ms (SimPy's `timeout`). */
@@ -84,11 +83,10 @@ export class Environment implements Clock {
   /** Fires the next event; false when none is pending. */
   step(): boolean {
     if (this.size === 0) return false;
-    const heap = this.heap;
-    const slot = heap[0];
-    const last = heap[--this.size];
-    if (this.size > 0) this.siftDown(0, last);
-    this.t = this.times[slot];
+    const slot = this.hSlot[0];
+    this.t = this.hTime[0];
+    const last = --this.size;
+    if (last > 0) this.siftDown(this.hTime[last], this.hKey[last], this.hSlot[last]);
     const cb = this.callbacks[slot] as EventCallback<unknown>;
     const payload = this.payloads[slot];
     this.callbacks[slot] = null;
@@ -101,70 +99,66 @@ export class Environment implements Clock {
 
   /** Fires every event up to and including `until`, then sets the clock to `until`. */
   run(until = Number.POSITIVE_INFINITY): void {
-    while (this.size > 0 && this.times[this.heap[0]] <= until) this.step();
+    while (this.size > 0 && this.hTime[0] <= until) this.step();
     if (until !== Number.POSITIVE_INFINITY && until > this.t) this.t = until;
   }
 
-  private allocSlot(): number {
-    const free = this.freeSlots.pop();
-    if (free !== undefined) return free;
-    const slot = this.nextSlot++;
-    if (slot === this.times.length) this.growSlots();
-    return slot;
+  private grow(): void {
+    const n = this.hTime.length * 2;
+    const time = new Float64Array(n);
+    time.set(this.hTime);
+    this.hTime = time;
+    const key = new Float64Array(n);
+    key.set(this.hKey);
+    this.hKey = key;
+    const slot = new Int32Array(n);
+    slot.set(this.hSlot);
+    this.hSlot = slot;
   }
 
-  private growSlots(): void {
-    const n = this.times.length * 2;
-    const times = new Float64Array(n);
-    times.set(this.times);
-    this.times = times;
-    const prios = new Int32Array(n);
-    prios.set(this.prios);
-    this.prios = prios;
-    const seqs = new Float64Array(n);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
-    for (let i = this.callbacks.length; i < n; i++) {
-      this.callbacks.push(null);
-      this.payloads.push(undefined);
-    }
-  }
-
-  /** a fires before b. */
-  private before(a: number, b: number): boolean {
-    const ta = this.times[a];
-    const tb = this.times[b];
-    if (ta !== tb) return ta < tb;
-    const pa = this.prios[a];
-    const pb = this.prios[b];
-    if (pa !== pb) return pa < pb;
-    return this.seqs[a] < this.seqs[b];
-  }
-
-  private siftUp(pos: number, slot: number): void {
-    const heap = this.heap;
+  private siftUp(pos: number, time: number, key: number, slot: number): void {
+    const hTime = this.hTime;
+    const hKey = this.hKey;
+    const hSlot = this.hSlot;
     while (pos > 0) {
       const parent = (pos - 1) >> 1;
-      const p = heap[parent];
-      if (!this.before(slot, p)) break;
-      heap[pos] = p;
+      const pt = hTime[parent];
+      if (pt < time || (pt === time && hKey[parent] < key)) break;
+      hTime[pos] = pt;
+      hKey[pos] = hKey[parent];
+      hSlot[pos] = hSlot[parent];
       pos = parent;
     }
-    heap[pos] = slot;
+    hTime[pos] = time;
+    hKey[pos] = key;
+    hSlot[pos] = slot;
   }
 
-  private siftDown(pos: number, slot: number): void {
-    const heap = this.heap;
+  /** Re-inserts (time, key, slot) from the root down after the root was removed. */
+  private siftDown(time: number, key: number, slot: number): void {
+    const hTime = this.hTime;
+    const hKey = this.hKey;
+    const hSlot = this.hSlot;
     const n = this.size;
+    let pos = 0;
     for (;;) {
       let child = 2 * pos + 1;
       if (child >= n) break;
       const right = child + 1;
-      if (right < n && this.before(heap[right], heap[child])) child = right;
-      if (!this.before(heap[child], slot)) break;
-      heap[pos] = heap[child];
+      if (
+        right < n &&
+        (hTime[right] < hTime[child] || (hTime[right] === hTime[child] && hKey[right] < hKey[child]))
+      )
+        child = right;
+      const ct = hTime[child];
+      if (time < ct || (time === ct && key < hKey[child])) break;
+      hTime[pos] = ct;
+      hKey[pos] = hKey[child];
+      hSlot[pos] = hSlot[child];
       pos = child;
     }
-    heap[pos] = slot;
+    hTime[pos] = time;
+    hKey[pos] = key;
+    hSlot[pos] = slot;
   }
 }
