@@ -21,6 +21,7 @@ import { LlmPool } from './backends/llm-pool.js';
 import { StationBackend } from './backends/station-backend.js';
 import type { UpstreamPool } from './backends/upstream.js';
 import { Environment, URGENT } from './kernel/environment.js';
+import { parseDurationMs } from './scenario/duration.js';
 import { buildSummary, type RunSummary } from './run-summary.js';
 import { RunStats } from './run-stats.js';
 import { Autoscaler } from './scaling/autoscaler.js';
@@ -58,6 +59,8 @@ export interface SimulationOptions {
   seed: number;
   /** Simulated duration, ms (the scenario's when absent). */
   durationMs?: number;
+  /** The same as a duration (seconds, or `90s`, `30m`, `1h`, `1d`), when durationMs is absent. */
+  duration?: number | string;
   /** Replaces the scenario's inline policy. */
   policyDoc?: PolicyDocument;
   /** Name to report as `policy` (default: "scenario" or "file"). */
@@ -100,7 +103,9 @@ function buildPools(
 
 export async function runSimulation(scenario: Scenario, options: SimulationOptions): Promise<RunSummary> {
   const wall0 = options.wallClock?.() ?? null;
-  const durationMs = options.durationMs ?? scenario.durationMs;
+  const durationMs =
+    options.durationMs ??
+    (options.duration !== undefined ? parseDurationMs(options.duration, 'duration') : scenario.durationMs);
   if (!(durationMs > 0)) throw new RangeError(`duration must be > 0 ms, got ${durationMs}`);
   const policy = options.policyDoc ?? scenario.policy;
   const root = new SeededRng(options.seed);

@@ -26,7 +26,7 @@ test('two runs with one seed give identical JSON; another seed differs', async (
 });
 
 test('the summary has every CONTRACTS.md field, null where not meaningful', async () => {
-  const s = await runSimulation(loadScenario('steady'), { seed: 1, durationMs: 60_000 });
+  const s = await runSimulation(loadScenario('steady'), { seed: 1, duration: '1m' });
   for (const k of [
     'scenario',
     'policy',
