@@ -49,6 +49,23 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./commands/gateway.js')).gatewayCommand,
   },
   {
+    name: 'controller',
+    usage: 'controller',
+    describe:
+      'Run the adaptive controller against live gateways (InfluxDB telemetry, admin API, Redis leader lock)',
+    examples: [
+      [
+        '$0 controller --gateway http://127.0.0.1:8080 --gateway http://127.0.0.1:8081 --influx http://127.0.0.1:8086 --redis redis://127.0.0.1:6379 --admin-token s3cret',
+        'steer two gateways; a second controller on the same Redis stands by',
+      ],
+      [
+        '$0 controller --gateway http://127.0.0.1:8080 --influx http://127.0.0.1:8086 --redis redis://127.0.0.1:6379 --admin-token s3cret --dry-run',
+        'log proposals, change nothing',
+      ],
+    ],
+    load: async () => (await import('./commands/controller.js')).controllerCommand,
+  },
+  {
     name: 'policy',
     usage: 'policy <command>',
     describe: 'Validate and compare policy documents (config as code)',
