@@ -6,7 +6,9 @@
  * of the control policy each interval.
  *
  *   telemetry  every interval record the run emitted, looked up by interval start
- *   canary     engine.setCanary (split by request id) / promoteCanary / clearCanary (startedAt kept here)
+ *   canary     engine.setCanary / promoteCanary / clearCanary (startedAt kept here), split by
+ *              request id by default: a scenario has a handful of API keys, and a split by key
+ *              can leave the canary with no traffic at all (the judge then never decides)
  *   scaling    autoscaler.setScaleAhead(n): a floor under the pool's own rule
  */
 import type { SplitBy } from '../gateway-core/engine/policy-engine.js';
@@ -54,7 +56,7 @@ export class SimulatedFleet implements Actuator, TelemetrySource {
   applyCanary(doc: PolicyDocument, percent: number): number {
     // By request id, as EngineBridge does: split by API key, a scenario's handful of keys can
     // leave the canary arm empty (flash-sale's three keys all hash above 20%).
-    const { version } = this.context.engine.setCanary(doc, { percent, by: 'requestId' });
+    const { version } = this.context.engine.setCanary(doc, { percent, by: this.splitBy });
     this.canaryStartedAt = this.context.env.now();
     this.canaryDoc = doc;
     this.series.rollouts.push({ t: this.nowS(), kind: 'canary-start', detail: `v${version} on ${percent}%` });
