@@ -3,7 +3,7 @@
  * list`: thin wrappers over experiments/. The run* functions do the work and return the exit
  * code, writing through an io object, so tests call them with captured output.
  */
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { codeVersion } from '../../experiments/code-version.js';
 import { createProgress } from '../../experiments/progress.js';
@@ -82,9 +82,9 @@ export function listExperimentsCommand(io: ExperimentIo, dir?: string): number {
       continue;
     }
     const s = e.spec;
-    const input = s.scenario
-      ? `scenario ${s.scenario}`
-      : `trace ${relative(process.cwd(), s.trace?.file ?? '')}`;
+    const input = s.trace
+      ? `trace ${basename(s.trace.file)} on scenario ${s.scenario ?? 'steady'}`
+      : `scenario ${s.scenario}`;
     io.out(
       `${s.name.padEnd(22)} ${input}, ${s.durationSeconds / 60} min, ${s.seeds.length} seeds, arms ${s.arms.map((a) => a.name).join('/')} (baseline ${s.baseline})  [${name}]`,
     );
