@@ -52,17 +52,19 @@ export class LatencyHistogram {
       this.offset = index - 32;
       return;
     }
-    let pos = index - this.offset;
+    const pos = index - this.offset;
     if (pos >= 0 && pos < this.counts.length) return;
+    // Grow to the span actually needed plus fixed headroom on the side that grew. Doubling
+    // instead would blow up when values set many successive record lows or highs.
     const lo = Math.min(this.offset, index);
     const hi = Math.max(this.offset + this.counts.length - 1, index);
-    const size = Math.max(this.counts.length * 2, hi - lo + 1 + 16);
+    const headroom = 32;
+    const newOffset = pos < 0 ? lo - headroom : this.offset;
+    const size = hi - newOffset + 1 + (pos < 0 ? 0 : headroom);
     const grown = new Float64Array(size);
-    const newOffset = pos < 0 ? lo - 8 : this.offset;
     grown.set(this.counts, this.offset - newOffset);
     this.counts = grown;
     this.offset = newOffset;
-    pos = index - this.offset;
   }
 
   /** The q-quantile (0..1) of recorded values, or null when empty. */
