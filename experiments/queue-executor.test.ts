@@ -15,7 +15,7 @@ import { parseSpec } from './spec.js';
 const SPEC = `
 name: queued
 scenario: multi-tenant
-duration: 20m
+duration: 60m
 seeds: [1, 2, 3, 4]
 baseline: static
 runner: stand-in
