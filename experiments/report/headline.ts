@@ -143,8 +143,12 @@ export function headline(data: ReportData): Headline {
   const better = spec.metrics[0].better;
   const window = base && other ? differenceWindow(base, other, driver, better) : null;
   if (window && challenger) {
+    // Latency and cost have per-interval series of their own; other metrics (fairness, goodput)
+    // are located through the latency series, and the sentence says so.
+    const proxy = driver.unit === 'ms' && !/^(latencyMs|ttftMs|sloViolationMinutes)/.test(metric);
+    const what = proxy ? `${driver.label} (the per-interval signal closest to ${label})` : driver.label;
     details.unshift(
-      `Where: ${Math.round(window.share * 100)}% of the gap in ${driver.label} between ${challenger} and ${baseline} came from minute ${window.from.toFixed(0)} to ${window.to.toFixed(0)} of the run. ${window.label}`,
+      `Where: ${Math.round(window.share * 100)}% of the gap in ${what} between ${challenger} and ${baseline} came from minute ${window.from.toFixed(0)} to ${window.to.toFixed(0)} of the run. ${window.label}`,
     );
   }
   return { metric, baseline, winner, challenger, text, details, window, driver };

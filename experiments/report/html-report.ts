@@ -6,6 +6,7 @@
 import type { ChartSvg } from './report-charts.js';
 import type { Headline } from './headline.js';
 import type { ReportData } from './report-data.js';
+import { formatP } from '../stats.js';
 import { resultRows } from './results-table.js';
 
 export function escapeHtml(s: string): string {
@@ -31,6 +32,7 @@ svg .no-data,svg .empty-note{font:italic 13px system-ui,sans-serif;fill:#6b7280}
 svg .bar-value{font:600 11px system-ui,sans-serif;fill:#111827}
 table{border-collapse:collapse;background:#fff;width:100%;font-size:13px;box-shadow:0 1px 2px #0001}
 th,td{padding:5px 8px;border-bottom:1px solid #e5e7eb;text-align:right;white-space:nowrap} th{background:#f9fafb;text-align:right}
+table.rollouts td{white-space:normal;text-align:left;vertical-align:top} table.rollouts td:nth-child(2),table.rollouts td:nth-child(5){text-align:right;white-space:nowrap}
 td:nth-child(-n+3),th:nth-child(-n+3){text-align:left}
 .better{color:#15803d;font-weight:600}.worse{color:#b91c1c;font-weight:600}.ns{color:#6b7280}
 pre{background:#111827;color:#e5e7eb;padding:12px 14px;border-radius:6px;overflow:auto;font-size:12.5px}
@@ -55,7 +57,7 @@ export function htmlReport(
   const rollouts = data.arms.flatMap((a) =>
     (a.summaries[0]?.rollouts ?? []).map(
       (x) =>
-        `<tr><td>${escapeHtml(a.arm)}</td><td>${(x.time / 60).toFixed(1)}</td><td>${escapeHtml(x.change)}</td><td>${escapeHtml(x.verdict)}</td><td>${x.pValue ?? ''}</td><td class="${x.outcome === 'promoted' ? 'better' : x.outcome === 'rolled-back' ? 'worse' : 'ns'}">${escapeHtml(x.outcome)}</td></tr>`,
+        `<tr><td>${escapeHtml(a.arm)}</td><td>${(x.time / 60).toFixed(1)}</td><td>${escapeHtml(x.change)}</td><td>${escapeHtml(x.verdict)}</td><td>${typeof x.pValue === 'number' ? formatP(x.pValue).replace('p = ', '') : ''}</td><td class="${x.outcome === 'promoted' ? 'better' : x.outcome === 'rolled-back' ? 'worse' : 'ns'}">${escapeHtml(x.outcome)}</td></tr>`,
     ),
   );
   const figures = charts
@@ -85,7 +87,7 @@ ${figures}
 ${rows}
 </tbody></table>
 <h2>Rollouts (first seed)</h2>
-${rollouts.length > 0 ? `<table><thead><tr><th>arm</th><th>minute</th><th>change</th><th>judge</th><th>p</th><th>outcome</th></tr></thead><tbody>${rollouts.join('')}</tbody></table>` : '<p class="meta">No arm rolled out a policy change.</p>'}
+${rollouts.length > 0 ? `<table class="rollouts"><thead><tr><th>arm</th><th>minute</th><th>change</th><th>judge</th><th>p</th><th>outcome</th></tr></thead><tbody>${rollouts.join('')}</tbody></table>` : '<p class="meta">No arm rolled out a policy change.</p>'}
 <h2>Spec</h2>
 <pre id="spec">${escapeHtml(r.specSource)}</pre>
 <p class="meta">${escapeHtml(generatedBy)}</p>
