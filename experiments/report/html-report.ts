@@ -6,6 +6,7 @@
 import type { ChartSvg } from './report-charts.js';
 import type { Headline } from './headline.js';
 import type { ReportData } from './report-data.js';
+import { basename } from 'node:path';
 import { formatP } from '../stats.js';
 import { resultRows } from './results-table.js';
 
@@ -66,9 +67,10 @@ export function htmlReport(
         `<figure data-figure="${c.id}">${c.svg}<figcaption>${escapeHtml(c.caption)}</figcaption></figure>`,
     )
     .join('\n');
-  const where = r.spec.scenario
-    ? `scenario <b>${escapeHtml(r.spec.scenario)}</b>`
-    : `trace <b>${escapeHtml(r.spec.trace?.file ?? '')}</b>`;
+  const scenario = `scenario <b>${escapeHtml(r.spec.scenario ?? 'steady')}</b>`;
+  const where = r.spec.trace
+    ? `trace <b>${escapeHtml(basename(r.spec.trace.file))}</b> (x${r.spec.trace.scale}, speedup ${r.spec.trace.speedup}) on ${scenario}`
+    : scenario;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(r.experiment)}: experiment report</title><style>${CSS}</style></head>
