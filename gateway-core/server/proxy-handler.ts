@@ -371,7 +371,8 @@ class RequestRun {
         return { kind: 'failed', outcome: { ok: false, kind: '5xx' } };
       }
     }
-    await this.abandon(ticket, this.ctx.driver.complete(ticket, outcome));
+    const step = this.ctx.driver.complete(ticket, outcome);
+    if (step.kind !== 'done') await this.abandon(ticket, step);
     this.ctx.metrics.attempt(ticket.backend, 'ok');
     this.settleDone(ticket, inputTokens, outputTokens);
     if (this.clientGone) {

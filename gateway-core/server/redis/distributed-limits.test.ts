@@ -104,6 +104,22 @@ test('leased mode: admitted stays within limit and limit - replicas x leaseSize,
   assert.ok(a.redisCalls + b.redisCalls < 100, `redis calls ${a.redisCalls + b.redisCalls}`);
 });
 
+test('leased mode: concurrent requests larger than a lease are all served while the limit allows', async () => {
+  const dl = new DistributedLimits({
+    client: await client(),
+    mode: 'leased',
+    leaseSize: 4,
+    leaseTtlMs: 60_000,
+    now,
+  });
+  const l = limit({ limit: 1000, burst: 1000 });
+  const rs = await Promise.all(Array.from({ length: 20 }, () => dl.acquireOne(l, 10)));
+  assert.equal(rs.filter((d) => d.allowed).length, 20);
+  const big = await Promise.all(Array.from({ length: 20 }, () => dl.acquireOne(l, 100)));
+  // 800 units left: exactly 8 requests of 100 fit.
+  assert.equal(big.filter((d) => d.allowed).length, 8);
+});
+
 test('Redis down: fail-open falls back to a local limit, fail-closed refuses; recovery is automatic', async () => {
   const health: string[] = [];
   const fallbacks: string[] = [];

@@ -5,12 +5,13 @@
  *
  * Overshoot bound. Every unit admitted was first taken from the shared limit in Redis, so the
  * units admitted fleet-wide in any window W are at most the units Redis granted in W plus the
- * units replicas held unspent when W began. A replica holds at most `leaseSize` (it asks only
- * for leaseSize - balance, and an unspent lease expires after `leaseTtlMs`). Hence:
- *   admitted(W) <= exactLimit(W) + replicas x leaseSize
+ * units replicas held unspent when W began. A replica holds at most L = max(leaseSize, largest
+ * single request) (it asks for max(amount, leaseSize - balance), and an unspent lease expires
+ * after `leaseTtlMs`). Hence, with L = leaseSize for request-count limits:
+ *   admitted(W) <= exactLimit(W) + replicas x L
  * and, for a limit that does not refill during a test (a fixed or sliding window), admitted <=
  * limit outright; the price is under-admission of at most replicas x leaseSize units stranded
- * in other replicas' leases until they expire. Measured in test/gateway-global-limit.test.ts.
+ * in other replicas' leases until they expire (replicas x L). Measured in test/gateway-global-limit.test.ts.
  */
 import type { GlobalLimit } from './global-limit.js';
 import type { QuotaStore } from './quota-store.js';
@@ -19,7 +20,7 @@ interface Lease {
   balance: number;
   expiresAt: number;
   /** A lease request in flight: concurrent callers wait on the same one. */
-  pending: Promise<number> | null;
+  pending: Promise<boolean> | null;
   retryAfterMs: number;
 }
 
@@ -53,34 +54,46 @@ export class LeasedQuota {
     return l;
   }
 
-  /** Takes `amount` locally, leasing more from Redis first when the balance is short. Throws when Redis does. */
+  /**
+   * Takes `amount` locally, leasing more from Redis first when the balance is short. Concurrent
+   * callers share one lease request; when it brings too little for them, they ask again, until
+   * Redis grants less than asked (the shared limit is spent): then the rest are refused.
+   * Throws when Redis does.
+   */
   async acquire(limit: GlobalLimit, amount: number): Promise<LeaseResult> {
     const l = this.lease(limit);
-    if (l.balance >= amount) {
-      l.balance -= amount;
-      return { allowed: true, remaining: l.balance, retryAfterMs: 0 };
+    for (;;) {
+      if (l.balance >= amount) {
+        l.balance -= amount;
+        return { allowed: true, remaining: l.balance, retryAfterMs: 0 };
+      }
+      if (l.pending === null) {
+        const p = this.refill(limit, l, amount);
+        l.pending = p;
+        p.then(
+          () => {
+            if (l.pending === p) l.pending = null;
+          },
+          () => {
+            if (l.pending === p) l.pending = null;
+          },
+        );
+      }
+      const short = await l.pending;
+      if (short && l.balance < amount)
+        return { allowed: false, remaining: l.balance, retryAfterMs: l.retryAfterMs };
     }
-    if (l.pending === null) l.pending = this.refill(limit, l, amount);
-    try {
-      await l.pending;
-    } finally {
-      l.pending = null;
-    }
-    if (l.balance >= amount) {
-      l.balance -= amount;
-      return { allowed: true, remaining: l.balance, retryAfterMs: 0 };
-    }
-    return { allowed: false, remaining: l.balance, retryAfterMs: l.retryAfterMs };
   }
 
-  private async refill(limit: GlobalLimit, l: Lease, amount: number): Promise<number> {
-    const want = Math.max(amount, this.leaseSize) - l.balance;
+  /** Leases up to leaseSize (at least `amount`); resolves true when Redis granted less than asked. */
+  private async refill(limit: GlobalLimit, l: Lease, amount: number): Promise<boolean> {
+    const want = Math.max(amount, this.leaseSize - l.balance, 1);
     this.redisCalls++;
     const [granted, , retry] = await this.store.take(limit, want, 'partial');
     l.balance += granted;
     l.expiresAt = this.now() + this.leaseTtlMs;
     l.retryAfterMs = retry;
-    return granted;
+    return granted < want;
   }
 
   /** Reconciles a reservation: charges (delta > 0) or refunds (delta < 0) Redis directly. */
