@@ -15,6 +15,8 @@ export interface Charge {
   readonly limiter: RateLimiter;
   readonly unit: LimitUnit;
   readonly amount: number;
+  /** When the units were taken (window limiters refund into that window only). */
+  readonly at: number;
 }
 
 export class EngineTicket implements Ticket {

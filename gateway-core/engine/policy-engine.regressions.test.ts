@@ -295,3 +295,33 @@ test('applyPolicy retunes every pool before moving queued work: a fallback gets 
   assert.deepEqual([s.inFlight, s.queueDepth], [1, 1]);
   assert.equal(h.engine.backendSnapshot('primary')!.queueDepth, 0);
 });
+
+test('a refund of last window reservation does not free room in this window (fixed window, output tokens)', () => {
+  const doc = policy();
+  doc.backends.primary.maxConcurrencyPerInstance = 100;
+  doc.defaults = { ...doc.defaults, deadline: '10m', maxOutputTokens: 1000 };
+  doc.tenants.acme.limits = [{ id: 'otpm', algorithm: 'fixed-window', unit: 'output-tokens', tpm: 1000 }];
+  const h = new Harness(doc);
+  h.clock.set(59_000);
+  const a = ticketOf(h.submit('key-acme-1', { maxOutputTokens: 1000 }));
+  h.clock.set(61_000);
+  assert.equal(h.submit('key-acme-1', { maxOutputTokens: 1000 }).kind, 'dispatch');
+  h.clock.set(62_000);
+  h.engine.complete(a, { ok: true, inputTokens: 10, outputTokens: 0 });
+  h.clock.set(63_000);
+  const c = h.submit('key-acme-1', { maxOutputTokens: 1000 });
+  assert.equal(c.kind, 'rejected');
+  assert.equal(c.kind === 'rejected' && c.retryAfterMs, 57_000);
+});
+
+test('a canary that adds a backend serves from it (its pool is created with the canary)', () => {
+  const doc = policy();
+  const h = new Harness(doc);
+  const canary = structuredClone(doc);
+  canary.backends.extra = { instances: [{ id: 'x1' }], maxConcurrencyPerInstance: 10 };
+  canary.models.big.backends = ['extra'];
+  h.engine.setCanary(canary, { percent: 100, by: 'apiKey' });
+  const t = ticketOf(h.submit('key-acme-1'));
+  assert.equal(t.arm, 'canary');
+  assert.equal(t.instanceId, 'x1');
+});

@@ -181,6 +181,11 @@ export class PolicyEngine {
     if (!(split.percent >= 0 && split.percent <= 100))
       throw new RangeError(`canary percent must be 0..100, got ${split.percent}`);
     const policy = new CompiledPolicy(doc, split.version ?? this.nextVersion(), this.shared);
+    // Pools are physical and tuned by the control version; a canary may add backends of its own.
+    for (const [name, spec] of Object.entries(doc.backends)) {
+      if (!this.pools.has(name))
+        this.pools.set(name, new BackendPool(name, spec, this.queueOptions(doc, spec.queue), this.rng));
+    }
     this.canary = { policy, percent: split.percent, by: split.by ?? 'apiKey' };
     this.identities.clear();
     return { version: policy.version, hash: policy.hash };
@@ -542,7 +547,7 @@ export class PolicyEngine {
           },
         );
       }
-      t.charges.push({ limiter, unit: l.spec.unit, amount });
+      t.charges.push({ limiter, unit: l.spec.unit, amount, at: now });
       if (delay > shapeDelay) shapeDelay = delay;
     }
 
@@ -729,12 +734,13 @@ export class PolicyEngine {
       if (before === 'ok' && budgetStateOf(t.plan, now) !== 'ok') this.counters.budgetAlerts++;
     }
     for (const c of t.charges) {
-      if (c.unit === 'output-tokens') c.limiter.adjust(o.outputTokens - t.reservedOutputTokens, now);
-      else if (c.unit === 'input-tokens') c.limiter.adjust(o.inputTokens - t.request.inputTokens, now);
+      if (c.unit === 'output-tokens') c.limiter.adjust(o.outputTokens - t.reservedOutputTokens, now, c.at);
+      else if (c.unit === 'input-tokens') c.limiter.adjust(o.inputTokens - t.request.inputTokens, now, c.at);
       else if (c.unit === 'total-tokens')
         c.limiter.adjust(
           o.inputTokens + o.outputTokens - t.request.inputTokens - t.reservedOutputTokens,
           now,
+          c.at,
         );
     }
     this.releaseSlots(t);
@@ -819,10 +825,10 @@ export class PolicyEngine {
       if (tokensOnly && c.unit === 'requests') continue;
       if (tokensOnly && c.unit === 'input-tokens') continue;
       if (tokensOnly && c.unit === 'total-tokens') {
-        c.limiter.adjust(-t.reservedOutputTokens, now);
+        c.limiter.adjust(-t.reservedOutputTokens, now, c.at);
         continue;
       }
-      c.limiter.adjust(-c.amount, now);
+      c.limiter.adjust(-c.amount, now, c.at);
     }
     t.charges.length = 0;
   }

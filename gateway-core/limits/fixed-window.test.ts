@@ -101,3 +101,13 @@ test('FixedWindow: <= limit in every aligned window, <= 2 * limit in any window 
     { numRuns: 200 },
   );
 });
+
+test('adjust with chargedAt: a refund goes to the charged window only', () => {
+  const w = new FixedWindow({ limit: 10, periodMs: 1000 });
+  assert.equal(w.acquire(10, 900), 0);
+  assert.equal(w.acquire(10, 1100), 0);
+  w.adjust(-10, 1200, 900); // charged in window 0: nothing to give back in window 1
+  assert.equal(w.available(1200), 0);
+  w.adjust(-4, 1300, 1100); // charged in window 1: given back
+  assert.equal(w.available(1300), 4);
+});

@@ -44,8 +44,10 @@ export class FixedWindow implements RateLimiter, AdmissionProbe {
     return 0;
   }
 
-  adjust(delta: number, now: number): void {
+  adjust(delta: number, now: number, chargedAt = now): void {
     this.roll(now);
+    // A refund of an admission from an earlier window: that window's count is gone already.
+    if (delta < 0 && Math.floor(chargedAt / this.periodMs) < this.window) return;
     this.used += delta;
     // A refund of an admission from an earlier window has nothing left to give back.
     if (this.used < 0) this.used = 0;

@@ -31,9 +31,12 @@ export interface RateLimiter {
   acquire(amount: number, now: number): number;
   /**
    * Charges more (delta > 0) or gives back (delta < 0) after the fact: refunds an admission that
-   * a later limit refused, and reconciles reserved `max_tokens` with actual usage.
+   * a later limit refused, and reconciles reserved `max_tokens` with actual usage. `chargedAt`
+   * (default `now`) is when the units being corrected were taken: a window algorithm gives a
+   * refund back to the window that holds that time, and drops it once that window has passed
+   * (otherwise a refund of last window's reservation would free room in this one).
    */
-  adjust(delta: number, now: number): void;
+  adjust(delta: number, now: number, chargedAt?: number): void;
   /** Milliseconds from `now` until `amount` could be admitted: 0 if now, Infinity if never. */
   waitTime(amount: number, now: number): number;
   /** Units that could be admitted now (x-ratelimit-remaining). */

@@ -131,3 +131,14 @@ test('SlidingWindowCounter: under steady demand every 10 ms it admits 9 of 10 pe
   // curr stops at 9: 10 + 19 * 9.
   assert.equal(admitted, 181);
 });
+
+test('adjust with chargedAt: refunds go back to the window charged, or nowhere once it is gone', () => {
+  const c = new SlidingWindowCounter({ limit: 10, periodMs: 1000 });
+  assert.equal(c.acquire(10, 500), 0); // window 0
+  // at 1500: estimate = prev 10 * (1 - 0.5) = 5
+  assert.equal(c.available(1500), 5);
+  c.adjust(-4, 1500, 500); // refund into the previous window: prev 6, estimate 3
+  assert.equal(c.available(1500), 7);
+  c.adjust(-6, 2500, 500); // window 0 no longer counts at all: nothing happens
+  assert.equal(c.available(2500), 10 - 0);
+});

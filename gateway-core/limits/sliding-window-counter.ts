@@ -50,10 +50,17 @@ export class SlidingWindowCounter implements RateLimiter, AdmissionProbe {
     return 0;
   }
 
-  adjust(delta: number, now: number): void {
+  adjust(delta: number, now: number, chargedAt = now): void {
     this.roll(now);
+    if (delta < 0) {
+      // Refunds go back to the window that was charged: the previous one still weighs in the
+      // estimate, older ones are gone.
+      const charged = Math.floor(chargedAt / this.periodMs);
+      if (charged === this.window - 1) this.prev = Math.max(0, this.prev + delta);
+      else if (charged >= this.window) this.curr = Math.max(0, this.curr + delta);
+      return;
+    }
     this.curr += delta;
-    if (this.curr < 0) this.curr = 0;
   }
 
   waitTime(amount: number, now: number): number {

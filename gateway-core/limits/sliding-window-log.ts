@@ -63,10 +63,11 @@ export class SlidingWindowLog implements RateLimiter, AdmissionProbe {
     return 0;
   }
 
-  adjust(delta: number, now: number): void {
+  adjust(delta: number, now: number, chargedAt = now): void {
     this.expire(now);
     if (delta > 0) this.append(delta, now);
-    else if (delta < 0) this.refund(-delta);
+    // A refund of units that have already left the window has nothing left to give back.
+    else if (delta < 0 && now - chargedAt < this.periodMs) this.refund(-delta);
   }
 
   waitTime(amount: number, now: number): number {
