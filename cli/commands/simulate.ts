@@ -41,7 +41,7 @@ export const simulateOutput = {
     process.stdout.write(text);
   },
   err: (text: string): void => {
-    simulateOutput.err(text);
+    process.stderr.write(text);
   },
   isTTY: (): boolean => process.stderr.isTTY === true,
 };
