@@ -150,7 +150,7 @@ export class DistributedLimits {
   async adjust(limit: GlobalLimit, delta: number): Promise<void> {
     if (delta === 0 || !this.up) return;
     try {
-      if (this.leased !== null) await this.leased.adjust(limit, delta);
+      if (this.leased !== null) this.leased.adjust(limit, delta);
       else {
         this.exactCalls++;
         await this.store.take(limit, delta, 'adjust');

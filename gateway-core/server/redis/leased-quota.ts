@@ -5,10 +5,11 @@
  *
  * Overshoot bound. Every unit admitted was first taken from the shared limit in Redis, so the
  * units admitted fleet-wide in any window W are at most the units Redis granted in W plus the
- * units replicas held unspent when W began. A replica holds at most L = max(leaseSize, largest
- * single request) (it asks for max(amount, leaseSize - balance), and an unspent lease expires
- * after `leaseTtlMs`). Hence, with L = leaseSize for request-count limits:
- *   admitted(W) <= exactLimit(W) + replicas x L
+ * units replicas held unspent when W began. A lease is `leaseSize` requests' worth: leaseSize x
+ * the amount of the request that asks (1 for request limits, its tokens for token limits), so a
+ * replica holds at most L = leaseSize x (largest request) units (an unspent lease expires after
+ * `leaseTtlMs`; refunds of reserved tokens stay in the replica's lease). Hence:
+ *   admitted(W) <= exactLimit(W) + replicas x L      (L = leaseSize for request limits)
  * and, for a limit that does not refill during a test (a fixed or sliding window), admitted <=
  * limit outright; the price is under-admission of at most replicas x leaseSize units stranded
  * in other replicas' leases until they expire (replicas x L). Measured in test/gateway-global-limit.test.ts.
@@ -85,9 +86,13 @@ export class LeasedQuota {
     }
   }
 
-  /** Leases up to leaseSize (at least `amount`); resolves true when Redis granted less than asked. */
+  /**
+   * Leases `leaseSize` requests' worth (leaseSize x amount units: 20 requests of a request limit,
+   * or 20 x ~200 tokens of a token limit), less what is held; resolves true when Redis granted
+   * less than asked.
+   */
   private async refill(limit: GlobalLimit, l: Lease, amount: number): Promise<boolean> {
-    const want = Math.max(amount, this.leaseSize - l.balance, 1);
+    const want = Math.max(amount, this.leaseSize * amount - l.balance, 1);
     this.redisCalls++;
     const [granted, , retry] = await this.store.take(limit, want, 'partial');
     l.balance += granted;
@@ -96,11 +101,13 @@ export class LeasedQuota {
     return granted < want;
   }
 
-  /** Reconciles a reservation: charges (delta > 0) or refunds (delta < 0) Redis directly. */
-  async adjust(limit: GlobalLimit, delta: number): Promise<void> {
+  /**
+   * Reconciles a reservation against the local balance, with no Redis call: a refund (delta < 0)
+   * adds to the lease, a charge takes from it (a negative balance is paid by the next lease).
+   */
+  adjust(limit: GlobalLimit, delta: number): void {
     if (delta === 0) return;
-    this.redisCalls++;
-    await this.store.take(limit, delta, 'adjust');
+    this.lease(limit).balance -= delta;
   }
 
   /** Drops local balances (Redis restarted, or the policy changed the limit). */
