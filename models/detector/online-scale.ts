@@ -21,10 +21,15 @@ export class OnlineScale {
     return 1.2533 * this.s;
   }
 
-  /** z of a residual against the scale learnt so far (before this residual). */
+  /**
+   * z of a residual against the scale learnt so far (before this residual). A scale of exactly 0
+   * (a series that has been constant, e.g. an error rate of 0) makes any departure beyond float
+   * noise infinitely surprising: returning 0 there hid every error burst on a clean service.
+   */
   z(e: number): number {
     const sigma = this.sigma();
-    return sigma > 0 ? Math.abs(e) / sigma : 0;
+    if (sigma > 0) return Math.abs(e) / sigma;
+    return Math.abs(e) > 1e-6 && this.n > 0 ? Number.POSITIVE_INFINITY : 0;
   }
 
   update(e: number): void {

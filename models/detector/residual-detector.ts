@@ -6,7 +6,10 @@
  *   seasonal: z[i] from the rows one day earlier, i-P-W..i-P+W (minus their mean), and calendar;
  *             E <- (1 - lambda) E + lambda clip(e_s, +-4 sigma_s),  catches slow drifts and
  *             sustained shifts, which the fast model follows and so cannot see
- *   score[i] = max(zToScore(|e_f| / sigma_f), zToScore(|E| / sigma_E))
+ *   level:    e_m = z[i] - median(z[i-L..i-1]),             catches small steps off a flat
+ *             series (an error rate of 0 that turns 1%), where a regressor's own noise
+ *             is larger than the step; its scale is 0 while the series is constant
+ *   score[i] = max(zToScore(|e_f| / sigma_f), zToScore(|E| / sigma_E), zToScore(|e_m| / sigma_m))
  * Rows are processed in chunks: a chunk is scored with the weights learnt from earlier chunks,
  * then the models train on it (rows that scored as anomalous are left out, so faults are not
  * learnt as normal). z = robust scaling fitted on the warm-up rows, which score 0.
@@ -36,6 +39,8 @@ export interface ResidualDetectorOptions {
   seasonal: boolean;
   /** Forgetting rate of the seasonal residual scale. */
   seasonalScaleRate: number;
+  /** Use the level (median of the lookback) residual as well. */
+  level: boolean;
   seed: number;
 }
 
@@ -51,6 +56,7 @@ export const DEFAULT_RESIDUAL_OPTIONS: ResidualDetectorOptions = {
   trainBelow: 0.5,
   seasonal: true,
   seasonalScaleRate: 0.002,
+  level: true,
   seed: 7,
 };
 
@@ -81,6 +87,8 @@ export class ResidualDetector implements Detector {
     // The seasonal scale learns slowly and clips hard: a slow drift must not drag it along.
     const seasScale = new OnlineScale(o.seasonalScaleRate, 2.5);
     const rawSeasScale = new OnlineScale();
+    const levelScale = new OnlineScale();
+    const past = new Float64Array(L);
     let pendingRaw = 0;
     let smooth = 0;
     /** flagSum[i] = rows flagged among 0..i-1 (prefix sums, for window counts). */
@@ -127,7 +135,15 @@ export class ResidualDetector implements Detector {
           const fastClean = flaggedIn(flagSum, i - L, i) === 0;
           const ef = fy[r] - fPred[r];
           const fastScore = fastScale.count > 50 ? zToScore(fastScale.z(ef), o.zHalf) : 0;
-          let score = fastClean ? fastScore : 0;
+          let em = 0;
+          let levelScore = 0;
+          if (o.level) {
+            for (let j = 0; j < L; j++) past[j] = z[i - L + j];
+            past.sort();
+            em = z[i] - (past[(L - 1) >> 1] + past[L >> 1]) / 2;
+            levelScore = levelScale.count > 50 ? zToScore(levelScale.z(em), o.zHalf) : 0;
+          }
+          let score = fastClean ? Math.max(fastScore, levelScore) : 0;
           const k = i >= firstSeasonal ? i - Math.max(s, firstSeasonal) : -1;
           const seasClean = k >= 0 && flaggedIn(flagSum, i - P - W, i - P + W + 1) === 0;
           if (seasClean) {
@@ -143,10 +159,11 @@ export class ResidualDetector implements Detector {
           if (i >= o.warmup) out[i] = score;
           // A suppressed row that still looks wrong stays flagged, so the suppression lasts as
           // long as the fault does and ends only when the lookback is clean again.
-          const flagged = Math.max(score, fastScore) >= o.trainBelow;
+          const flagged = Math.max(score, fastScore, levelScore) >= o.trainBelow;
           flagSum[i + 1] = flagSum[i] + (flagged ? 1 : 0);
           if (flagged) continue;
           if (fastClean) {
+            if (o.level) levelScale.update(em);
             fastScale.update(ef);
             keepF.push(r);
           }
