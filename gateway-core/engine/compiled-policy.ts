@@ -19,7 +19,12 @@ export class CompiledPolicy {
   readonly fallbackOn: ReadonlySet<FallbackTrigger>;
   readonly maxAttempts: number;
   readonly hash: string;
-  private readonly plans = new Map<string, AdmissionPlan>();
+  /**
+   * Plans by key id, then model. Two lookups by strings the policy and the request already hold
+   * (their hashes are cached) instead of building a `key|model` string per request, which cost
+   * a concatenation, a flatten and a fresh hash on the hottest line of submit().
+   */
+  private readonly plans = new Map<string, Map<string, AdmissionPlan>>();
 
   constructor(
     readonly doc: PolicyDocument,
@@ -34,12 +39,16 @@ export class CompiledPolicy {
   }
 
   plan(id: Identity, model: string): AdmissionPlan {
-    const key = `${id.keyId}\u0001${model}`;
-    let p = this.plans.get(key);
+    let byModel = this.plans.get(id.keyId);
+    if (byModel === undefined) {
+      byModel = new Map();
+      this.plans.set(id.keyId, byModel);
+    }
+    let p = byModel.get(model);
     if (p === undefined) {
       const settings: EffectiveSettings = this.resolver.effective(id.keyId, model);
       p = buildAdmissionPlan(this.doc, settings, id, model, this.shared);
-      this.plans.set(key, p);
+      byModel.set(model, p);
     }
     return p;
   }
@@ -47,7 +56,8 @@ export class CompiledPolicy {
   /** Signatures of the limits this version can use (to prune unused limiter state). */
   limitSignatures(): Set<string> {
     const out = new Set<string>();
-    for (const p of this.plans.values()) for (const l of p.limits) out.add(limitSignature(l.spec));
+    for (const byModel of this.plans.values())
+      for (const p of byModel.values()) for (const l of p.limits) out.add(limitSignature(l.spec));
     return out;
   }
 }

@@ -19,6 +19,14 @@ export interface Charge {
   readonly at: number;
 }
 
+/**
+ * What a ticket holds before admission charges anything. Most requests meet no rate limit or
+ * concurrency cap, so a ticket starts with these shared (frozen) empty lists and gets its own
+ * array only on its first charge or slot: two fewer allocations per request on the hot path.
+ */
+const NO_CHARGES: readonly Charge[] = Object.freeze([]);
+const NO_SLOTS: readonly ConcurrencyLimiter[] = Object.freeze([]);
+
 export class EngineTicket implements Ticket {
   model: string;
   chain: readonly string[] = [];
@@ -30,9 +38,9 @@ export class EngineTicket implements Ticket {
   dispatchedAt = Number.NaN;
   state: Ticket['state'] = 'queued';
   /** Rate limits charged at admission (refunded or reconciled later). */
-  charges: Charge[] = [];
+  charges: readonly Charge[] = NO_CHARGES;
   /** Concurrency slots held from admission to completion. */
-  slots: ConcurrencyLimiter[] = [];
+  slots: readonly ConcurrencyLimiter[] = NO_SLOTS;
   /** When waiting for a rate limit: the time to try again; position in the wake heap. */
   wakeAt = Number.POSITIVE_INFINITY;
   wakePos = -1;
@@ -56,6 +64,26 @@ export class EngineTicket implements Ticket {
   ) {
     this.model = request.model;
     this.series = series;
+  }
+
+  addCharge(c: Charge): void {
+    if (this.charges === NO_CHARGES) this.charges = [c];
+    else (this.charges as Charge[]).push(c);
+  }
+
+  addSlot(s: ConcurrencyLimiter): void {
+    if (this.slots === NO_SLOTS) this.slots = [s];
+    else (this.slots as ConcurrencyLimiter[]).push(s);
+  }
+
+  /** Forgets the charges (after a refund or a reconciliation). */
+  clearCharges(): void {
+    if (this.charges.length > 0) this.charges = NO_CHARGES;
+  }
+
+  /** Forgets the slots (after releasing them). */
+  clearSlots(): void {
+    if (this.slots.length > 0) this.slots = NO_SLOTS;
   }
 
   get policyVersion(): number {

@@ -88,6 +88,12 @@ type StageResult = Rejection | 'wait' | null;
 
 const WAIT = 'wait' as const;
 
+// The payload-free completion steps are shared constants: complete() runs once per request,
+// and a fresh `{ kind: 'done' }` each time is garbage the caller drops at once.
+const DONE: CompletionStep = Object.freeze({ kind: 'done' });
+const RETRY: CompletionStep = Object.freeze({ kind: 'retry' });
+const REQUEUED: CompletionStep = Object.freeze({ kind: 'queued' });
+
 function reject(
   code: ErrorCode,
   message: string,
@@ -547,7 +553,7 @@ export class PolicyEngine {
           },
         );
       }
-      t.charges.push({ limiter, unit: l.spec.unit, amount, at: now });
+      t.addCharge({ limiter, unit: l.spec.unit, amount, at: now });
       if (delay > shapeDelay) shapeDelay = delay;
     }
 
@@ -587,7 +593,7 @@ export class PolicyEngine {
           1000,
         );
       }
-      t.slots.push(c.counter);
+      t.addSlot(c.counter);
     }
 
     t.admitted = true;
@@ -622,15 +628,18 @@ export class PolicyEngine {
   /** Route rules pick the model and the backend chain; then schedule on the first usable pool. */
   private routeAndSchedule(t: EngineTicket, policy: CompiledPolicy, now: number): Admission {
     const doc = policy.doc;
-    const budget = budgetStateOf(t.plan, now);
-    const rule = policy.rules.match({
-      tier: t.identity.tier,
-      tenant: t.identity.tenant,
-      model: t.model,
-      task: t.request.task,
-      promptTokens: t.request.inputTokens,
-      budget,
-    });
+    // Most policies have no route rules: skip building the match context (and the budget read).
+    const rule =
+      policy.rules.size === 0
+        ? null
+        : policy.rules.match({
+            tier: t.identity.tier,
+            tenant: t.identity.tenant,
+            model: t.model,
+            task: t.request.task,
+            promptTokens: t.request.inputTokens,
+            budget: budgetStateOf(t.plan, now),
+          });
     if (rule?.model !== undefined && doc.models[rule.model] !== undefined) t.model = rule.model;
     t.chain = rule?.backends ?? doc.models[t.model].backends;
     t.chainIndex = 0;
@@ -768,7 +777,7 @@ export class PolicyEngine {
     );
     t.state = 'done';
     this.counters.completed++;
-    return { kind: 'done' };
+    return DONE;
   }
 
   private settleFailure(
@@ -789,15 +798,15 @@ export class PolicyEngine {
       if (t.chainIndex + 1 < t.chain.length) {
         t.chainIndex++;
         const r = this.schedule(t, now);
-        if (r === null) return { kind: 'retry' };
-        if (r === WAIT) return { kind: 'queued' };
+        if (r === null) return RETRY;
+        if (r === WAIT) return REQUEUED;
       } else if (o.retryAfterMs !== undefined && now + o.retryAfterMs < t.deadline) {
         this.sleep(t, now + o.retryAfterMs);
-        return { kind: 'queued' };
+        return REQUEUED;
       } else if (o.kind !== '429') {
         const r = this.schedule(t, now);
-        if (r === null) return { kind: 'retry' };
-        if (r === WAIT) return { kind: 'queued' };
+        if (r === null) return RETRY;
+        if (r === WAIT) return REQUEUED;
       }
     }
     const code: ErrorCode =
@@ -830,12 +839,12 @@ export class PolicyEngine {
       }
       c.limiter.adjust(-c.amount, now, c.at);
     }
-    t.charges.length = 0;
+    t.clearCharges();
   }
 
   private releaseSlots(t: EngineTicket): void {
     for (const s of t.slots) s.release();
-    t.slots.length = 0;
+    t.clearSlots();
   }
 
   private finishRejected(t: EngineTicket, now: number): void {
