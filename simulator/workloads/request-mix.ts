@@ -97,6 +97,12 @@ export class RequestMix {
   private readonly zipf: ZipfPopularity | null;
   private readonly temp0: number;
   private readonly gauss: GaussianSource;
+  /**
+   * Cache keys by model, then prompt rank, built once: the engine's cache looks each key up in
+   * a Map, and a string made fresh per request must be flattened and hashed on every lookup;
+   * a kept one caches its hash. Bounded by models x prompts.distinct.
+   */
+  private readonly promptKeys = new Map<string, Array<string | undefined>>();
 
   constructor(
     private readonly spec: RequestMixSpec,
@@ -112,6 +118,21 @@ export class RequestMix {
     this.gauss = new GaussianSource(rng);
     this.zipf = spec.prompts ? new ZipfPopularity(spec.prompts.distinct, spec.prompts.zipf) : null;
     this.temp0 = spec.prompts?.temperatureZeroShare ?? 0;
+  }
+
+  private promptKey(model: string, rank: number): string {
+    let keys = this.promptKeys.get(model);
+    if (keys === undefined) {
+      // Filled up front (ranks are 1..distinct) so the array stays packed, not a sparse dictionary.
+      keys = new Array<string | undefined>((this.spec.prompts?.distinct ?? 0) + 1).fill(undefined);
+      this.promptKeys.set(model, keys);
+    }
+    let k = keys[rank];
+    if (k === undefined) {
+      k = `${model}|p${rank}`;
+      keys[rank] = k;
+    }
+    return k;
   }
 
   /** Names of the tenants this mix sends as. */
@@ -140,7 +161,7 @@ export class RequestMix {
     if (this.zipf !== null && rng.next() < this.temp0) {
       const rank = this.zipf.sample(rng);
       temperature = 0;
-      cacheKey = `${m}|p${rank}`;
+      cacheKey = this.promptKey(m, rank);
       input = tokens
         ? tokens.input
         : clampTokens(
