@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { selectBackend } from '../backend.js';
 import { ResidualDetector } from './residual-detector.js';
+import { OnlineScale } from './online-scale.js';
 
 // Two days of a 1-minute diurnal series with a deterministic wiggle, and a burst at row 2,500.
 const n = 2880;
@@ -35,4 +36,11 @@ test('causal: scoring a prefix gives the same scores as scoring the whole and cu
   const full = await new ResidualDetector(opts).score(times, values);
   const prefix = await new ResidualDetector(opts).score(times.subarray(0, 2000), values.subarray(0, 2000));
   assert.deepEqual(prefix, full.subarray(0, 2000));
+});
+
+test('OnlineScale: a zero scale makes a departure infinitely surprising (scores 1)', () => {
+  const s = new OnlineScale();
+  for (let i = 0; i < 60; i++) s.update(0);
+  assert.equal(s.z(0), 0);
+  assert.equal(s.z(0.01), Number.POSITIVE_INFINITY);
 });

@@ -24,6 +24,8 @@ export interface FeatureConfig {
    * model trained on less than two days: it would read it as a trend and extrapolate it.
    */
   calendar?: { day: boolean; week: boolean };
+  /** Points averaged into the level c (default: the lookback). */
+  level?: number;
 }
 
 export function inputSize(cfg: FeatureConfig): number {
@@ -64,9 +66,10 @@ export function buildFeatures(
   const levels = new Float64Array(count);
   for (let r = 0; r < count; r++) {
     const t = origins[r];
+    const w = Math.min(cfg.level ?? L, L);
     let c = 0;
-    for (let j = t - L + 1; j <= t; j++) c += z[j];
-    c /= L;
+    for (let j = t - w + 1; j <= t; j++) c += z[j];
+    c /= w;
     levels[r] = c;
     let o = r * width;
     for (let j = t - L + 1; j <= t; j++) inputs[o++] = z[j] - c;

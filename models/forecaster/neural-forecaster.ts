@@ -3,6 +3,13 @@
  * same window one day and one week back, and calendar features (features.ts), predicting
  * horizons 1..H at once (p50 and p90). Robust scaling is fitted on the training span only.
  * Seasonal lags are used only where the training span holds enough windows to learn them.
+ * With `level: 'auto'` the inputs and targets are taken relative to a moving average whose window
+ * is fitted on the training span (multi-horizon MAE) and the deep part starts at 0: the untrained
+ * network is that moving average, and training (with early stopping) only adds what it can learn.
+ * `ensemble` networks with different seeds are averaged (less variance on short series).
+ * The p90 is calibrated by split conformal on the latest `validation` windows (held out of the
+ * gradient steps): p90_h += the ceil((n+1) 0.9)-th smallest of y_h - p90_h there, so that about
+ * 90% of calibration targets fall below it, whatever the pinball fit did.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RegularSeries } from '../../datasets/series/regular-series.js';
@@ -31,6 +38,12 @@ export interface NeuralForecasterOptions {
   maxWindows: number;
   validation: number;
   patience: number;
+  /** Window of the level the network works relative to: the lookback, fitted, or a number. */
+  level: 'lookback' | 'auto' | number;
+  /** Networks averaged (seeds seed, seed+1, ...). */
+  ensemble: number;
+  /** Split-conformal calibration of the p90 on the validation windows. */
+  calibrate: boolean;
 }
 
 export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
@@ -45,7 +58,42 @@ export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
   maxWindows: 10_000,
   validation: 0.1,
   patience: 3,
+  level: 'lookback',
+  ensemble: 1,
+  calibrate: true,
 };
+
+const LEVEL_WINDOWS = [2, 3, 6, 12, 30, 60, 120];
+
+/** The moving-average window with the least mean absolute error over horizons 1..H. */
+export function fitLevelWindow(
+  values: ArrayLike<number>,
+  end: number,
+  lookback: number,
+  horizon: number,
+): number {
+  let best = lookback;
+  let bestErr = Number.POSITIVE_INFINITY;
+  for (const w of LEVEL_WINDOWS) {
+    if (w > lookback) break;
+    const first = Math.max(lookback - 1, 4 * w);
+    const stride = Math.max(1, Math.floor((end - horizon - first) / 2000));
+    let err = 0;
+    let n = 0;
+    for (let t = first; t + horizon < end; t += stride) {
+      let c = 0;
+      for (let j = t - w + 1; j <= t; j++) c += values[j];
+      c /= w;
+      for (let h = 1; h <= horizon; h++) err += Math.abs(values[t + h] - c);
+      n += horizon;
+    }
+    if (n > 0 && err / n < bestErr - 1e-12) {
+      bestErr = err / n;
+      best = w;
+    }
+  }
+  return best;
+}
 
 /** A seasonal lag needs at least this many training windows beyond it to be learnt. */
 const MIN_LAG_WINDOWS = 1000;
@@ -64,13 +112,15 @@ export interface NeuralState {
   dataSpan: DataSpan;
   /** The training span had no negative value (counts, tokens): forecasts are floored at 0. */
   nonNegative?: boolean;
+  /** Per-horizon conformal shift of the p90 (scaled units). */
+  p90Offset?: number[];
   training: TrainResult & { windows: number };
 }
 
 export class NeuralForecaster implements Forecaster {
   readonly name = 'neural-mlp';
   readonly options: NeuralForecasterOptions;
-  private model: tf.LayersModel | null = null;
+  private models: tf.LayersModel[] = [];
   private scaler: RobustScaler | null = null;
   private features: FeatureConfig | null = null;
   private scaledCache = new WeakMap<Float64Array, Float32Array>();
@@ -128,6 +178,12 @@ export class NeuralForecaster implements Forecaster {
       horizon: o.horizon,
       seasons: this.chooseSeasons(series.stepMs, end),
       calendar: { day: end >= 2 * day, week: end >= 14 * day },
+      level:
+        o.level === 'auto'
+          ? fitLevelWindow(series.values, end, o.lookback, o.horizon)
+          : o.level === 'lookback'
+            ? o.lookback
+            : o.level,
     };
     const origins = this.trainingOrigins(0, end, o.maxWindows);
     if (origins.length < 10) {
@@ -144,27 +200,37 @@ export class NeuralForecaster implements Forecaster {
       origins,
       true,
     );
-    this.model?.dispose();
-    this.model = buildQuantileMlp({
-      inputSize: inputSize(this.features),
-      horizon: o.horizon,
-      hidden: o.hidden,
-      seed: o.seed,
-    });
-    const result = trainQuantileMlp(this.model, batch.inputs, batch.targets!, batch.count, o.horizon, {
-      epochs: o.epochs,
-      batchSize: o.batchSize,
-      learningRate: o.learningRate,
-      seed: o.seed,
-      validation: o.validation,
-      patience: o.patience,
-    });
+    for (const m of this.models) m.dispose();
+    this.models = [];
+    let result: TrainResult = { epochs: 0, trainLoss: Number.NaN, validationLoss: null };
+    for (let k = 0; k < Math.max(1, o.ensemble); k++) {
+      const model = buildQuantileMlp({
+        inputSize: inputSize(this.features),
+        horizon: o.horizon,
+        hidden: o.hidden,
+        seed: o.seed + k,
+        zeroInit: o.level === 'auto',
+      });
+      result = trainQuantileMlp(model, batch.inputs, batch.targets!, batch.count, o.horizon, {
+        epochs: o.epochs,
+        batchSize: o.batchSize,
+        learningRate: o.learningRate,
+        seed: o.seed + k,
+        validation: o.validation,
+        patience: o.patience,
+      });
+      this.models.push(model);
+    }
+    const p90Offset = o.calibrate
+      ? this.conformalOffsets(batch.inputs, batch.targets!, batch.count)
+      : undefined;
     this.state = {
       options: o,
       features: this.features,
       scaler: this.scaler.toJSON(),
       dataSpan: { start: series.start, end: timeAt(series, end - 1), stepMs: series.stepMs, points: end },
       nonNegative: series.values.subarray(0, end).every((v) => v >= 0),
+      p90Offset,
       training: { ...result, windows: batch.count },
     };
   }
@@ -191,14 +257,17 @@ export class NeuralForecaster implements Forecaster {
       origins,
       true,
     );
-    const result = trainQuantileMlp(this.model!, batch.inputs, batch.targets!, batch.count, o.horizon, {
-      epochs: opts.epochs ?? 3,
-      batchSize: o.batchSize,
-      learningRate: o.learningRate / 4,
-      seed: o.seed + end,
-      validation: 0,
-      patience: 1,
-    });
+    let result: TrainResult = { epochs: 0, trainLoss: Number.NaN, validationLoss: null };
+    for (const [k, model] of this.models.entries()) {
+      result = trainQuantileMlp(model, batch.inputs, batch.targets!, batch.count, o.horizon, {
+        epochs: opts.epochs ?? 3,
+        batchSize: o.batchSize,
+        learningRate: o.learningRate / 4,
+        seed: o.seed + k + end,
+        validation: 0,
+        patience: 1,
+      });
+    }
     const span = this.state!.dataSpan;
     span.end = Math.max(span.end, timeAt(series, end - 1));
     span.points = Math.max(span.points, end);
@@ -206,7 +275,7 @@ export class NeuralForecaster implements Forecaster {
   }
 
   private requireFitted(): void {
-    if (!this.model || !this.scaler || !this.features) {
+    if (this.models.length === 0 || !this.scaler || !this.features) {
       throw new SluiceError('SLUICE_CONFIG_INVALID', `${this.name}: forecast before fit or load`);
     }
   }
@@ -247,13 +316,8 @@ export class NeuralForecaster implements Forecaster {
       const batch = buildFeatures(this.features!, z, series.start, series.stepMs, part, false);
       // One kernel call and one read per chunk; p90 = p50 + softplus(gap) as in quantiles(),
       // done here in JS because a handful of tiny kernels costs more than the arithmetic.
-      const raw = tf.tidy(() =>
-        (
-          this.model!.predict(
-            tf.tensor2d(batch.inputs, [batch.count, batch.inputs.length / batch.count]),
-          ) as tf.Tensor
-        ).dataSync(),
-      );
+      const raw = this.predictRaw(batch.inputs, batch.count);
+      const shift = this.state?.p90Offset;
       for (let r = 0; r < part.length; r++) {
         const f = { p50: new Float64Array(horizon), p90: new Float64Array(horizon) };
         for (let h = 0; h < horizon; h++) {
@@ -261,7 +325,8 @@ export class NeuralForecaster implements Forecaster {
           const gap = raw[r * 2 * H + H + h];
           const softplus = gap > 20 ? gap : Math.log1p(Math.exp(gap));
           f.p50[h] = Math.max(floor, this.scaler!.inverse(batch.levels[r] + mid));
-          f.p90[h] = Math.max(floor, this.scaler!.inverse(batch.levels[r] + mid + softplus));
+          const upper = Math.max(mid, mid + softplus + (shift ? shift[h] : 0));
+          f.p90[h] = Math.max(floor, this.scaler!.inverse(batch.levels[r] + upper));
         }
         out.push(f);
       }
@@ -269,16 +334,66 @@ export class NeuralForecaster implements Forecaster {
     return out;
   }
 
-  /** The trained network, for saving. */
+  /** Raw outputs (count x 2H) averaged over the ensemble: one kernel call and read per network. */
+  private predictRaw(inputs: Float32Array, count: number): Float32Array {
+    const width = inputs.length / count;
+    let sum: Float32Array | null = null;
+    for (const model of this.models) {
+      const raw = tf.tidy(() =>
+        (model.predict(tf.tensor2d(inputs, [count, width])) as tf.Tensor).dataSync(),
+      ) as Float32Array;
+      if (!sum) sum = Float32Array.from(raw);
+      else for (let i = 0; i < raw.length; i++) sum[i] += raw[i];
+    }
+    const out = sum!;
+    if (this.models.length > 1) for (let i = 0; i < out.length; i++) out[i] /= this.models.length;
+    return out;
+  }
+
+  /**
+   * Split conformal on the latest windows (the validation slice: early stopping read its loss,
+   * but no gradient step saw it): per horizon, the shift that puts 90% of targets below p90.
+   */
+  private conformalOffsets(inputs: Float32Array, targets: Float32Array, count: number): number[] | undefined {
+    const H = this.options.horizon;
+    const nCal = Math.floor(count * this.options.validation);
+    if (nCal < 20) return undefined;
+    const width = inputs.length / count;
+    const from = count - nCal;
+    const raw = this.predictRaw(inputs.subarray(from * width), nCal);
+    const out: number[] = [];
+    const k = Math.min(nCal - 1, Math.ceil((nCal + 1) * 0.9) - 1);
+    for (let h = 0; h < H; h++) {
+      const e = new Float64Array(nCal);
+      for (let r = 0; r < nCal; r++) {
+        const mid = raw[r * 2 * H + h];
+        const gap = raw[r * 2 * H + H + h];
+        const p90 = mid + (gap > 20 ? gap : Math.log1p(Math.exp(gap)));
+        e[r] = targets[(from + r) * H + h] - p90;
+      }
+      e.sort();
+      out.push(e[k]);
+    }
+    // Neighbouring horizons share noise: a 5-wide running mean steadies the per-horizon quantiles.
+    return out.map((_, h) => {
+      const lo = Math.max(0, h - 2);
+      const hi = Math.min(H, h + 3);
+      let s = 0;
+      for (let j = lo; j < hi; j++) s += out[j];
+      return s / (hi - lo);
+    });
+  }
+
+  /** The trained network (the first of an ensemble), for saving. */
   get network(): tf.LayersModel {
     this.requireFitted();
-    return this.model!;
+    return this.models[0];
   }
 
   /** Rebuilds a forecaster from a saved network and state (model-store.ts). */
   static restore(model: tf.LayersModel, state: NeuralState): NeuralForecaster {
     const f = new NeuralForecaster(state.options);
-    f.model = model;
+    f.models = [model];
     f.scaler = new RobustScaler(state.scaler.center, state.scaler.scale);
     f.features = state.features;
     f.state = state;
@@ -286,7 +401,7 @@ export class NeuralForecaster implements Forecaster {
   }
 
   dispose(): void {
-    this.model?.dispose();
-    this.model = null;
+    for (const m of this.models) m.dispose();
+    this.models = [];
   }
 }

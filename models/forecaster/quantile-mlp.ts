@@ -14,6 +14,8 @@ export interface MlpConfig {
   horizon: number;
   hidden: number;
   seed: number;
+  /** Start the deep part's output at 0, so the untrained network forecasts the level itself. */
+  zeroInit?: boolean;
 }
 
 export function buildQuantileMlp(cfg: MlpConfig): tf.LayersModel {
@@ -26,7 +28,11 @@ export function buildQuantileMlp(cfg: MlpConfig): tf.LayersModel {
     .dense({ units: cfg.hidden, activation: 'relu', kernelInitializer: init(2), name: 'hidden2' })
     .apply(h1) as tf.SymbolicTensor;
   const deep = tf.layers
-    .dense({ units: 2 * cfg.horizon, kernelInitializer: init(3), name: 'deep_out' })
+    .dense({
+      units: 2 * cfg.horizon,
+      kernelInitializer: cfg.zeroInit ? tf.initializers.zeros() : init(3),
+      name: 'deep_out',
+    })
     .apply(h2) as tf.SymbolicTensor;
   const skip = tf.layers
     .dense({ units: 2 * cfg.horizon, kernelInitializer: tf.initializers.zeros(), name: 'skip_out' })
