@@ -109,6 +109,11 @@ export class PolicyEngine {
   private canary: CanarySplit | null = null;
   private readonly shared = new SharedState();
   private readonly pools = new Map<string, BackendPool>();
+  /**
+   * The same pools in insertion order (pools are only ever added): nextWakeAt() runs after every
+   * submit and completion, and an index loop allocates no Map iterator or result objects.
+   */
+  private readonly poolList: BackendPool[] = [];
   private readonly clock: Clock;
   private readonly rng: Rng;
   private readonly listener: EngineListener;
@@ -190,7 +195,7 @@ export class PolicyEngine {
     // Pools are physical and tuned by the control version; a canary may add backends of its own.
     for (const [name, spec] of Object.entries(doc.backends)) {
       if (!this.pools.has(name))
-        this.pools.set(name, new BackendPool(name, spec, this.queueOptions(doc, spec.queue), this.rng));
+        this.addPool(new BackendPool(name, spec, this.queueOptions(doc, spec.queue), this.rng));
     }
     this.canary = { policy, percent: split.percent, by: split.by ?? 'apiKey' };
     this.identities.clear();
@@ -215,6 +220,11 @@ export class PolicyEngine {
     this.identities.clear();
   }
 
+  private addPool(pool: BackendPool): void {
+    this.pools.set(pool.name, pool);
+    this.poolList.push(pool);
+  }
+
   private nextVersion(): number {
     return Math.max(this.control.version, this.canary?.policy.version ?? 0) + 1;
   }
@@ -228,7 +238,7 @@ export class PolicyEngine {
     for (const [name, spec] of Object.entries(doc.backends)) {
       const existing = this.pools.get(name);
       if (existing === undefined) {
-        this.pools.set(name, new BackendPool(name, spec, this.queueOptions(doc, spec.queue), this.rng));
+        this.addPool(new BackendPool(name, spec, this.queueOptions(doc, spec.queue), this.rng));
       } else {
         // A pool keeps its queue discipline and classes for life (tickets wait in it): a new
         // document retunes its weights or priorities only, in the terms of that discipline.
@@ -742,7 +752,8 @@ export class PolicyEngine {
       budget.spend(cost, now);
       if (before === 'ok' && budgetStateOf(t.plan, now) !== 'ok') this.counters.budgetAlerts++;
     }
-    for (const c of t.charges) {
+    for (let i = 0; i < t.charges.length; i++) {
+      const c = t.charges[i];
       if (c.unit === 'output-tokens') c.limiter.adjust(o.outputTokens - t.reservedOutputTokens, now, c.at);
       else if (c.unit === 'input-tokens') c.limiter.adjust(o.inputTokens - t.request.inputTokens, now, c.at);
       else if (c.unit === 'total-tokens')
@@ -830,7 +841,8 @@ export class PolicyEngine {
 
   /** Gives back what admission took. Request units stay spent unless `all` (the request never ran). */
   private refund(t: EngineTicket, now: number, tokensOnly: boolean): void {
-    for (const c of t.charges) {
+    for (let i = 0; i < t.charges.length; i++) {
+      const c = t.charges[i];
       if (tokensOnly && c.unit === 'requests') continue;
       if (tokensOnly && c.unit === 'input-tokens') continue;
       if (tokensOnly && c.unit === 'total-tokens') {
@@ -843,7 +855,7 @@ export class PolicyEngine {
   }
 
   private releaseSlots(t: EngineTicket): void {
-    for (const s of t.slots) s.release();
+    for (let i = 0; i < t.slots.length; i++) t.slots[i].release();
     t.clearSlots();
   }
 
@@ -945,7 +957,8 @@ export class PolicyEngine {
   /** Expires deadlines in queues and wakes tickets whose wait is over. Call at nextWakeAt(). */
   poll(): void {
     const now = this.clock.now();
-    for (const pool of this.pools.values()) {
+    for (let i = 0; i < this.poolList.length; i++) {
+      const pool = this.poolList[i];
       // `<=`: a queue drops an item at its deadline, and nextWakeAt() names that very time.
       if (pool.queue.size > 0 && pool.queue.nextDeadline() <= now) {
         pool.queue.expire(now, this.onExpired);
@@ -965,7 +978,8 @@ export class PolicyEngine {
   /** When poll() next has work: the earliest wake-up or queue deadline (Infinity when none). */
   nextWakeAt(): number {
     let at = this.wake.peek()?.wakeAt ?? Number.POSITIVE_INFINITY;
-    for (const pool of this.pools.values()) {
+    for (let i = 0; i < this.poolList.length; i++) {
+      const pool = this.poolList[i];
       if (pool.queue.size > 0) {
         const d = pool.queue.nextDeadline();
         if (d < at) at = d;
