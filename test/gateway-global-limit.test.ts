@@ -96,6 +96,29 @@ test('leased mode: two replicas admit within [limit - 2 x leaseSize, limit]', as
   assert.ok(calls < 100, `redis calls ${calls}`);
 });
 
+test('a tenant budget holds across replicas: spend on one counts on the other', async () => {
+  const p = testPolicy(mock.url);
+  // Each answer costs (5 x 1 + 12 x 2) / 1e6 = 2.9e-5 USD: two answers spend the budget fleet-wide,
+  // while each replica's own tracker (one answer each) would still admit.
+  p.tenants.beta.budget = { usd: 0.00005, period: 'day' };
+  const [a, b] = await replicas(p, { mode: 'exact' });
+  assert.equal((await chat(a, beta)).statusCode, 200);
+  assert.equal((await chat(b, beta)).statusCode, 200);
+  for (
+    let i = 0;
+    i < 50 &&
+    Number(await raw.get(`sluice:budget:beta:${Math.floor(Date.now() / 86_400_000) * 86_400_000}`)) < 0.00005;
+    i++
+  ) {
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  const refused = await chat(a, beta);
+  assert.equal(refused.statusCode, 429);
+  assert.equal((refused.json() as { error: { code: string } }).error.code, 'SLUICE_BUDGET_EXHAUSTED');
+  assert.equal((await chat(a, acme)).statusCode, 200);
+  assert.equal(mock.hits.length, 3);
+});
+
 test('a policy applied on one replica reaches the other through Redis', async () => {
   await raw.flushall();
   const p = testPolicy(mock.url);

@@ -20,6 +20,7 @@ import { bearerKey, handleProxy, type ProxyContext } from './proxy-handler.js';
 import { type CoordinationMode, DistributedLimits } from './redis/distributed-limits.js';
 import { PolicyBus } from './redis/policy-bus.js';
 import { connectRedis, waitReady } from './redis/redis-client.js';
+import { SharedBudgets } from './redis/shared-budget.js';
 import { AuditLog } from './telemetry/audit-log.js';
 import { GatewayMetrics } from './telemetry/gateway-metrics.js';
 import { InfluxWriter } from './telemetry/influx-writer.js';
@@ -128,6 +129,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   // Redis: shared limits and policy distribution.
   const redisClients: Redis[] = [];
   let limits: DistributedLimits | null = null;
+  let budgets: SharedBudgets | null = null;
   let bus: PolicyBus | null = null;
   if (opts.redis) {
     const client = connectRedis(opts.redis.url, {
@@ -156,6 +158,12 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
       onFallback: (l, source) => metrics.limitFallback.inc({ limit: l.id, source }),
     });
     if (client.status !== 'ready') metrics.redisUp.set(0);
+    // Exact mode reads the shared spend on every request; leased mode reuses it for 250 ms.
+    budgets = new SharedBudgets(
+      client,
+      () => driver.clock.now(),
+      (opts.redis.mode ?? 'exact') === 'exact' ? 0 : 250,
+    );
     if (opts.redis.distributePolicy !== false) {
       const sub = connectRedis(opts.redis.url, { name: `${replicaId}-sub` });
       redisClients.push(sub);
@@ -277,6 +285,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     metrics,
     usage,
     limits,
+    budgets,
     quickStart: opts.quickStart ?? null,
   };
   for (const [path, endpoint] of ROUTES) {

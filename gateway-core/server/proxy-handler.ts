@@ -3,7 +3,7 @@
  *
  *   key      Bearer API key                                       401 missing
  *   parse    body -> model, token estimate, max_tokens, stream     400 malformed (413 via bodyLimit)
- *   shared   fleet-wide limits in Redis (when configured)          429 + retry-after, x-ratelimit-*
+ *   shared   fleet-wide budget and limits in Redis (when configured)  429 + retry-after, x-ratelimit-*
  *   submit   engine: identify, validate, admit, cache, route       401/403/404/413/429/503, or a cache hit
  *   wait     queued: until a slot (listener.dispatch) or expiry    504 deadline, 429 queue full
  *   attempt  upstream through undici; JSON read whole, SSE relayed event by event
@@ -28,6 +28,7 @@ import { type Endpoint, type ParsedRequest, parseOpenAIRequest } from './openai-
 import { sendError } from './openai-error.js';
 import type { PolicyManager } from './policy-manager.js';
 import type { DistributedLimits } from './redis/distributed-limits.js';
+import type { SharedBudgets } from './redis/shared-budget.js';
 import { responseUsage } from './response-usage.js';
 import { SseRelay } from './sse-relay.js';
 import type { GatewayMetrics, RequestOutcome } from './telemetry/gateway-metrics.js';
@@ -41,6 +42,8 @@ export interface ProxyContext {
   metrics: GatewayMetrics;
   usage: UsageLedger;
   limits: DistributedLimits | null;
+  /** Fleet-wide tenant budgets (with Redis). */
+  budgets: SharedBudgets | null;
   /**
    * Quick-start mode: every bearer key runs as `key` on `model`, with per-key limits by `user`,
    * and the client's own model name goes upstream.
@@ -142,9 +145,30 @@ class RequestRun {
       req.model = ctx.quickStart.model;
     }
 
-    // shared limits
+    // shared limits and budget
     if (ctx.limits !== null) {
       const identity = ctx.policies.resolver.identify(req.apiKey);
+      const budget =
+        identity === null ? undefined : ctx.policies.current().doc.tenants[identity.tenant]?.budget;
+      if (
+        identity !== null &&
+        budget !== undefined &&
+        (budget.action ?? 'reject') === 'reject' &&
+        ctx.budgets !== null
+      ) {
+        const b = await ctx.budgets.check(identity.tenant, budget);
+        if (b.exhausted) {
+          this.tenant = identity.tenant;
+          ctx.usage.count(identity.tenant, 'rejected');
+          this.finish('rejected');
+          return sendError(
+            this.reply,
+            'SLUICE_BUDGET_EXHAUSTED',
+            `Budget of $${budget.usd} per ${budget.period} for tenant "${identity.tenant}" is used up (fleet-wide).`,
+            { retryAfterMs: b.retryAfterMs },
+          );
+        }
+      }
       this.global = identity === null ? null : limitChecks(ctx.policies.resolver, identity, req);
       if (this.global !== null) {
         this.tenant = identity?.tenant ?? '-';
@@ -278,13 +302,12 @@ class RequestRun {
   private settleDone(ticket: Ticket, inputTokens: number, outputTokens: number): void {
     const doc = this.ctx.policies.current().doc;
     const prices = doc.models[ticket.model];
+    const cost = prices ? costUsd(inputTokens, outputTokens, prices) : 0;
     this.ctx.usage.count(this.tenant, 'completed');
-    this.ctx.usage.spend(
-      this.tenant,
-      inputTokens,
-      outputTokens,
-      prices ? costUsd(inputTokens, outputTokens, prices) : 0,
-    );
+    this.ctx.usage.spend(this.tenant, inputTokens, outputTokens, cost);
+    const budget = doc.tenants[ticket.identity.tenant]?.budget;
+    if (budget !== undefined && this.ctx.budgets !== null)
+      void this.ctx.budgets.spend(ticket.identity.tenant, budget, cost);
     if (this.global !== null)
       settleGlobally(this.ctx.limits!, this.global, { kind: 'done', inputTokens, outputTokens });
   }
