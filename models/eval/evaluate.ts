@@ -131,7 +131,12 @@ function syntheticScenarios(quick: boolean): ScenarioSpec[] {
       step: c.step,
       scalePeriod: day,
       baselines,
-      candidate: new NeuralForecaster({ horizon: 60, lookback: c.lookback, ensemble: c.ensemble }),
+      candidate: new NeuralForecaster({
+        horizon: 60,
+        lookback: c.lookback,
+        ensemble: c.ensemble,
+        ...(process.env.SYN_LEVEL === 'auto' ? { level: 'auto' as const } : {}),
+      }),
     });
   }
   return out;

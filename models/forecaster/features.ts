@@ -13,6 +13,7 @@
  */
 import { CALENDAR_FEATURES, calendarFeatures } from '../../datasets/series/calendar-features.js';
 import type { RobustScaler } from '../../datasets/series/robust-scaler.js';
+import { BASELINE_INPUTS, type LevelSpec, levelOf, writeBaselines } from './robust-levels.js';
 
 export interface FeatureConfig {
   lookback: number;
@@ -24,12 +25,19 @@ export interface FeatureConfig {
    * model trained on less than two days: it would read it as a trend and extrapolate it.
    */
   calendar?: { day: boolean; week: boolean };
-  /** Points averaged into the level c (default: the lookback). */
-  level?: number;
+  /** The level c: a mean over this many points, or a fitted spec (default: mean of the lookback). */
+  level?: number | LevelSpec;
+  /** Append the robust baselines of robust-levels.ts (means, medians, EWMAs minus c). */
+  baselines?: boolean;
 }
 
 export function inputSize(cfg: FeatureConfig): number {
-  return cfg.lookback + cfg.seasons.length * (cfg.lookback + cfg.horizon) + CALENDAR_FEATURES;
+  return (
+    cfg.lookback +
+    cfg.seasons.length * (cfg.lookback + cfg.horizon) +
+    (cfg.baselines ? BASELINE_INPUTS : 0) +
+    CALENDAR_FEATURES
+  );
 }
 
 /** The first origin whose inputs lie inside the series. */
@@ -66,10 +74,9 @@ export function buildFeatures(
   const levels = new Float64Array(count);
   for (let r = 0; r < count; r++) {
     const t = origins[r];
-    const w = Math.min(cfg.level ?? L, L);
-    let c = 0;
-    for (let j = t - w + 1; j <= t; j++) c += z[j];
-    c /= w;
+    const spec: LevelSpec =
+      typeof cfg.level === 'object' ? cfg.level : { kind: 'mean', window: Math.min(cfg.level ?? L, L) };
+    const c = levelOf(z, t, spec);
     levels[r] = c;
     let o = r * width;
     for (let j = t - L + 1; j <= t; j++) inputs[o++] = z[j] - c;
@@ -85,6 +92,10 @@ export function buildFeatures(
         for (let k = 0; k < K; k++) sum += z[back - k * p];
         inputs[o++] = sum / K - c;
       }
+    }
+    if (cfg.baselines) {
+      writeBaselines(z, t, L, c, inputs, o);
+      o += BASELINE_INPUTS;
     }
     calendarFeatures(start + (t + 1) * stepMs, inputs, o);
     if (cfg.calendar && !cfg.calendar.day) inputs.fill(0, o, o + 2);

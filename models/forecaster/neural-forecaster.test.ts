@@ -6,7 +6,8 @@ import { before, test } from 'node:test';
 import { regularSeries } from '../../datasets/series/regular-series.js';
 import { selectBackend } from '../backend.js';
 import { loadForecaster, saveForecaster } from './model-store.js';
-import { fitLevelWindow, NeuralForecaster } from './neural-forecaster.js';
+import { NeuralForecaster } from './neural-forecaster.js';
+import { fitLevel } from './robust-levels.js';
 
 // A period-48 wave with a small deterministic wiggle: 1,200 points, small net, few epochs.
 const values = Array.from(
@@ -89,12 +90,12 @@ test('online update trains on recent windows and moves the data span', async () 
   assert.notDeepEqual(f.forecast(series, 1100, 12), before);
 });
 
-test('fitLevelWindow picks the moving-average window with the least multi-horizon error', () => {
+test('fitLevel picks the mean or median window with the least multi-horizon error', () => {
   // Alternating 0, 2: any even window forecasts 1 (error 1 everywhere); window 3 errs more.
   const alt = Array.from({ length: 200 }, (_, i) => (i % 2) * 2);
-  assert.equal(fitLevelWindow(alt, 200, 30, 4), 2);
+  assert.deepEqual(fitLevel(alt, 200, 30, 4), { kind: 'mean', window: 2 });
   // A period-3 sawtooth (+5, -2, -2) on a slow rise: a window of 3 cancels the pattern.
   let x = 0;
   const walk = Array.from({ length: 400 }, (_, i) => (x += i % 3 === 0 ? 5 : -2));
-  assert.equal(fitLevelWindow(walk, 400, 30, 1), 3);
+  assert.deepEqual(fitLevel(walk, 400, 30, 1), { kind: 'mean', window: 3 });
 });

@@ -3,9 +3,11 @@
  * same window one day and one week back, and calendar features (features.ts), predicting
  * horizons 1..H at once (p50 and p90). Robust scaling is fitted on the training span only.
  * Seasonal lags are used only where the training span holds enough windows to learn them.
- * With `level: 'auto'` the inputs and targets are taken relative to a moving average whose window
- * is fitted on the training span (multi-horizon MAE) and the deep part starts at 0: the untrained
- * network is that moving average, and training (with early stopping) only adds what it can learn.
+ * With `level: 'auto'` the inputs and targets are taken relative to a robust level (a mean or a
+ * median of a window fitted on the training span by multi-horizon MAE, robust-levels.ts) and the
+ * deep part starts at 0: the untrained network is that baseline, and training (with early
+ * stopping) only adds what it can learn. `baselineInputs` adds means, medians and EWMAs of the
+ * window as inputs, so the linear skip can learn to combine them.
  * `ensemble` networks with different seeds are averaged (less variance on short series).
  * The p90 is calibrated by split conformal on the latest `validation` windows (held out of the
  * gradient steps): p90_h += the ceil((n+1) 0.9)-th smallest of y_h - p90_h there, so that about
@@ -19,6 +21,7 @@ import { SluiceError } from '../../gateway-core/errors.js';
 import type { Forecast, Forecaster } from '../forecaster.js';
 import { pointsPerDay } from '../forecaster.js';
 import { buildFeatures, type FeatureConfig, firstOrigin, inputSize, scaleValues } from './features.js';
+import { fitLevel } from './robust-levels.js';
 import { buildQuantileMlp, type TrainResult, trainQuantileMlp } from './quantile-mlp.js';
 
 export interface NeuralForecasterOptions {
@@ -40,6 +43,8 @@ export interface NeuralForecasterOptions {
   patience: number;
   /** Window of the level the network works relative to: the lookback, fitted, or a number. */
   level: 'lookback' | 'auto' | number;
+  /** Give the network robust baselines (means, medians, EWMAs of the window) as inputs. */
+  baselineInputs: boolean;
   /** Networks averaged (seeds seed, seed+1, ...). */
   ensemble: number;
   /** Split-conformal calibration of the p90 on the validation windows. */
@@ -59,41 +64,10 @@ export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
   validation: 0.1,
   patience: 3,
   level: 'lookback',
+  baselineInputs: false,
   ensemble: 1,
   calibrate: true,
 };
-
-const LEVEL_WINDOWS = [2, 3, 6, 12, 30, 60, 120];
-
-/** The moving-average window with the least mean absolute error over horizons 1..H. */
-export function fitLevelWindow(
-  values: ArrayLike<number>,
-  end: number,
-  lookback: number,
-  horizon: number,
-): number {
-  let best = lookback;
-  let bestErr = Number.POSITIVE_INFINITY;
-  for (const w of LEVEL_WINDOWS) {
-    if (w > lookback) break;
-    const first = Math.max(lookback - 1, 4 * w);
-    const stride = Math.max(1, Math.floor((end - horizon - first) / 2000));
-    let err = 0;
-    let n = 0;
-    for (let t = first; t + horizon < end; t += stride) {
-      let c = 0;
-      for (let j = t - w + 1; j <= t; j++) c += values[j];
-      c /= w;
-      for (let h = 1; h <= horizon; h++) err += Math.abs(values[t + h] - c);
-      n += horizon;
-    }
-    if (n > 0 && err / n < bestErr - 1e-12) {
-      bestErr = err / n;
-      best = w;
-    }
-  }
-  return best;
-}
 
 /** A seasonal lag needs at least this many training windows beyond it to be learnt. */
 const MIN_LAG_WINDOWS = 1000;
@@ -114,6 +88,11 @@ export interface NeuralState {
   nonNegative?: boolean;
   /** Per-horizon conformal shift of the p90 (scaled units). */
   p90Offset?: number[];
+  /**
+   * With level 'auto': the trained p50 lost to the level itself on the calibration windows, so the
+   * p50 is the level (the network still gives the p90).
+   */
+  p50FromLevel?: boolean;
   training: TrainResult & { windows: number };
 }
 
@@ -178,9 +157,10 @@ export class NeuralForecaster implements Forecaster {
       horizon: o.horizon,
       seasons: this.chooseSeasons(series.stepMs, end),
       calendar: { day: end >= 2 * day, week: end >= 14 * day },
+      baselines: o.baselineInputs,
       level:
         o.level === 'auto'
-          ? fitLevelWindow(series.values, end, o.lookback, o.horizon)
+          ? fitLevel(series.values, end, o.lookback, o.horizon)
           : o.level === 'lookback'
             ? o.lookback
             : o.level,
@@ -224,6 +204,8 @@ export class NeuralForecaster implements Forecaster {
     const p90Offset = o.calibrate
       ? this.conformalOffsets(batch.inputs, batch.targets!, batch.count)
       : undefined;
+    const p50FromLevel =
+      o.level === 'auto' ? this.levelBeatsNetwork(batch.inputs, batch.targets!, batch.count) : false;
     this.state = {
       options: o,
       features: this.features,
@@ -231,6 +213,7 @@ export class NeuralForecaster implements Forecaster {
       dataSpan: { start: series.start, end: timeAt(series, end - 1), stepMs: series.stepMs, points: end },
       nonNegative: series.values.subarray(0, end).every((v) => v >= 0),
       p90Offset,
+      p50FromLevel,
       training: { ...result, windows: batch.count },
     };
   }
@@ -318,14 +301,16 @@ export class NeuralForecaster implements Forecaster {
       // done here in JS because a handful of tiny kernels costs more than the arithmetic.
       const raw = this.predictRaw(batch.inputs, batch.count);
       const shift = this.state?.p90Offset;
+      const fromLevel = this.state?.p50FromLevel === true;
       for (let r = 0; r < part.length; r++) {
         const f = { p50: new Float64Array(horizon), p90: new Float64Array(horizon) };
         for (let h = 0; h < horizon; h++) {
-          const mid = raw[r * 2 * H + h];
+          const net = raw[r * 2 * H + h];
+          const mid = fromLevel ? 0 : net;
           const gap = raw[r * 2 * H + H + h];
           const softplus = gap > 20 ? gap : Math.log1p(Math.exp(gap));
           f.p50[h] = Math.max(floor, this.scaler!.inverse(batch.levels[r] + mid));
-          const upper = Math.max(mid, mid + softplus + (shift ? shift[h] : 0));
+          const upper = Math.max(mid, net + softplus + (shift ? shift[h] : 0));
           f.p90[h] = Math.max(floor, this.scaler!.inverse(batch.levels[r] + upper));
         }
         out.push(f);
@@ -348,6 +333,26 @@ export class NeuralForecaster implements Forecaster {
     const out = sum!;
     if (this.models.length > 1) for (let i = 0; i < out.length; i++) out[i] /= this.models.length;
     return out;
+  }
+
+  /** On the calibration windows: is the level alone (output 0) at least as good a p50 (MAE)? */
+  private levelBeatsNetwork(inputs: Float32Array, targets: Float32Array, count: number): boolean {
+    const H = this.options.horizon;
+    const nCal = Math.floor(count * this.options.validation);
+    if (nCal < 20) return false;
+    const width = inputs.length / count;
+    const from = count - nCal;
+    const raw = this.predictRaw(inputs.subarray(from * width), nCal);
+    let net = 0;
+    let level = 0;
+    for (let r = 0; r < nCal; r++) {
+      for (let h = 0; h < H; h++) {
+        const y = targets[(from + r) * H + h];
+        net += Math.abs(y - raw[r * 2 * H + h]);
+        level += Math.abs(y);
+      }
+    }
+    return level <= net;
   }
 
   /**

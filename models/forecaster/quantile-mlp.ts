@@ -100,6 +100,12 @@ export function trainQuantileMlp(
   const order = Int32Array.from({ length: nTrain }, (_, i) => i);
   let best = Number.POSITIVE_INFINITY;
   let bestWeights: tf.Tensor[] | null = null;
+  // The starting weights are a candidate too: a network that starts at a baseline (zeroInit) and
+  // cannot beat it on the latest windows should stay that baseline, not keep its least-bad epoch.
+  if (xVal && yVal) {
+    best = evalLoss(model, xVal as tf.Tensor2D, yVal as tf.Tensor2D, horizon);
+    bestWeights = model.getWeights().map((w) => w.clone());
+  }
   let stale = 0;
   let trainLoss = Number.NaN;
   let epochs = 0;
