@@ -26,6 +26,7 @@ import type { AuditLog } from './rollout/audit-log.js';
 import { type RolloutOptions, RolloutManager } from './rollout/rollout-manager.js';
 import { backendResolver, TelemetryView } from './telemetry-view.js';
 import { AbuseHysteresis, type AbuseHysteresisOptions } from './tuners/abuse-hysteresis.js';
+import { type BatchCapOptions, tuneBatchCap } from './tuners/batch-cap-tuner.js';
 import { CachePrewarmPlanner } from './tuners/cache-prewarm-planner.js';
 import { type GuardrailOptions, Guardrails, type ProposedChange } from './tuners/guardrails.js';
 import {
@@ -79,6 +80,16 @@ export interface AdaptiveOptions {
   rollout?: Partial<RolloutOptions>;
   judge?: Partial<JudgeConfig>;
   cache?: { source: CacheDemandSource; k: number };
+  /**
+   * Decode-batch cap per instance from the tightest tier's SLO slack (batch-cap-tuner.ts):
+   * applied directly, not canaried, since a canary slice shares the instances' batches.
+   */
+  batchCap?: Partial<BatchCapOptions> | false;
+  /**
+   * Release the pool scaler's scale-down stabilisation down to the forecast's size when no
+   * surge is on and nothing is queued (default true).
+   */
+  scaleDownOverride?: boolean;
   /** Intervals of history before tuning starts. */
   warmupIntervals?: number;
   /** Learn each pool's per-instance capacity from telemetry (default true). */
@@ -101,6 +112,7 @@ const SURGE_Z = 2;
 const defaultBounds: GuardrailOptions['bounds'] = {
   'tenant.*.rpm': { min: 6, max: 6_000_000, integer: true },
   'backend.*.weight.*': { min: 0.05, max: 100 },
+  'backend.*.concurrency': { min: 1, max: 100_000, integer: true, maxStep: 0.5, cooldownMs: 20_000 },
 };
 
 export class AdaptiveController implements ControllerMode {
@@ -115,6 +127,9 @@ export class AdaptiveController implements ControllerMode {
   private readonly desired = new Map<string, number>();
   private readonly recentDesired = new Map<string, number[]>();
   private readonly serviceCapacity = new Map<string, ServiceCapacityEstimator>();
+  /** Each backend's configured per-instance concurrency, seen on the first interval. */
+  private readonly configuredSlots = new Map<string, number>();
+  private readonly overrides = new Map<string, number | null>();
   /** Per backend, the last one-step forecast errors in units of the forecast's spread. */
   private readonly surprises = new Map<string, number[]>();
   private cursor: number | null = null;
@@ -146,7 +161,10 @@ export class AdaptiveController implements ControllerMode {
       dryRun: this.guardrails.options.dryRun,
       ...this.o.rollout,
     });
-    const doc = actuator.currentVersion().control.doc;
+    let doc = actuator.currentVersion().control.doc;
+    for (const [b, spec] of Object.entries(doc.backends))
+      if (!this.configuredSlots.has(b) && spec.maxConcurrencyPerInstance !== undefined)
+        this.configuredSlots.set(b, spec.maxConcurrencyPerInstance);
     const from = this.cursor ?? now - this.o.intervalMs;
     const view = new TelemetryView(telemetry.window(from, now));
     this.learn(view, doc);
@@ -154,11 +172,16 @@ export class AdaptiveController implements ControllerMode {
     this.scale(now, view, doc, actuator);
     this.warmCache(from, now, actuator);
 
+    const recent = new TelemetryView(telemetry.window(now - 3 * this.o.intervalMs, now));
     if (this.manager.busy() || this.intervalsSeen < (this.o.warmupIntervals ?? 6)) {
+      // A cap that makes work queue is lifted even mid-canary (the judge's control evidence
+      // restarts with the new control version: it waits longer, it is not misled).
+      if (this.intervalsSeen >= (this.o.warmupIntervals ?? 6))
+        this.capBatches(now, recent, doc, actuator, true);
       this.manager.reconcile(now, null);
       return;
     }
-    const recent = new TelemetryView(telemetry.window(now - 3 * this.o.intervalMs, now));
+    if (this.capBatches(now, recent, doc, actuator, false)) doc = actuator.currentVersion().control.doc;
     const { changes, applied, evidence } = this.tune(now, doc, recent);
     if (changes.length === 0) {
       this.manager.reconcile(now, null);
@@ -281,7 +304,9 @@ export class AdaptiveController implements ControllerMode {
    */
   private perInstanceRpsAt(backend: string, doc: PolicyDocument, occupancy: number): number | null {
     const cfg = this.o.backends?.[backend];
-    const slots = doc.backends[backend]?.maxConcurrencyPerInstance;
+    // The configured cap, not a batch cap the controller set: that one is lifted as soon as work
+    // queues, so the pool's reach is what the full batch serves.
+    const slots = this.configuredSlots.get(backend) ?? doc.backends[backend]?.maxConcurrencyPerInstance;
     const learnt =
       this.o.learnCapacity !== false && slots !== undefined
         ? (this.serviceCapacity.get(backend)?.optimisticCapacity(slots) ?? null)
@@ -446,6 +471,7 @@ export class AdaptiveController implements ControllerMode {
       if (recent.length > (this.o.scaleDownWindow ?? 6)) recent.shift();
       this.recentDesired.set(backend, recent);
       const target = want < current ? Math.min(current, Math.max(...recent)) : want;
+      this.overrideScaleDown(now, backend, target, surge, load.queueDepth, f.p50, actuator);
       if (target === current) {
         this.desired.set(backend, current);
         continue;
@@ -472,6 +498,91 @@ export class AdaptiveController implements ControllerMode {
       this.guardrails.record(now, review.apply);
       this.desired.set(backend, to);
     }
+  }
+
+  /**
+   * Scale-down override: the pool's own scaler holds its highest recommendation for its
+   * stabilisation window (5 minutes for an HPA); when no surge is on, nothing is queued and the
+   * forecast at the provisioning horizon is no higher than the next interval's, the controller
+   * lets it shrink to the forecast-sized target (already held over scaleDownWindow intervals).
+   * The scaler never goes below what its own rule asks for now.
+   */
+  private overrideScaleDown(
+    now: number,
+    backend: string,
+    target: number,
+    surge: boolean,
+    queueDepth: number,
+    horizonP50: number,
+    actuator: Actuator,
+  ): void {
+    if (this.o.scaleDownOverride === false || !actuator.releaseScaleDown) return;
+    const g = this.guardrails.options;
+    const next = this.forecaster(`backend:${backend}`).forecast(1).p50;
+    const warm = this.intervalsSeen >= (this.o.warmupIntervals ?? 6);
+    const release = warm && !g.killSwitch && !g.dryRun && !surge && queueDepth < 1 && horizonP50 <= next;
+    const value = release ? target : null;
+    if ((this.overrides.get(backend) ?? null) === value) return;
+    this.overrides.set(backend, value);
+    actuator.releaseScaleDown(backend, value);
+    this.o.audit.write({ time: now, kind: 'action', action: 'scale-down-override', backend, to: value });
+  }
+
+  /**
+   * The decode-batch cap per backend (batch-cap-tuner.ts), applied to the control policy at once
+   * (a percentage canary shares the same instances' batches, so it could not show the effect).
+   * Only between canaries, so a candidate is always built on the cap in force. True if applied.
+   */
+  private capBatches(
+    now: number,
+    recent: TelemetryView,
+    doc: PolicyDocument,
+    actuator: Actuator,
+    raiseOnly: boolean,
+  ): boolean {
+    if (this.o.batchCap === false || !actuator.applyPolicy) return false;
+    const backendOf = backendResolver(doc);
+    const changes: PolicyChange[] = [];
+    const applied: ProposedChange[] = [];
+    for (const backend of Object.keys(this.o.backends ?? {})) {
+      const cap = doc.backends[backend]?.maxConcurrencyPerInstance;
+      const max = this.configuredSlots.get(backend);
+      if (cap === undefined || max === undefined) continue;
+      const mine = recent.only((r) => backendOf(r.instance) === backend);
+      const load = mine.backendLoad(backend, backendOf);
+      if (load.instances === null || load.instances <= 0) continue;
+      let pressure: number | null = null;
+      for (const [tier, h] of mine.latencyByTier()) {
+        const slo = doc.tiers[tier]?.sloMs;
+        const p99 = h.quantile(0.99);
+        if (slo === undefined || p99 === null) continue;
+        pressure = Math.max(pressure ?? 0, p99 / slo);
+      }
+      const to = tuneBatchCap(
+        {
+          cap,
+          max,
+          pressure,
+          inFlightPerInstance: load.inFlight / load.instances,
+          queueDepth: load.queueDepth,
+          instances: load.instances,
+        },
+        this.o.batchCap,
+      );
+      if (to === cap || (raiseOnly && to < cap)) continue;
+      const review = this.guardrails.review(now, [
+        { param: `backend.${backend}.concurrency`, from: cap, to },
+      ]);
+      if (review.apply.length === 0 || review.dryRun) continue;
+      const c = review.apply[0];
+      changes.push({ kind: 'concurrency', backend, maxConcurrencyPerInstance: c.to });
+      applied.push(c);
+    }
+    if (changes.length === 0) return false;
+    actuator.applyPolicy(applyChanges(doc, changes));
+    this.guardrails.record(now, applied);
+    this.o.audit.write({ time: now, kind: 'action', action: 'batch-cap', change: describeChanges(changes) });
+    return true;
   }
 
   private warmCache(from: number, now: number, actuator: Actuator): void {

@@ -43,6 +43,11 @@ export interface FleetActuator {
   applyPolicy?(doc: PolicyDocument): void;
   /** Scale a backend pool to `instances` (the simulator models the provisioning delay). */
   setDesiredInstances?(backend: string, instances: number): void;
+  /**
+   * Let a pool shrink past its own scaler's scale-down stabilisation, to no fewer than
+   * `instances` and never below what that scaler's rule asks for now (null: clear).
+   */
+  releaseScaleDown?(backend: string, instances: number | null): void;
   /** Load these cache keys ahead of demand. */
   prewarm?(keys: readonly string[]): void;
 }

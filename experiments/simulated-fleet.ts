@@ -9,7 +9,8 @@
  *   canary     engine.setCanary / promoteCanary / clearCanary (startedAt kept here), split by
  *              request id by default: a scenario has a handful of API keys, and a split by key
  *              can leave the canary with no traffic at all (the judge then never decides)
- *   scaling    autoscaler.setScaleAhead(n): a floor under the pool's own rule
+ *   scaling    autoscaler.setScaleAhead(n): a floor under the pool's own rule;
+ *              autoscaler.setScaleDownOverride(n): releases its scale-down stabilisation
  */
 import type { SplitBy } from '../gateway-core/engine/policy-engine.js';
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
@@ -99,6 +100,10 @@ export class SimulatedFleet implements Actuator, TelemetrySource {
     if (!scaler) return;
     scaler.setScaleAhead(instances);
     this.series.scaleAhead.push({ t: this.nowS(), target: instances });
+  }
+
+  releaseScaleDown(backend: string, instances: number | null): void {
+    this.context.autoscalers.get(backend)?.setScaleDownOverride(instances);
   }
 
   /** Samples the control policy's tenant request limits (rpm) and queue weights for the report. */

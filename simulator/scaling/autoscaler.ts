@@ -5,7 +5,13 @@
  *   reactive  the HPA rule (hpa-rule.ts) on utilisation = (in flight + queued) / (ready x slots)
  *
  * An external scale-ahead signal (the controller's forecast) sets a floor: the count is at
- * least the signal until it is changed or cleared.
+ * least the signal until it is changed or cleared. A scale-down override (the controller's
+ * forecast says demand is falling) releases the stabilisation window's hold down to
+ *
+ *   desired = min(stabilised, max(raw, min(override, current)))
+ *
+ * never below what the rule asks for right now (raw), so it cannot starve the pool, and never
+ * above the current count (an override only lets the pool shrink; the floor is for growing).
  */
 import type { Environment } from '../kernel/environment.js';
 import { HpaRule } from './hpa-rule.js';
@@ -25,6 +31,7 @@ export type LoadProbe = () => { busy: number; slotsPerInstance: number };
 export class Autoscaler {
   private readonly hpa: HpaRule | null;
   private scaleAhead: number | null = null;
+  private scaleDownOverride: number | null = null;
   /** The last utilisation seen (for telemetry and tests). */
   lastMetric = 0;
 
@@ -59,6 +66,11 @@ export class Autoscaler {
     this.scaleAhead = instances;
   }
 
+  /** The controller's scale-down override (null clears it). Applied at the next evaluation. */
+  setScaleDownOverride(instances: number | null): void {
+    this.scaleDownOverride = instances;
+  }
+
   evaluate(): void {
     const ready = this.actuator.ready;
     let desired = this.actuator.current;
@@ -66,6 +78,14 @@ export class Autoscaler {
       const load = this.probe();
       this.lastMetric = load.busy / (ready * load.slotsPerInstance);
       desired = this.hpa.desired(this.env.now(), ready, this.lastMetric);
+      if (this.scaleDownOverride !== null)
+        desired = Math.min(
+          desired,
+          Math.max(
+            this.hpa.recommend(ready, this.lastMetric),
+            Math.min(this.scaleDownOverride, this.actuator.current),
+          ),
+        );
     }
     if (this.scaleAhead !== null) desired = Math.max(desired, this.scaleAhead);
     this.actuator.setDesired(desired);

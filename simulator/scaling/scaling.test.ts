@@ -85,3 +85,39 @@ test('autoscaler: reactive policy scales on utilisation; the scale-ahead signal 
   scaler.evaluate();
   assert.equal(act.current, 1);
 });
+
+test('autoscaler: a scale-down override releases the stabilisation hold, never below the raw rule', () => {
+  const env = new Environment();
+  const pool = new LlmPool('gpu', poolSpec, env, new SeededRng(1), () => {});
+  pool.addReady('gpu-1');
+  pool.addReady('gpu-2');
+  const act = new ScalingActuator(env, pool, { setInstances: () => {} }, { min: 1, max: 20, cooldownMs: 0 });
+  let busy = 14; // of 2 x 4 slots: utilisation 1.75
+  const scaler = new Autoscaler(env, act, () => ({ busy, slotsPerInstance: 4 }), {
+    policy: 'reactive',
+    intervalMs: 15_000,
+    target: 0.7,
+    tolerance: 0.1,
+    stabilisationMs: 300_000,
+  });
+  scaler.evaluate();
+  assert.equal(act.current, 5); // ceil(2 * 1.75 / 0.7) = 5
+  env.run(120_000);
+  assert.equal(act.ready, 5);
+  busy = 7; // of 5 x 4 slots: utilisation 0.35, raw ceil(5 * 0.5) = 3
+  scaler.evaluate();
+  assert.equal(act.current, 5); // held by the 5-minute stabilisation window
+  scaler.setScaleDownOverride(2);
+  scaler.evaluate();
+  assert.equal(act.current, 3); // released to max(raw 3, override 2)
+  scaler.setScaleDownOverride(4);
+  busy = 0;
+  scaler.evaluate();
+  assert.equal(act.current, 3); // raw is 1, the override 4: an override never scales up
+  scaler.setScaleDownOverride(2);
+  scaler.evaluate();
+  assert.equal(act.current, 2); // raw 1, override 2: the lowest it goes
+  scaler.setScaleDownOverride(null);
+  scaler.evaluate();
+  assert.equal(act.current, 2); // cleared: the window holds, it does not scale back up
+});
