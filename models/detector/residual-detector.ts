@@ -137,13 +137,20 @@ export class ResidualDetector implements Detector {
           const fastScore = fastScale.count > 50 ? zToScore(fastScale.z(ef), o.zHalf) : 0;
           let em = 0;
           let levelScore = 0;
+          let levelClean = false;
           if (o.level) {
-            for (let j = 0; j < L; j++) past[j] = z[i - L + j];
-            past.sort();
-            em = z[i] - (past[(L - 1) >> 1] + past[L >> 1]) / 2;
-            levelScore = levelScale.count > 50 ? zToScore(levelScale.z(em), o.zHalf) : 0;
+            // The median of the unflagged rows only: a fault (or a spike just before one) in the
+            // lookback must not become the normal the next rows are judged against.
+            let m = 0;
+            for (let j = i - L; j < i; j++) if (flagSum[j + 1] === flagSum[j]) past[m++] = z[j];
+            levelClean = m >= L / 4;
+            if (levelClean) {
+              const sorted = past.subarray(0, m).sort();
+              em = z[i] - (sorted[(m - 1) >> 1] + sorted[m >> 1]) / 2;
+              levelScore = levelScale.count > 50 ? zToScore(levelScale.z(em), o.zHalf) : 0;
+            }
           }
-          let score = fastClean ? Math.max(fastScore, levelScore) : 0;
+          let score = Math.max(fastClean ? fastScore : 0, levelScore);
           const k = i >= firstSeasonal ? i - Math.max(s, firstSeasonal) : -1;
           const seasClean = k >= 0 && flaggedIn(flagSum, i - P - W, i - P + W + 1) === 0;
           if (seasClean) {
@@ -162,8 +169,8 @@ export class ResidualDetector implements Detector {
           const flagged = Math.max(score, fastScore, levelScore) >= o.trainBelow;
           flagSum[i + 1] = flagSum[i] + (flagged ? 1 : 0);
           if (flagged) continue;
+          if (levelClean) levelScale.update(em);
           if (fastClean) {
-            if (o.level) levelScale.update(em);
             fastScale.update(ef);
             keepF.push(r);
           }
