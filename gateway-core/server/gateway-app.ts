@@ -182,6 +182,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
         url: opts.influx.url,
         database: opts.influx.database,
         maxBuffered: opts.influx.maxBuffered,
+        replica: replicaId,
         onDrop: (n, reason) => metrics.telemetryDropped.inc({ reason }, n),
       })
     : null;

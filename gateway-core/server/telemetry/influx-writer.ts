@@ -25,9 +25,11 @@ export interface InfluxWriterOptions {
   timeoutMs?: number;
   /** Told once per dropped record (the server counts sluice_telemetry_dropped_total). */
   onDrop?: (n: number, reason: 'buffer-full' | 'write-failed') => void;
+  /** Tags every point with the writing replica, so replicas' series for one interval do not overwrite each other. */
+  replica?: string;
 }
 
-export function recordToPoint(r: IntervalRecord): IPoint {
+export function recordToPoint(r: IntervalRecord, replica?: string): IPoint {
   const fields: Record<string, number | string> = {
     arrived: r.arrived,
     completed: r.completed,
@@ -48,16 +50,20 @@ export function recordToPoint(r: IntervalRecord): IPoint {
   for (const [k, v] of Object.entries(r.latencyMs)) if (v !== null) fields[`latency_${k}`] = v;
   if (r.instances !== null) fields.instances = r.instances;
   if (r.breakerState !== null) fields.breakerState = r.breakerState;
+  // The mergeable histogram itself, so readers (the live controller's judge) can rank latencies.
+  if (r.latencyHistogram.count > 0) fields.latencyHistogram = JSON.stringify(r.latencyHistogram);
+  const tags: Record<string, string> = {
+    tenant: r.tenant,
+    model: r.model,
+    instance: r.instance,
+    tier: r.tier,
+    arm: r.arm,
+    policyVersion: String(r.policyVersion),
+  };
+  if (replica !== undefined) tags.replica = replica;
   return {
     measurement: MEASUREMENT,
-    tags: {
-      tenant: r.tenant,
-      model: r.model,
-      instance: r.instance,
-      tier: r.tier,
-      arm: r.arm,
-      policyVersion: String(r.policyVersion),
-    },
+    tags,
     fields,
     timestamp: Math.round(r.start),
   };
@@ -130,7 +136,10 @@ export class InfluxWriter {
         await this.influx.createDatabase(this.database);
         this.dbReady = true;
       }
-      await this.influx.writePoints(batch.map(recordToPoint), { precision: 'ms' });
+      await this.influx.writePoints(
+        batch.map((r) => recordToPoint(r, this.opts.replica)),
+        { precision: 'ms' },
+      );
       this.written += batch.length;
     } catch {
       this.drop(batch.length, 'write-failed');

@@ -65,6 +65,19 @@ test('recordToPoint keeps tags and drops null fields', () => {
   assert.equal(p.timestamp, 1_700_000_010_000);
 });
 
+test('recordToPoint tags the replica and stores the mergeable histogram when there is one', () => {
+  const r = record(1);
+  const h = new LatencyHistogram(0.01);
+  for (const v of [10, 20, 30]) h.record(v);
+  r.latencyHistogram = h.toJSON();
+  const p = recordToPoint(r, 'gw-a');
+  assert.equal(p.tags?.replica, 'gw-a');
+  const back = LatencyHistogram.fromJSON(JSON.parse(String(p.fields?.latencyHistogram)));
+  assert.equal(back.count, 3);
+  assert.equal(back.quantile(0.5), h.quantile(0.5));
+  assert.equal('latencyHistogram' in (recordToPoint(record(1)).fields ?? {}), false);
+});
+
 test('interval records land in a real InfluxDB, batched', async () => {
   const w = new InfluxWriter({ url: influx.url, database: 'sluice_test', batchSize: 2 });
   w.enqueue([0, 1, 2, 3, 4].map(record));
