@@ -10,6 +10,7 @@
  *   z = (V - n(n+1)/4 - 0.5 sign) / sqrt(n(n+1)(2n+1)/24 - sum(t^3 - t)/48).
  * Both match R's wilcox.test(x, y, paired = TRUE).
  */
+import { erfc } from '../controller/judge/normal.js';
 
 export interface WilcoxonResult {
   /** Sum of the ranks of positive differences (R's V). */
@@ -72,29 +73,9 @@ function exactP(v: number, n: number): number {
 }
 
 /**
- * Two-sided normal tail 2 * (1 - Phi(|z|)) = erfc(|z| / sqrt(2)), with erfc by Numerical
- * Recipes' Chebyshev fit (relative error < 1.2e-7). simple-statistics' table rounds z to 0.01,
- * too coarse for p-values.
+ * Two-sided normal tail 2 * (1 - Phi(|z|)) = erfc(|z| / sqrt(2)), with the judge's erfc
+ * (relative error < 1.2e-7). simple-statistics' table rounds z to 0.01, too coarse for p-values.
  */
 export function normalTwoSidedP(z: number): number {
-  const x = Math.abs(z) / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * x);
-  const erfc =
-    t *
-    Math.exp(
-      -x * x -
-        1.26551223 +
-        t *
-          (1.00002368 +
-            t *
-              (0.37409196 +
-                t *
-                  (0.09678418 +
-                    t *
-                      (-0.18628806 +
-                        t *
-                          (0.27886807 +
-                            t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return Math.min(1, erfc);
+  return Math.min(1, erfc(Math.abs(z) / Math.SQRT2));
 }
