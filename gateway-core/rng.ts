@@ -19,27 +19,35 @@ function splitmix32(seed: number): () => number {
 }
 
 export class SeededRng implements Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  /**
+   * sfc32's four words. Kept in an Int32Array rather than four fields: the words are full
+   * 32-bit values (outside V8's small-integer range), and typed-array elements are stored raw,
+   * so a draw writes memory instead of possibly boxing a heap number per word.
+   */
+  private readonly s = new Int32Array(4);
 
   constructor(seed: number) {
     const init = splitmix32(Math.floor(seed) ^ 0x5eed);
-    this.a = init();
-    this.b = init();
-    this.c = init();
-    this.d = init();
+    const s = this.s;
+    s[0] = init();
+    s[1] = init();
+    s[2] = init();
+    s[3] = init();
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
   nextUint32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
+    const s = this.s;
+    const a = s[0];
+    const b = s[1];
+    const c = s[2];
+    const d = s[3];
+    const t = (((a + b) | 0) + d) | 0;
+    s[3] = (d + 1) | 0;
+    s[0] = b ^ (b >>> 9);
+    s[1] = (c + (c << 3)) | 0;
+    const r = (c << 21) | (c >>> 11);
+    s[2] = (r + t) | 0;
     return t >>> 0;
   }
 
@@ -59,7 +67,7 @@ export class SeededRng implements Rng {
 
   /** Exponential with the given rate (mean 1/rate). */
   exponential(rate: number): number {
-    return -Math.log(1 - this.next()) / rate;
+    return -Math.log(1 - this.nextUint32() / 4294967296) / rate;
   }
 
   /** Standard normal by Box-Muller (one value per call; the pair's twin is discarded for simplicity). */

@@ -183,7 +183,7 @@ export async function runSimulation(scenario: Scenario, options: SimulationOptio
       const mix = new RequestMix({ ...s, prompts: s.prompts ?? undefined }, rng.fork());
       const arrivals = createArrivals(s.arrivals, rng.fork(), s.startMs, Math.min(s.endMs, durationMs));
       const arrive = (_: null) => {
-        gateway.submit(mix.make(`r${seq++}`));
+        gateway.submit(mix.make(seq++));
         const next = arrivals.next(env.now());
         if (next < durationMs) env.schedule(next, arrive, null);
       };
@@ -202,7 +202,7 @@ export async function runSimulation(scenario: Scenario, options: SimulationOptio
     else if (scenario.traceTenants === 'round-robin') tenant = names[roundRobin++ % names.length];
     gateway.submit(
       replayMix.make(
-        `r${seq++}`,
+        seq++,
         { input: a.row.input, output: a.row.output },
         tenant,
         a.row.model !== null && policy.models[a.row.model] ? a.row.model : null,

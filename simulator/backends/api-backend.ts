@@ -12,9 +12,11 @@ import type { SeededRng } from '../../gateway-core/rng.js';
 import type { Environment } from '../kernel/environment.js';
 import { GaussianSource } from '../workloads/gaussian-source.js';
 import {
+  FAILED_5XX,
   FAST_FAILURE_MS,
   type FaultEffect,
   type FinishFn,
+  SuccessOutcome,
   type Flight,
   type UpstreamPool,
 } from './upstream.js';
@@ -39,6 +41,7 @@ export class ApiBackend implements UpstreamPool {
   private readonly capacity: number;
   private readonly perMs: number;
   private readonly onDone: (f: Flight) => void;
+  private readonly success = new SuccessOutcome();
   private readonly onFail: (f: Flight) => void;
   private readonly gauss: GaussianSource;
   /** Calls refused with a 429 by the provider. */
@@ -57,14 +60,9 @@ export class ApiBackend implements UpstreamPool {
     this.gauss = new GaussianSource(rng);
     this.onDone = (f) => {
       const r = f.request;
-      this.finish(f, {
-        ok: true,
-        inputTokens: r.inputTokens,
-        outputTokens: r.outputTokens,
-        cacheValue: r.cacheKey ? 1 : undefined,
-      });
+      this.finish(f, this.success.of(r));
     };
-    this.onFail = (f) => this.finish(f, { ok: false, kind: '5xx' });
+    this.onFail = (f) => this.finish(f, FAILED_5XX);
   }
 
   send(flight: Flight): void {

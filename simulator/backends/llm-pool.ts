@@ -14,9 +14,11 @@ import type { SeededRng } from '../../gateway-core/rng.js';
 import type { Environment } from '../kernel/environment.js';
 import { LlmInstance, type LlmInstanceSpec } from './llm-instance.js';
 import {
+  FAILED_5XX,
   FAST_FAILURE_MS,
   type FaultEffect,
   type FinishFn,
+  SuccessOutcome,
   type Flight,
   type UpstreamPool,
 } from './upstream.js';
@@ -47,6 +49,7 @@ export class LlmPool implements UpstreamPool {
   private poolSlowdown = 1;
   private poolErrorRate = 0;
   private readonly onDone: (f: Flight) => void;
+  private readonly success = new SuccessOutcome();
   private readonly fail5xx: (f: Flight) => void;
   /** Called when a provisioned instance becomes ready (the actuator tells the engine). */
   onReady: (id: string) => void = () => {};
@@ -60,16 +63,11 @@ export class LlmPool implements UpstreamPool {
   ) {
     this.onDone = (f) => {
       const r = f.request;
-      this.finish(f, {
-        ok: true,
-        inputTokens: r.inputTokens,
-        outputTokens: r.outputTokens,
-        cacheValue: r.cacheKey ? 1 : undefined,
-      });
+      this.finish(f, this.success.of(r));
       const m = this.members.get(f.instanceId);
       if (m !== undefined && m.state === 'draining' && m.inst.inFlight === 0) this.retire(f.instanceId, m);
     };
-    this.fail5xx = (f) => this.finish(f, { ok: false, kind: '5xx' });
+    this.fail5xx = (f) => this.finish(f, FAILED_5XX);
   }
 
   /** An instance that is serving from the start (the policy's initial instances). */

@@ -11,9 +11,11 @@
 import type { SeededRng } from '../../gateway-core/rng.js';
 import type { Environment } from '../kernel/environment.js';
 import {
+  FAILED_5XX,
   FAST_FAILURE_MS,
   type FaultEffect,
   type FinishFn,
+  SuccessOutcome,
   type Flight,
   type UpstreamPool,
 } from './upstream.js';
@@ -31,6 +33,7 @@ export class StationBackend implements UpstreamPool {
   private errorRate = 0;
   private down = false;
   private readonly onDone: (f: Flight) => void;
+  private readonly success = new SuccessOutcome();
 
   constructor(
     readonly name: string,
@@ -42,12 +45,7 @@ export class StationBackend implements UpstreamPool {
     if (!(spec.meanMs > 0)) throw new RangeError(`station ${name}: meanMs must be > 0`);
     this.onDone = (f) => {
       const r = f.request;
-      this.finish(f, {
-        ok: true,
-        inputTokens: r.inputTokens,
-        outputTokens: r.outputTokens,
-        cacheValue: r.cacheKey ? 1 : undefined,
-      });
+      this.finish(f, this.success.of(r));
     };
   }
 
@@ -62,7 +60,7 @@ export class StationBackend implements UpstreamPool {
 
   send(flight: Flight): void {
     if (this.down || (this.errorRate > 0 && this.rng.next() < this.errorRate)) {
-      this.env.timeout(FAST_FAILURE_MS, (f: Flight) => this.finish(f, { ok: false, kind: '5xx' }), flight);
+      this.env.timeout(FAST_FAILURE_MS, (f: Flight) => this.finish(f, FAILED_5XX), flight);
       return;
     }
     const s = this.serviceMs() * this.slowdown;

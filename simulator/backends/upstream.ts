@@ -22,7 +22,38 @@ export class Flight {
   ) {}
 }
 
+/**
+ * A pool's answer. The outcome is valid for the duration of the call only: pools reuse one
+ * success object (see SuccessOutcome), so a callee that wants it later must copy it.
+ */
 export type FinishFn = (flight: Flight, outcome: UpstreamOutcome) => void;
+
+/**
+ * One success outcome per pool, refilled for each answer. Why: a fresh object per answer was
+ * ~56 B of garbage per request, and nothing keeps it: the gateway reads it within finish()
+ * (engine.complete and its own accounting), and pools never answer from inside finish()
+ * (every answer is an event), so one answer is over before the next is filled.
+ */
+export class SuccessOutcome {
+  private readonly o: {
+    ok: true;
+    inputTokens: number;
+    outputTokens: number;
+    cacheValue: number | undefined;
+  } = { ok: true, inputTokens: 0, outputTokens: 0, cacheValue: undefined };
+
+  /** The outcome of serving `r` in full (cacheable when it has a cache key). */
+  of(r: SimRequest): UpstreamOutcome {
+    const o = this.o;
+    o.inputTokens = r.inputTokens;
+    o.outputTokens = r.outputTokens;
+    o.cacheValue = r.cacheKey ? 1 : undefined;
+    return o;
+  }
+}
+
+/** The answer of a failed call (5xx page or refused connection); shared, never changed. */
+export const FAILED_5XX: UpstreamOutcome = Object.freeze({ ok: false, kind: '5xx' as const });
 
 /** A fault's effect on a pool or one of its instances, switched on and off by the fault schedule. */
 export type FaultEffect =

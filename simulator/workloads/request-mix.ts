@@ -86,6 +86,32 @@ function clampTokens(v: number, d: TokenDistribution): number {
   return Math.min(d.max ?? 1_000_000, Math.max(d.min ?? 1, x));
 }
 
+/**
+ * A request made by the mix. Its id is `r<sequence>` when made from a sequence number, built
+ * only when something reads it: the engine reads ids only for errors and per-request traffic
+ * splits, and a string per request was a sizeable share of the simulator's garbage.
+ */
+class MixedRequest implements SimRequest {
+  private text: string | undefined;
+
+  constructor(
+    private readonly ref: string | number,
+    readonly apiKey: string,
+    readonly model: string,
+    readonly inputTokens: number,
+    readonly maxOutputTokens: number,
+    readonly temperature: number,
+    readonly cacheKey: string | undefined,
+    readonly outputTokens: number,
+    readonly tenantHint: string,
+  ) {}
+
+  get id(): string {
+    if (this.text === undefined) this.text = typeof this.ref === 'string' ? this.ref : `r${this.ref}`;
+    return this.text;
+  }
+}
+
 interface TenantPlan {
   name: string;
   keys: readonly string[];
@@ -141,11 +167,12 @@ export class RequestMix {
   }
 
   /**
-   * A new request. `tokens` (from a trace) overrides the distributions; `tenant` (from a trace
-   * or a tenant rule) overrides the weights.
+   * A new request. `id` is its id, or a sequence number n for the id `r<n>` (built lazily);
+   * `tokens` (from a trace) overrides the distributions; `tenant` (from a trace or a tenant
+   * rule) overrides the weights.
    */
   make(
-    id: string,
+    id: string | number,
     tokens?: { input: number; output: number } | null,
     tenant?: string | null,
     model?: string | null,
@@ -176,16 +203,16 @@ export class RequestMix {
     const output = tokens
       ? tokens.output
       : clampTokens(this.gauss.logNormal(this.spec.output.median, this.spec.output.sigma), this.spec.output);
-    return {
+    return new MixedRequest(
       id,
       apiKey,
-      model: m,
-      inputTokens: input,
-      maxOutputTokens: this.spec.maxTokens ?? 0,
+      m,
+      input,
+      this.spec.maxTokens ?? 0,
       temperature,
       cacheKey,
-      outputTokens: output,
-      tenantHint: t.name,
-    };
+      output,
+      t.name,
+    );
   }
 }
