@@ -8,7 +8,10 @@
  *   (canary, judge, promote or roll back); while a canary runs, only the judge acts.
  *   Alongside, not canaried (capacity cannot be split by percent): scale-ahead from the p90
  *   forecast at the provisioning horizon (scale-down held to the largest recommendation of the
- *   last `scaleDownWindow` intervals), and cache pre-warming when a key-count source is given.
+ *   last `scaleDownWindow` intervals), a scale-down override that lets the pool's own scaler
+ *   shrink past its stabilisation window when no surge is on and nothing queues, the decode-batch
+ *   cap per instance from the tightest tier's SLO slack (batch-cap-tuner.ts; lifted as soon as
+ *   work queues), and cache pre-warming when a key-count source is given.
  *   Per-instance capacity is learnt from each pool's telemetry (ServiceCapacityEstimator,
  *   Little's law), the configured perInstanceRps being only the prior.
  *
@@ -87,9 +90,11 @@ export interface AdaptiveOptions {
   batchCap?: Partial<BatchCapOptions> | false;
   /**
    * Release the pool scaler's scale-down stabilisation down to the forecast's size when no
-   * surge is on and nothing is queued (default true).
+   * surge is on and nothing is queued (default true), but never below what the highest
+   * arrival rate of the last `scaleDownHoldMs` (default 5 minutes) needs.
    */
   scaleDownOverride?: boolean;
+  scaleDownHoldMs?: number;
   /** Intervals of history before tuning starts. */
   warmupIntervals?: number;
   /** Learn each pool's per-instance capacity from telemetry (default true). */
@@ -112,7 +117,8 @@ const SURGE_Z = 2;
 const defaultBounds: GuardrailOptions['bounds'] = {
   'tenant.*.rpm': { min: 6, max: 6_000_000, integer: true },
   'backend.*.weight.*': { min: 0.05, max: 100 },
-  'backend.*.concurrency': { min: 1, max: 100_000, integer: true, maxStep: 0.5, cooldownMs: 20_000 },
+  // Up in one step (a restore when work queues), down by the tuner's own x0.8 steps.
+  'backend.*.concurrency': { min: 1, max: 100_000, integer: true, maxStep: 10, cooldownMs: 10_000 },
 };
 
 export class AdaptiveController implements ControllerMode {
@@ -130,6 +136,8 @@ export class AdaptiveController implements ControllerMode {
   /** Each backend's configured per-instance concurrency, seen on the first interval. */
   private readonly configuredSlots = new Map<string, number>();
   private readonly overrides = new Map<string, number | null>();
+  /** Per backend, observed arrivals (requests/s) of the intervals in the scale-down hold. */
+  private readonly observedRps = new Map<string, number[]>();
   /** Per backend, the last one-step forecast errors in units of the forecast's spread. */
   private readonly surprises = new Map<string, number[]>();
   private cursor: number | null = null;
@@ -248,6 +256,11 @@ export class AdaptiveController implements ControllerMode {
         if (zs.length > SURGE_RUN) zs.shift();
         this.surprises.set(backend, zs);
         bf.update(start, rps);
+        const seen = this.observedRps.get(backend) ?? [];
+        seen.push(rps);
+        const hold = Math.max(1, Math.round((this.o.scaleDownHoldMs ?? 300_000) / this.o.intervalMs));
+        if (seen.length > hold) seen.shift();
+        this.observedRps.set(backend, seen);
         const load = slice.backendLoad(backend, backendOf);
         if (load.instances !== null && load.instances > 0) {
           let est = this.serviceCapacity.get(backend);
@@ -471,7 +484,15 @@ export class AdaptiveController implements ControllerMode {
       if (recent.length > (this.o.scaleDownWindow ?? 6)) recent.shift();
       this.recentDesired.set(backend, recent);
       const target = want < current ? Math.min(current, Math.max(...recent)) : want;
-      this.overrideScaleDown(now, backend, target, surge, load.queueDepth, f.p50, actuator);
+      // What the busiest interval of the hold needed: the scaler's stabilisation is insurance
+      // against a rebound, which the override keeps; only the excess (a drained backlog counted
+      // as utilisation, a rule's overshoot) is released.
+      const peak = Math.max(0, ...(this.observedRps.get(backend) ?? []));
+      const held = Math.max(
+        target,
+        Math.min(cfg.maxInstances, Math.ceil(peak / (perInstanceRps * utilization) - 1e-9)),
+      );
+      this.overrideScaleDown(now, backend, held, surge, load.queueDepth, f.p50, actuator);
       if (target === current) {
         this.desired.set(backend, current);
         continue;
@@ -504,7 +525,8 @@ export class AdaptiveController implements ControllerMode {
    * Scale-down override: the pool's own scaler holds its highest recommendation for its
    * stabilisation window (5 minutes for an HPA); when no surge is on, nothing is queued and the
    * forecast at the provisioning horizon is no higher than the next interval's, the controller
-   * lets it shrink to the forecast-sized target (already held over scaleDownWindow intervals).
+   * lets it shrink to `target`: the forecast-sized count, no lower than the hold's busiest
+   * interval needs.
    * The scaler never goes below what its own rule asks for now.
    */
   private overrideScaleDown(

@@ -16,11 +16,11 @@ test('batch cap: the tightest tier short of slack and nothing queued -> down by 
   assert.equal(tuneBatchCap({ ...base, cap: 5, inFlightPerInstance: 0 }), 4); // floor(4) = min
 });
 
-test('batch cap: work queueing beyond 5% of the slots lifts it by 25% whatever the pressure', () => {
+test('batch cap: work queueing beyond 5% of the slots restores the configured cap at once', () => {
   // 0.05 x 16 x 4 = 3.2 queued is the tolerance
   assert.equal(tuneBatchCap({ ...base, cap: 16, queueDepth: 3.2 }), 13);
-  assert.equal(tuneBatchCap({ ...base, cap: 16, queueDepth: 3.3 }), 20);
-  assert.equal(tuneBatchCap({ ...base, cap: 30, queueDepth: 100 }), 32); // ceil(37.5) capped at max
+  assert.equal(tuneBatchCap({ ...base, cap: 16, queueDepth: 3.3 }), 32);
+  assert.equal(tuneBatchCap({ ...base, cap: 12, max: 24, pressure: 2, queueDepth: 100 }), 24);
 });
 
 test('batch cap: slack below 0.6 raises, the band between holds, no completions holds', () => {

@@ -5,12 +5,13 @@
  * on an instance slows as b grows, and the tightest tier's long outputs cross its SLO first.
  * Capping b trades throughput for per-request speed; the gateway's queue (priority or WFQ) then
  * decides who waits, and the tightest tier waits least. So the cap comes down while that tier
- * is short of slack and nothing is waiting, and goes back up as soon as the cap makes work wait:
+ * is short of slack and nothing is waiting, and goes back to the configured cap at once when work
+ * waits (a ramp must not find the pool throttled; stepping up took 100 s on a 1-minute ramp):
  *
  *   pressure = p99_tight / slo_tight                 (worst tier by this ratio among tiers seen)
  *   queueing = mean queue depth > queueShare x cap x instances
  *   floor    = max(min, ceil(headroom x mean in-flight per instance))
- *   next     = queueing            -> min(max, ceil(cap x up))
+ *   next     = queueing            -> max
  *              pressure > high     -> max(floor, floor(cap x down))     (never above cap)
  *              pressure < low      -> min(max, ceil(cap x up))
  *              otherwise           -> cap
@@ -53,8 +54,8 @@ export interface BatchCapInput {
 
 export function tuneBatchCap(i: BatchCapInput, options: Partial<BatchCapOptions> = {}): number {
   const o = { ...defaultBatchCapOptions, ...options };
+  if (i.queueDepth > o.queueShare * i.cap * Math.max(1, i.instances)) return i.max;
   const raise = Math.min(i.max, Math.ceil(i.cap * o.up - 1e-9));
-  if (i.queueDepth > o.queueShare * i.cap * Math.max(1, i.instances)) return raise;
   if (i.pressure === null) return i.cap;
   if (i.pressure > o.high) {
     const floor = Math.max(o.min, Math.ceil(o.headroom * i.inFlightPerInstance - 1e-9));
