@@ -42,6 +42,12 @@ export class LatencyHistogram {
       return;
     }
     const index = Math.ceil(Math.log(value) / this.logGamma);
+    // In range (nearly always, once the first values have sized the array): no call to ensure.
+    const pos = index - this.offset;
+    if (this.used && pos >= 0 && pos < this.counts.length) {
+      this.counts[pos] += weight;
+      return;
+    }
     this.ensure(index);
     this.counts[index - this.offset] += weight;
   }

@@ -20,6 +20,10 @@ export interface Breakdowns {
 
 export class RunStats {
   private readonly cells = new Map<string, Map<string, Map<string, OutcomeStats>>>();
+  private lastTier = '';
+  private lastTenant = '';
+  private lastModel = '';
+  private lastStats: OutcomeStats | null = null;
   readonly slo: SloMinutes;
   readonly inSystem = new TimeAverage(0);
   /** Requests that arrived at the gateway (including those still inside at the end). */
@@ -43,6 +47,20 @@ export class RunStats {
   }
 
   private cell(tier: string, tenant: string, model: string): OutcomeStats {
+    // Consecutive departures mostly share a cell; the names are the same string objects, so
+    // three comparisons usually replace three Map lookups.
+    const last = this.lastStats;
+    if (last !== null && this.lastTier === tier && this.lastTenant === tenant && this.lastModel === model)
+      return last;
+    const stats = this.findCell(tier, tenant, model);
+    this.lastTier = tier;
+    this.lastTenant = tenant;
+    this.lastModel = model;
+    this.lastStats = stats;
+    return stats;
+  }
+
+  private findCell(tier: string, tenant: string, model: string): OutcomeStats {
     let byTenant = this.cells.get(tier);
     if (byTenant === undefined) {
       byTenant = new Map();

@@ -161,6 +161,11 @@ export class RequestMix {
     return k;
   }
 
+  /** A draw from `d`; a fixed size (sigma 0) draws no random number. */
+  private logNormal(d: TokenDistribution): number {
+    return d.sigma === 0 ? d.median : this.gauss.logNormal(d.median, d.sigma);
+  }
+
   /** Names of the tenants this mix sends as. */
   tenantNames(): string[] {
     return this.tenants.items.map((t) => t.name);
@@ -196,13 +201,9 @@ export class RequestMix {
             this.spec.input,
           );
     } else {
-      input = tokens
-        ? tokens.input
-        : clampTokens(this.gauss.logNormal(this.spec.input.median, this.spec.input.sigma), this.spec.input);
+      input = tokens ? tokens.input : clampTokens(this.logNormal(this.spec.input), this.spec.input);
     }
-    const output = tokens
-      ? tokens.output
-      : clampTokens(this.gauss.logNormal(this.spec.output.median, this.spec.output.sigma), this.spec.output);
+    const output = tokens ? tokens.output : clampTokens(this.logNormal(this.spec.output), this.spec.output);
     return new MixedRequest(
       id,
       apiKey,
