@@ -21,6 +21,8 @@ import { type CoordinationMode, DistributedLimits } from './redis/distributed-li
 import { PolicyBus } from './redis/policy-bus.js';
 import { connectRedis, waitReady } from './redis/redis-client.js';
 import { SharedBudgets } from './redis/shared-budget.js';
+import { SharedCache } from './redis/shared-cache.js';
+import { type ConcurrencyFailMode, SharedConcurrency } from './redis/shared-concurrency.js';
 import { AuditLog } from './telemetry/audit-log.js';
 import { GatewayMetrics } from './telemetry/gateway-metrics.js';
 import { InfluxWriter } from './telemetry/influx-writer.js';
@@ -42,6 +44,13 @@ export interface GatewayOptions {
     /** Distribute policy changes by pub/sub (default true). */
     distributePolicy?: boolean;
     commandTimeoutMs?: number;
+    /** Fleet-wide concurrency limits: lease life (default 10 s) and what happens while Redis is down (default open). */
+    concurrencyLeaseMs?: number;
+    concurrencyFailMode?: ConcurrencyFailMode;
+    /** The response cache's shared tier (default on when the policy enables the cache). */
+    sharedCache?: boolean;
+    /** Largest response stored in the shared tier (default 1 MiB; the policy's cache.maxBytes caps it too). */
+    sharedCacheMaxEntryBytes?: number;
   };
   influx?: { url: string; database?: string; maxBuffered?: number };
   /** JSONL audit log file (in memory only when absent). */
@@ -64,6 +73,8 @@ export interface GatewayState {
   usage: UsageLedger;
   audit: AuditLog;
   limits: DistributedLimits | null;
+  concurrency: SharedConcurrency | null;
+  sharedCache: SharedCache | null;
   influx: InfluxWriter | null;
   replicaId: string;
   draining: boolean;
@@ -130,6 +141,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
   const redisClients: Redis[] = [];
   let limits: DistributedLimits | null = null;
   let budgets: SharedBudgets | null = null;
+  let concurrency: SharedConcurrency | null = null;
+  let sharedCache: SharedCache | null = null;
   let bus: PolicyBus | null = null;
   if (opts.redis) {
     const client = connectRedis(opts.redis.url, {
@@ -164,6 +177,29 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
       () => driver.clock.now(),
       (opts.redis.mode ?? 'exact') === 'exact' ? 0 : 250,
     );
+    concurrency = new SharedConcurrency({
+      client,
+      leaseMs: opts.redis.concurrencyLeaseMs,
+      failMode: opts.redis.concurrencyFailMode,
+      now: () => driver.clock.now(),
+      onHealth: (up, reason) => {
+        if (up) app.log.info({ reason }, 'Redis reachable again: shared concurrency limits back in force');
+        else
+          app.log.warn(
+            { reason, failMode: opts.redis?.concurrencyFailMode ?? 'open' },
+            'Redis unreachable: concurrency limits run on their fail mode (open: per replica, closed: refuse)',
+          );
+      },
+      onFallback: (scope, source) =>
+        metrics.limitFallback.inc({ limit: `concurrency:${scope.scope}`, source }),
+    });
+    if (opts.redis.sharedCache !== false)
+      sharedCache = new SharedCache({
+        client,
+        maxEntryBytes: opts.redis.sharedCacheMaxEntryBytes,
+        now: () => driver.clock.now(),
+        onResult: (result) => metrics.cacheShared.inc({ result }),
+      });
     if (opts.redis.distributePolicy !== false) {
       const sub = connectRedis(opts.redis.url, { name: `${replicaId}-sub` });
       redisClients.push(sub);
@@ -195,6 +231,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     usage,
     audit,
     limits,
+    concurrency,
+    sharedCache,
     influx,
     replicaId,
     draining: false,
@@ -287,6 +325,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     usage,
     limits,
     budgets,
+    concurrency,
+    sharedCache,
     quickStart: opts.quickStart ?? null,
   };
   for (const [path, endpoint] of ROUTES) {
@@ -340,6 +380,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     clearInterval(telemetryTimer);
     if (syncTimer !== null) clearInterval(syncTimer);
     driver.stop();
+    concurrency?.stop();
     pushTelemetry(driver.engine.flushTelemetry());
     if (influx !== null)
       await Promise.race([influx.flushAll(), new Promise((r) => setTimeout(r, 2000).unref())]);

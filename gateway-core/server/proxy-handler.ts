@@ -14,13 +14,13 @@
  * EventEmitter costs far less per request than an AbortController); its ticket is then
  * completed as answered with the tokens seen, so a hang-up neither retries nor trips a breaker.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
 import { costUsd } from '../budgets/pricing.js';
 import { type ErrorCode, isSluiceError } from '../errors.js';
-import type { CompletionStep, GatewayRequest, Ticket, UpstreamOutcome } from '../engine/types.js';
+import type { CompletionStep, GatewayRequest, Identity, Ticket, UpstreamOutcome } from '../engine/types.js';
 import { parseDurationMs } from '../policy/duration.js';
 import type { EngineDriver } from './engine-driver.js';
 import { admitGlobally, type GlobalAdmission, limitChecks, settleGlobally } from './global-admission.js';
@@ -29,6 +29,12 @@ import { sendError } from './openai-error.js';
 import type { PolicyManager } from './policy-manager.js';
 import type { DistributedLimits } from './redis/distributed-limits.js';
 import type { SharedBudgets } from './redis/shared-budget.js';
+import type { SharedCache } from './redis/shared-cache.js';
+import {
+  type ConcurrencyLease,
+  concurrencyScopes,
+  type SharedConcurrency,
+} from './redis/shared-concurrency.js';
 import { responseUsage } from './response-usage.js';
 import { SseRelay } from './sse-relay.js';
 import type { GatewayMetrics, RequestOutcome } from './telemetry/gateway-metrics.js';
@@ -44,6 +50,10 @@ export interface ProxyContext {
   limits: DistributedLimits | null;
   /** Fleet-wide tenant budgets (with Redis). */
   budgets: SharedBudgets | null;
+  /** Fleet-wide concurrency limits (with Redis). */
+  concurrency: SharedConcurrency | null;
+  /** The response cache's shared tier, L2 behind the engine's in-memory cache (with Redis). */
+  sharedCache: SharedCache | null;
   /**
    * Quick-start mode: every bearer key runs as `key` on `model`, with per-key limits by `user`,
    * and the client's own model name goes upstream.
@@ -57,6 +67,9 @@ const SUFFIX: Record<Endpoint, string> = {
   embeddings: '/embeddings',
 };
 const DEFAULT_UPSTREAM_TIMEOUT_MS = 60_000;
+/** Lease ids unique across replicas and restarts (a client's x-request-id may repeat). */
+const LEASE_PREFIX = randomBytes(6).toString('hex');
+let leaseSeq = 0;
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export function bearerKey(header: string | undefined): string | null {
@@ -93,6 +106,11 @@ class RequestRun {
   private tenant = '-';
   private model: string;
   private arm = 'control';
+  /** Slots held in the shared concurrency limits until the request ends. */
+  lease: ConcurrencyLease | null = null;
+  /** The cache key to store in the shared tier when the upstream answers (null: not cacheable there). */
+  private sharedCacheKey: string | null = null;
+  private sharedHit = false;
 
   constructor(
     private readonly ctx: ProxyContext,
@@ -186,6 +204,12 @@ class RequestRun {
           });
         }
       }
+      if (identity !== null && ctx.concurrency !== null) {
+        const refused = await this.admitConcurrency(ctx.concurrency, identity, req.model);
+        if (refused !== null) return refused;
+      }
+      if (identity !== null && ctx.sharedCache !== null && req.cacheKey !== undefined)
+        await this.sharedLookup(ctx.sharedCache, identity, req);
     }
 
     // submit
@@ -202,6 +226,7 @@ class RequestRun {
       this.tenant = a.identity.tenant;
       ctx.usage.count(a.identity.tenant, 'cached');
       this.finish('cached');
+      if (this.sharedHit) this.reply.header('x-sluice-cache-tier', 'shared');
       return this.reply.header('x-sluice-cache', 'hit').send(a.value);
     }
     const ticket = a.ticket;
@@ -213,6 +238,67 @@ class RequestRun {
       if (slot.kind === 'expired') return this.unserved(slot.code);
     }
     return await this.attempts(ticket);
+  }
+
+  /**
+   * Fleet-wide concurrency, checked after the shared rate limits (their units go back on a
+   * refusal) and before the engine's own per-replica counters. Returns the refusal, or null.
+   */
+  private async admitConcurrency(
+    shared: SharedConcurrency,
+    identity: Identity,
+    model: string,
+  ): Promise<FastifyReply | null> {
+    const scopes = concurrencyScopes(this.ctx.policies.current().doc, identity, model);
+    if (scopes.length === 0) return null;
+    const d = await shared.acquire(`${LEASE_PREFIX}-${(++leaseSeq).toString(36)}`, scopes);
+    if (d.allowed) {
+      this.lease = d.lease;
+      this.ctx.metrics.concurrencyShared.inc({ result: d.source === 'redis' ? 'admitted' : 'fallback' });
+      return null;
+    }
+    this.ctx.metrics.concurrencyShared.inc({ result: d.source === 'redis' ? 'refused' : 'fail-closed' });
+    if (this.global !== null) settleGlobally(this.ctx.limits!, this.global, { kind: 'refused' });
+    this.tenant = identity.tenant;
+    this.ctx.usage.count(identity.tenant, 'rejected');
+    this.finish('rejected');
+    const why =
+      d.source === 'fail-closed'
+        ? 'Concurrency limits are fail-closed and their shared state (Redis) is unreachable.'
+        : `Too many requests in flight for ${d.binding.scope} (${d.inFlight} of ${d.binding.max}, fleet-wide).`;
+    return sendError(this.reply, 'SLUICE_CONCURRENCY_LIMITED', why, { retryAfterMs: 1000 });
+  }
+
+  /** Gives back the shared concurrency slots (when the request is over, whatever its end). */
+  releaseShared(): void {
+    if (this.lease !== null) this.ctx.concurrency?.release(this.lease);
+    this.lease = null;
+  }
+
+  /**
+   * L2 lookup: for a request the engine would cache, when its L1 (the engine's in-memory cache)
+   * misses, the shared tier is read and a hit is put into L1, so the engine answers it as its own
+   * cache hit (telemetry and metrics count one cache hit, admission runs as for any hit).
+   */
+  private async sharedLookup(cache: SharedCache, identity: Identity, req: GatewayRequest): Promise<void> {
+    const key = req.cacheKey;
+    const l1 = this.ctx.driver.engine.cache;
+    const spec = this.ctx.policies.current().doc.cache;
+    if (key === undefined || l1 === null || spec?.enabled !== true) return;
+    if (spec.allowTemperature !== true && req.temperature !== undefined && req.temperature > 0) return;
+    if (!this.ctx.policies.resolver.effective(identity.keyId, req.model).cache) return;
+    this.sharedCacheKey = key;
+    if (l1.has(key, this.ctx.driver.clock.now())) return;
+    const body = await cache.get(key);
+    if (body === null) return;
+    let value: unknown;
+    try {
+      value = JSON.parse(body.toString('utf8'));
+    } catch {
+      return;
+    }
+    l1.set(key, value, body.length, this.ctx.driver.clock.now());
+    this.sharedHit = true;
   }
 
   private unserved(code: ErrorCode): FastifyReply {
@@ -396,6 +482,7 @@ class RequestRun {
     }
     const step = this.ctx.driver.complete(ticket, outcome);
     if (step.kind !== 'done') await this.abandon(ticket, step);
+    if (this.sharedCacheKey !== null && outcome.ok && outcome.cacheValue !== undefined) this.fillShared(buf);
     this.ctx.metrics.attempt(ticket.backend, 'ok');
     this.settleDone(ticket, inputTokens, outputTokens);
     if (this.clientGone) {
@@ -409,6 +496,14 @@ class RequestRun {
       .header('x-sluice-backend', ticket.backend)
       .send(buf);
     return { kind: 'sent' };
+  }
+
+  /** L2 fill: the body as the upstream sent it, for the policy's cache TTL. */
+  private fillShared(buf: Buffer): void {
+    const spec = this.ctx.policies.current().doc.cache;
+    if (this.ctx.sharedCache === null || this.sharedCacheKey === null || spec === undefined) return;
+    const ttlMs = spec.ttl !== undefined ? parseDurationMs(spec.ttl) : 300_000;
+    this.ctx.sharedCache.set(this.sharedCacheKey, buf, ttlMs, spec.maxBytes);
   }
 
   private async relayStream(ticket: Ticket, res: Dispatcher.ResponseData): Promise<{ kind: 'sent' }> {
@@ -481,5 +576,11 @@ export async function handleProxy(
     ctx.metrics.requests.inc({ outcome: 'invalid', tenant: '-', model: '-', arm: 'control' });
     return sendError(reply, e.code, e.message);
   }
-  return await new RequestRun(ctx, parsed, request, reply, started).run(apiKey);
+  const run = new RequestRun(ctx, parsed, request, reply, started);
+  if (ctx.concurrency === null) return await run.run(apiKey);
+  try {
+    return await run.run(apiKey);
+  } finally {
+    run.releaseShared();
+  }
 }

@@ -100,6 +100,18 @@ export class GatewayMetrics {
     labelNames: ['limit', 'source'] as const,
     registers: [this.registry],
   });
+  readonly cacheShared = new Counter({
+    name: 'sluice_cache_shared_total',
+    help: 'Shared (Redis) cache tier: lookups (hit, miss, skipped, error) and fills (stored, too_large, error)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly concurrencyShared = new Counter({
+    name: 'sluice_concurrency_shared_total',
+    help: 'Fleet-wide concurrency decisions (admitted, refused in Redis, fallback = local only, fail-closed)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly upstreamAttempts = new Counter({
     name: 'sluice_upstream_attempts_total',
     help: 'Upstream attempts by backend and result (ok, 429, 5xx, timeout, 4xx, error)',
