@@ -100,11 +100,18 @@ class MixedRequest implements SimRequest {
     readonly model: string,
     readonly inputTokens: number,
     readonly maxOutputTokens: number,
-    readonly temperature: number,
     readonly cacheKey: string | undefined,
     readonly outputTokens: number,
     readonly tenantHint: string,
   ) {}
+
+  /**
+   * 0 for a repeated prompt (the cacheable ones, which carry a cache key), 0.7 for the sampled
+   * rest. Derived, not stored: a double field costs a boxed number per request.
+   */
+  get temperature(): number {
+    return this.cacheKey === undefined ? 0.7 : 0;
+  }
 
   get id(): string {
     if (this.text === undefined) this.text = typeof this.ref === 'string' ? this.ref : `r${this.ref}`;
@@ -189,10 +196,8 @@ export class RequestMix {
     const m = model ?? pick(t.models, rng.next());
     let input: number;
     let cacheKey: string | undefined;
-    let temperature = 0.7;
     if (this.zipf !== null && rng.next() < this.temp0) {
       const rank = this.zipf.sample(rng);
-      temperature = 0;
       cacheKey = this.promptKey(m, rank);
       input = tokens
         ? tokens.input
@@ -204,16 +209,6 @@ export class RequestMix {
       input = tokens ? tokens.input : clampTokens(this.logNormal(this.spec.input), this.spec.input);
     }
     const output = tokens ? tokens.output : clampTokens(this.logNormal(this.spec.output), this.spec.output);
-    return new MixedRequest(
-      id,
-      apiKey,
-      m,
-      input,
-      this.spec.maxTokens ?? 0,
-      temperature,
-      cacheKey,
-      output,
-      t.name,
-    );
+    return new MixedRequest(id, apiKey, m, input, this.spec.maxTokens ?? 0, cacheKey, output, t.name);
   }
 }
