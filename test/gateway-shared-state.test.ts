@@ -210,6 +210,10 @@ test('Redis killed: concurrency follows its fail mode, the cache falls back to L
   p.cache = { enabled: true, ttl: '1m' };
   const [a, b] = await replicas(p, { commandTimeoutMs: 100 });
   const [closed] = await replicas(p, { commandTimeoutMs: 100, concurrencyFailMode: 'closed' }, ['closed-c']);
+  // The same limit declared fail-closed in the policy itself, on a gateway whose default is open.
+  const declaredPolicy = structuredClone(p);
+  declaredPolicy.tenants.beta.concurrencyFailMode = 'closed';
+  const [declared] = await replicas(declaredPolicy, { commandTimeoutMs: 100 }, ['declared-d']);
   const cachedBody = chatBody('cache me');
   assert.equal((await chat(a, cachedBody)).statusCode, 200);
   assert.equal(mock.hits.length, 1);
@@ -225,6 +229,9 @@ test('Redis killed: concurrency follows its fail mode, the cache falls back to L
   const refused = await chat(closed);
   assert.equal(refused.statusCode, 429);
   assert.match((refused.json() as { error: { message: string } }).error.message, /fail-closed/);
+  const refusedByPolicy = await chat(declared);
+  assert.equal(refusedByPolicy.statusCode, 429);
+  assert.match((refusedByPolicy.json() as { error: { message: string } }).error.message, /fail-closed/);
   // Cache: A still answers from its L1; B misses its L1 and the upstream answers (no error).
   const hitsBefore = mock.hits.length;
   assert.equal((await chat(a, cachedBody)).headers['x-sluice-cache'], 'hit');

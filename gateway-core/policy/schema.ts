@@ -93,6 +93,11 @@ const settingsFields = {
   limits: T.Optional(T.Array(LimitSpec)),
   /** Most requests in flight at once for this scope (tenant, key). */
   concurrency: T.Optional(PositiveInt),
+  /**
+   * When the shared state (Redis) is unreachable: `open` leaves this scope's concurrency to each
+   * replica's own counter, `closed` refuses. Defaults to the gateway's setting (open).
+   */
+  concurrencyFailMode: T.Optional(T.Union([T.Literal('open'), T.Literal('closed')])),
   maxInputTokens: T.Optional(PositiveInt),
   maxOutputTokens: T.Optional(PositiveInt),
   maxBodyBytes: T.Optional(PositiveInt),

@@ -28,17 +28,22 @@ export type ConcurrencyFailMode = 'open' | 'closed';
 export interface ConcurrencyScope {
   scope: string;
   max: number;
+  /** Declared in the policy for this scope; the gateway's default when absent. */
+  failMode?: ConcurrencyFailMode;
 }
 
 /** The scopes that cap a request, exactly as the engine's admission plan builds them. */
 export function concurrencyScopes(doc: PolicyDocument, id: Identity, model: string): ConcurrencyScope[] {
   const out: ConcurrencyScope[] = [];
   const tenant = doc.tenants[id.tenant];
-  if (tenant?.concurrency) out.push({ scope: `tenant:${id.tenant}`, max: tenant.concurrency });
+  if (tenant?.concurrency)
+    out.push({ scope: `tenant:${id.tenant}`, max: tenant.concurrency, failMode: tenant.concurrencyFailMode });
   const key = tenant?.keys?.[id.keyId];
-  if (key?.concurrency) out.push({ scope: `key:${id.keyId}`, max: key.concurrency });
-  const m = doc.modelOverrides?.[model]?.concurrency;
-  if (m) out.push({ scope: `model:${model}`, max: m });
+  if (key?.concurrency)
+    out.push({ scope: `key:${id.keyId}`, max: key.concurrency, failMode: key.concurrencyFailMode });
+  const m = doc.modelOverrides?.[model];
+  if (m?.concurrency)
+    out.push({ scope: `model:${model}`, max: m.concurrency, failMode: m.concurrencyFailMode });
   return out;
 }
 
@@ -96,10 +101,12 @@ export class SharedConcurrency {
     this.opts.onHealth?.(up, reason);
   }
 
+  /** Without Redis, each scope follows its own fail mode (the gateway's default where the policy sets none). */
   private withoutRedis(scopes: readonly ConcurrencyScope[]): ConcurrencyDecision {
-    if (this.failMode === 'closed') {
-      this.opts.onFallback?.(scopes[0], 'fail-closed');
-      return { allowed: false, binding: scopes[0], inFlight: 0, source: 'fail-closed' };
+    const closed = scopes.find((s) => (s.failMode ?? this.failMode) === 'closed');
+    if (closed !== undefined) {
+      this.opts.onFallback?.(closed, 'fail-closed');
+      return { allowed: false, binding: closed, inFlight: 0, source: 'fail-closed' };
     }
     for (const s of scopes) this.opts.onFallback?.(s, 'fallback');
     return { allowed: true, lease: null, source: 'fallback' };

@@ -3,7 +3,7 @@
  * 95% percentile-bootstrap CI (experiments/bootstrap.ts, seeded, 2000 resamples) and the
  * per-seed values, so a reader can recompute anything.
  */
-import { bootstrapCi } from '../../experiments/bootstrap.js';
+import { bootstrapCi } from '../bootstrap.js';
 import type { CaseRuns, ModeName, RunMetrics, TargetResult } from './controller-targets.js';
 
 export interface MetricEstimate {

@@ -4,12 +4,12 @@
  * reference for the victims' latency) and on a replay of the Azure LLM conversation trace
  * through the flash-sale gateway, over several seeds each; per metric the mean over seeds with
  * a 95% percentile-bootstrap CI (experiments/bootstrap.ts); then the targets of issue 6, PASS or
- * FAIL each. Writes controller/eval/results.json and results.md.
+ * FAIL each. Writes experiments/controller-eval/results.json and results.md.
  *
  * Runs go through the experiment runner's simulator arm runner on worker threads
  * (experiments/thread-pool-executor.ts, piscina), wired exactly as experiment arms are.
  *
- *   node dist/controller/eval/evaluate-controllers.js [--seeds 5] [--duration 3600]
+ *   node dist/experiments/controller-eval/evaluate-controllers.js [--seeds 5] [--duration 3600]
  *        [--workers 2] [--out DIR] [--cases flash-sale,cost-overrun,...] [--modes adaptive,...]
  *   (targets are judged only when every mode ran)
  */
@@ -17,10 +17,10 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { RunRequest } from '../../experiments/arm-runner.js';
-import type { RunTask } from '../../experiments/run-executor.js';
-import type { TraceSpec } from '../../experiments/spec.js';
-import { ThreadPoolExecutor } from '../../experiments/thread-pool-executor.js';
+import type { RunRequest } from '../arm-runner.js';
+import type { RunTask } from '../run-executor.js';
+import type { TraceSpec } from '../spec.js';
+import { ThreadPoolExecutor } from '../thread-pool-executor.js';
 import {
   type CaseRuns,
   costOverrunTarget,
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   const seeds = Number(arg('seeds', '5'));
   const durationSeconds = Number(arg('duration', '3600'));
   const workers = Number(arg('workers', String(Math.max(1, availableParallelism()))));
-  const outDir = resolve(arg('out', join(root, 'controller', 'eval')));
+  const outDir = resolve(arg('out', join(root, 'experiments', 'controller-eval')));
   const only = arg('cases', '');
   const selected = cases(root).filter((c) => only === '' || only.split(',').includes(c.name));
   const modeList = arg('modes', '');
@@ -183,7 +183,7 @@ async function main(): Promise<void> {
     if (mt && mq) targets.push(multiTenantTarget(mt, mq));
   }
   const results: EvalResults = {
-    generatedBy: 'npm run eval:controller (controller/eval/evaluate-controllers.ts)',
+    generatedBy: 'npm run eval:controller (experiments/controller-eval/evaluate-controllers.ts)',
     seeds,
     durationSeconds,
     intervalSeconds: 10,
