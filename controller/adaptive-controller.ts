@@ -22,6 +22,7 @@
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
 import type { Actuator, ControllerMode } from './controller-mode.js';
 import { HoltForecaster } from './forecast/holt-forecaster.js';
+import { NeuralDemandForecaster, type NeuralDemandOptions } from './forecast/neural-demand-forecaster.js';
 import { ServiceCapacityEstimator } from './forecast/service-capacity.js';
 import type { DemandForecaster, TelemetrySource } from './interfaces.js';
 import { type JudgeConfig, RolloutJudge } from './judge/rollout-judge.js';
@@ -78,7 +79,12 @@ export interface AdaptiveOptions {
   queueWeights?: Partial<QueueWeightOptions> | false;
   abuse?: Partial<AbuseHysteresisOptions>;
   anomalyScore?: AnomalyScorer;
-  forecaster?: (series: string) => DemandForecaster;
+  /**
+   * Demand forecaster per series: 'holt' (default), 'neural' (NeuralDemandForecaster: Holt
+   * until it has history, then a TF.js quantile MLP; options in `neural`), or a factory.
+   */
+  forecaster?: 'holt' | 'neural' | ((series: string) => DemandForecaster);
+  neural?: Partial<NeuralDemandOptions>;
   guardrails?: Partial<GuardrailOptions>;
   rollout?: Partial<RolloutOptions>;
   judge?: Partial<JudgeConfig>;
@@ -207,10 +213,24 @@ export class AdaptiveController implements ControllerMode {
   private forecaster(series: string): DemandForecaster {
     let f = this.forecasters.get(series);
     if (!f) {
-      f = this.o.forecaster?.(series) ?? new HoltForecaster();
+      const kind = this.o.forecaster ?? 'holt';
+      f =
+        typeof kind === 'function'
+          ? kind(series)
+          : kind === 'neural'
+            ? new NeuralDemandForecaster({ stepMs: this.o.intervalMs, ...this.o.neural })
+            : new HoltForecaster();
       this.forecasters.set(series, f);
     }
     return f;
+  }
+
+  /**
+   * Awaits the forecasters' pending training (NeuralDemandForecaster.settle); changes no
+   * forecast (networks swap in only at interval boundaries), so runs stay deterministic.
+   */
+  async settle(): Promise<void> {
+    for (const f of this.forecasters.values()) if (f instanceof NeuralDemandForecaster) await f.settle();
   }
 
   /** Feeds each new closed interval to the forecasters and the abuse detector, in time order. */

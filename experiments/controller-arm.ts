@@ -8,10 +8,13 @@
  *              record their one-step-ahead forecasts for the report
  *
  * Arm params tune them: targetUtilization (reactive), perInstanceRps (adaptive's capacity per
- * instance, default 10 requests/s), warmupIntervals (adaptive).
+ * instance, default 10 requests/s), warmupIntervals (adaptive), forecaster ('holt', the
+ * default, or 'neural': NeuralDemandForecaster per series, retrained every neuralRetrainEvery
+ * intervals, default 60).
  */
 import { AuditLog, MemoryAuditSink } from '../controller/rollout/audit-log.js';
 import { HoltForecaster } from '../controller/forecast/holt-forecaster.js';
+import { NeuralDemandForecaster } from '../controller/forecast/neural-demand-forecaster.js';
 import { type ControllerMode, createControllerMode } from '../controller/controller.js';
 import type { DemandForecaster } from '../controller/interfaces.js';
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
@@ -102,7 +105,16 @@ export function controllerForArm(
             ];
           }),
         ),
-        forecaster: (series) => forecasts.wrap(series, new HoltForecaster()),
+        forecaster: (series) =>
+          forecasts.wrap(
+            series,
+            params.forecaster === 'neural'
+              ? new NeuralDemandForecaster({
+                  stepMs: intervalMs,
+                  retrainEvery: num(params, 'neuralRetrainEvery', 60),
+                })
+              : new HoltForecaster(),
+          ),
         warmupIntervals: num(params, 'warmupIntervals', 6),
       });
     }
