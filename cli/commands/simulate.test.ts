@@ -119,3 +119,17 @@ test('--telemetry influx://host:port/db writes the interval records to a real In
     await influx.stop();
   }
 });
+
+test('--controller-param values are typed and a bad pair is a clear error', async () => {
+  const { parseControllerParams } = await import('./simulate.js');
+  assert.deepEqual(
+    parseControllerParams(['forecaster=neural', 'perInstanceRps=12.5', 'canarySplit=requestId', 'dry=true']),
+    {
+      forecaster: 'neural',
+      perInstanceRps: 12.5,
+      canarySplit: 'requestId',
+      dry: true,
+    },
+  );
+  assert.throws(() => parseControllerParams(['forecaster']), /expected key=value/);
+});

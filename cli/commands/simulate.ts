@@ -22,6 +22,7 @@ import {
   type ControllerHookup,
   hookController,
 } from '../../experiments/controller-hookup.js';
+import type { Params } from '../../experiments/spec.js';
 import { formatSummary } from '../../simulator/summary-table.js';
 import { openTelemetryOutput } from '../../simulator/telemetry-output.js';
 
@@ -32,8 +33,37 @@ import { openTelemetryOutput } from '../../simulator/telemetry-output.js';
  */
 export const CONTROLLER_MODES = new Map<
   string,
-  (scenario: Scenario, options: SimulationOptions) => ControllerHookup
->(CONTROLLER_MODE_NAMES.map((m) => [m, (scenario, options) => hookController(m, scenario, options)]));
+  (scenario: Scenario, options: SimulationOptions, params?: Params) => ControllerHookup
+>(
+  CONTROLLER_MODE_NAMES.map((m) => [
+    m,
+    (scenario, options, params) => hookController(m, scenario, options, params),
+  ]),
+);
+
+/** `key=value` pairs for a controller mode's parameters: numbers and booleans parsed, else strings. */
+export function parseControllerParams(pairs: readonly string[]): Params {
+  const out: Params = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0)
+      throw new SluiceError(
+        'SLUICE_CONFIG_INVALID',
+        `--controller-param ${JSON.stringify(pair)}: expected key=value, e.g. forecaster=neural`,
+      );
+    const key = pair.slice(0, eq);
+    const raw = pair.slice(eq + 1);
+    out[key] =
+      raw === 'true'
+        ? true
+        : raw === 'false'
+          ? false
+          : raw !== '' && Number.isFinite(Number(raw))
+            ? Number(raw)
+            : raw;
+  }
+  return out;
+}
 
 /** Where the command writes (tests swap these instead of patching process.stdout). */
 export const simulateOutput = {
@@ -57,6 +87,7 @@ interface SimulateArgs {
   duration?: string;
   seed: number;
   set: string[];
+  'controller-param': string[];
   json?: string;
   telemetry?: string;
   progress: boolean;
@@ -113,6 +144,13 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
         default: [],
         describe: 'override a scenario value: path=value (repeatable)',
       })
+      .option('controller-param', {
+        type: 'string',
+        array: true,
+        default: [],
+        describe:
+          'a parameter of the --policy controller mode: key=value (repeatable), e.g. forecaster=neural',
+      })
       .option('json', { type: 'string', describe: 'write the run summary JSON here' })
       .option('telemetry', {
         type: 'string',
@@ -153,7 +191,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     if (argv.policy !== undefined) {
       const mode = CONTROLLER_MODES.get(argv.policy);
       if (mode !== undefined) {
-        controller = mode(scenario, options);
+        controller = mode(scenario, options, parseControllerParams(argv['controller-param']));
         options.policyName = argv.policy;
       } else if (['static', 'reactive', 'gradient2', 'adaptive'].includes(argv.policy)) {
         throw new SluiceError(
