@@ -9,6 +9,7 @@
  * and accounts each request once, when it leaves (RunStats). The engine's poll() is scheduled
  * at engine.nextWakeAt() so rate-limit waits, retry-afters and queue deadlines happen on time.
  */
+import { costUsd } from '../gateway-core/budgets/pricing.js';
 import type { PolicyEngine } from '../gateway-core/engine/policy-engine.js';
 import type { Admission, EngineListener, Ticket, UpstreamOutcome } from '../gateway-core/engine/types.js';
 import type { ErrorCode } from '../gateway-core/errors.js';
@@ -161,9 +162,7 @@ export class SimulatedGateway implements EngineListener {
       let cost = 0;
       if (outcome.ok && !this.upstreamUnpriced.has(t.backend)) {
         const m = this.policy.models[t.model];
-        if (m !== undefined)
-          cost =
-            (outcome.inputTokens * m.inputPricePerMTok + outcome.outputTokens * m.outputPricePerMTok) / 1e6;
+        if (m !== undefined) cost = costUsd(outcome.inputTokens, outcome.outputTokens, m);
       }
       const ttft = flight.ttftMs === null ? null : flight.startedAt - t.arrivedAt + flight.ttftMs;
       this.stats.leave(
