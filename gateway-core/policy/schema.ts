@@ -263,6 +263,12 @@ export const RoutingRule = T.Object(
     model: T.Optional(Name),
     /** Try these backend pools in order instead of the model's chain. */
     backends: T.Optional(T.Array(Name, { minItems: 1 })),
+    /**
+     * The fraction of matching requests this rule applies to (default 1), picked by a stable
+     * hash of the request id; the rest go on to the next rules. Moves traffic between models
+     * step by step (a migration, or the controller's cost-aware share of a cheaper model).
+     */
+    share: T.Optional(Fraction),
   },
   { additionalProperties: false },
 );

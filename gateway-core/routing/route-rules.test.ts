@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { RoutingRule } from '../policy/schema.js';
+import { stableUnit } from '../stable-hash.js';
 import { type RouteContext, RouteRules } from './route-rules.js';
 
 const rules: RoutingRule[] = [
@@ -17,6 +18,7 @@ const base: RouteContext = {
   model: 'gpt-4o',
   promptTokens: 500,
   budget: 'ok',
+  requestId: 'r0',
 };
 
 test('RouteRules: first matching rule wins', () => {
@@ -66,4 +68,32 @@ test('RouteRules: answers are shared, frozen objects (no allocation per match)',
   assert.ok(Object.isFrozen(a));
   assert.equal(new RouteRules().match(base), null);
   assert.equal(new RouteRules().size, 0);
+});
+
+test('RouteRules: a shared rule takes its fraction of requests by id; the rest go on to the next rule', () => {
+  const r = new RouteRules([
+    { when: { model: ['gpt-4o'] }, model: 'gpt-4o-mini', share: 0.3 },
+    { when: { model: ['gpt-4o'] }, backends: ['spare'] },
+  ]);
+  let shared = 0;
+  let both = 0;
+  for (let i = 0; i < 10_000; i++) {
+    const d = r.match({ ...base, requestId: String(i) });
+    if (d?.rule === 0) shared++;
+    else assert.deepEqual(d, { rule: 1, backends: ['spare'] });
+    // Independent of the canary split, which hashes the bare id.
+    if (d?.rule === 0 && stableUnit(String(i)) < 0.5) both++;
+  }
+  // Known answers for ids 0..9999: 3049 (binomial: 3000, sd 46); half of those in the canary
+  // slice would be 1525 (sd 28).
+  assert.equal(shared, 3049);
+  assert.equal(both, 1570);
+  // The same id always gets the same answer.
+  assert.equal(r.match({ ...base, requestId: '17' })?.rule, r.match({ ...base, requestId: '17' })?.rule);
+  const none = new RouteRules([{ when: {}, model: 'm', share: 0 }]);
+  const all = new RouteRules([{ when: {}, model: 'm', share: 1 }]);
+  for (let i = 0; i < 100; i++) {
+    assert.equal(none.match({ ...base, requestId: String(i) }), null);
+    assert.equal(all.match({ ...base, requestId: String(i) })?.rule, 0);
+  }
 });

@@ -10,6 +10,7 @@
  * Lists become Sets and each rule's answer is built once, so `match` allocates nothing.
  */
 import type { RoutingRule } from '../policy/schema.js';
+import { stableUnit } from '../stable-hash.js';
 
 export type BudgetState = 'ok' | 'soft' | 'exhausted';
 
@@ -20,6 +21,8 @@ export interface RouteContext {
   task?: string | undefined;
   promptTokens: number;
   budget: BudgetState;
+  /** The request's id: the basis of a rule's `share` draw. */
+  requestId: string;
 }
 
 export interface RouteDecision {
@@ -37,6 +40,9 @@ interface CompiledRule {
   above: number;
   atMost: number;
   budget: BudgetState | null;
+  /** Fraction of matching requests the rule applies to; 1 skips the draw. */
+  share: number;
+  salt: string;
   decision: RouteDecision;
 }
 
@@ -56,6 +62,8 @@ function compile(rule: RoutingRule, index: number): CompiledRule {
     above: w.promptTokensAbove ?? Number.NEGATIVE_INFINITY,
     atMost: w.promptTokensAtMost ?? Number.POSITIVE_INFINITY,
     budget: w.budget ?? null,
+    share: rule.share ?? 1,
+    salt: `share:${index}:`,
     decision: Object.freeze(decision),
   };
 }
@@ -80,6 +88,7 @@ export class RouteRules {
       if (r.task !== null && (ctx.task === undefined || !r.task.has(ctx.task))) continue;
       if (!(ctx.promptTokens > r.above && ctx.promptTokens <= r.atMost)) continue;
       if (r.budget !== null && r.budget !== ctx.budget) continue;
+      if (r.share < 1 && !(stableUnit(r.salt + ctx.requestId) < r.share)) continue;
       return r.decision;
     }
     return null;
