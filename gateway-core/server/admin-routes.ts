@@ -10,10 +10,12 @@
  *   GET    /admin/usage[/:tenant]             usage per tenant
  *   GET    /admin/audit                       recent audit entries
  *   GET    /admin/backends                    pool snapshots (queue, in flight, breakers)
+ *   GET    /admin/cache/demand, POST /admin/cache/prewarm   see admin-cache-routes.ts
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isSluiceError } from '../errors.js';
+import { type CacheAdminContext, registerCacheAdminRoutes } from './admin-cache-routes.js';
 import { sendError } from './openai-error.js';
 import type { PolicyManager, SplitBy } from './policy-manager.js';
 import { bearerKey } from './proxy-handler.js';
@@ -27,6 +29,8 @@ export interface AdminContext {
   driver: EngineDriver;
   usage: UsageLedger;
   audit: AuditLog;
+  /** Cache demand and pre-warming (absent: those routes are not registered). */
+  cache?: CacheAdminContext;
 }
 
 function sameToken(given: string, want: string): boolean {
@@ -163,5 +167,6 @@ export function registerAdminRoutes(app: FastifyInstance, ctx: AdminContext): vo
         ctx.driver.engine.backendNames().map((b) => [b, ctx.driver.engine.backendSnapshot(b)]),
       ),
     );
+    if (ctx.cache !== undefined) registerCacheAdminRoutes(admin, ctx.cache);
   });
 }

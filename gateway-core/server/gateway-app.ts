@@ -12,6 +12,8 @@ import { parse as parseYaml } from 'yaml';
 import { SluiceError } from '../errors.js';
 import { PolicyStore } from '../policy/version.js';
 import { registerAdminRoutes } from './admin-routes.js';
+import { CacheDemand } from './cache-demand/cache-demand.js';
+import { CachePrewarmer } from './cache-demand/cache-prewarmer.js';
 import { EngineDriver } from './engine-driver.js';
 import { sendError } from './openai-error.js';
 import type { Endpoint } from './openai-request.js';
@@ -64,6 +66,22 @@ export interface GatewayOptions {
   /** Largest body fastify reads (default 16 MiB; the policy's maxBodyBytes is checked too). */
   bodyLimitBytes?: number;
   upstreamConnections?: number;
+  /**
+   * Per-cache-key demand tracking for pre-warming (only cacheable requests are counted): window
+   * length (default the telemetry interval), top k keys per window (default 256), closed
+   * windows kept (default 30), replay book bounds; false turns it off.
+   */
+  cacheDemand?:
+    | {
+        windowMs?: number;
+        k?: number;
+        retain?: number;
+        replayMaxBytes?: number;
+        replayMaxEntryBytes?: number;
+      }
+    | false;
+  /** Pre-warm requests run at once (default 4). */
+  prewarmConcurrency?: number;
 }
 
 export interface GatewayState {
@@ -76,6 +94,7 @@ export interface GatewayState {
   concurrency: SharedConcurrency | null;
   sharedCache: SharedCache | null;
   influx: InfluxWriter | null;
+  cacheDemand: CacheDemand | null;
   replicaId: string;
   draining: boolean;
 }
@@ -224,6 +243,21 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     : null;
 
   const upstream = new UpstreamClient(opts.upstreamConnections ?? 128);
+  const demandOpts = opts.cacheDemand === false ? null : (opts.cacheDemand ?? {});
+  const cacheDemand =
+    demandOpts === null
+      ? null
+      : new CacheDemand({
+          windowMs: demandOpts.windowMs ?? opts.telemetryIntervalMs ?? 10_000,
+          k: demandOpts.k ?? 256,
+          retain: demandOpts.retain ?? 30,
+          replay: {
+            maxBytes: demandOpts.replayMaxBytes,
+            maxEntryBytes: demandOpts.replayMaxEntryBytes,
+          },
+        });
+  // Marks the gateway's own pre-warm requests; never leaves this process.
+  const prewarmToken = randomBytes(16).toString('hex');
   const state: GatewayState = {
     driver,
     policies,
@@ -234,6 +268,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     concurrency,
     sharedCache,
     influx,
+    cacheDemand,
     replicaId,
     draining: false,
   };
@@ -328,6 +363,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     concurrency,
     sharedCache,
     quickStart: opts.quickStart ?? null,
+    demand: cacheDemand,
+    prewarmToken,
   };
   for (const [path, endpoint] of ROUTES) {
     app.post(path, (request, reply) => handleProxy(ctx, endpoint, request, reply));
@@ -371,7 +408,27 @@ export async function buildGateway(opts: GatewayOptions): Promise<FastifyInstanc
     };
   });
 
-  registerAdminRoutes(app, { adminToken: opts.adminToken ?? null, policies, driver, usage, audit });
+  const cache =
+    cacheDemand === null
+      ? undefined
+      : {
+          replicaId,
+          demand: cacheDemand,
+          driver,
+          policies,
+          sharedCache,
+          prewarmer: new CachePrewarmer({
+            app,
+            replay: cacheDemand.replay,
+            cache: () => driver.engine.cache,
+            enabled: () => policies.current().doc.cache?.enabled === true,
+            token: prewarmToken,
+            now: () => driver.clock.now(),
+            concurrency: opts.prewarmConcurrency,
+            onOutcome: (outcome) => metrics.prewarm.inc({ outcome }),
+          }),
+        };
+  registerAdminRoutes(app, { adminToken: opts.adminToken ?? null, policies, driver, usage, audit, cache });
 
   app.addHook('preClose', async () => {
     state.draining = true;

@@ -10,11 +10,17 @@
  *   complete engine.complete: done | retry (fallback) | queued (retry-after, fallback pool) | failed
  *                                                                  502/503/504 (an upstream 4xx passes through)
  *
+ * Cacheable requests are counted per cache key (CacheDemand, for the controller's pre-warming),
+ * and a pre-warm (a request the gateway re-issues itself, marked by a per-process token header)
+ * runs this same path but is billed to no tenant: its outcome and cost go to
+ * sluice_cache_prewarm_total / sluice_cache_prewarm_cost_usd_total instead of the request metrics
+ * and the usage ledger.
+ *
  * A client that goes away aborts its upstream request (an 'abort' event undici listens to: an
  * EventEmitter costs far less per request than an AbortController); its ticket is then
  * completed as answered with the tokens seen, so a hang-up neither retries nor trips a breaker.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Dispatcher } from 'undici';
@@ -22,6 +28,7 @@ import { costUsd } from '../budgets/pricing.js';
 import { type ErrorCode, isSluiceError } from '../errors.js';
 import type { CompletionStep, GatewayRequest, Identity, Ticket, UpstreamOutcome } from '../engine/types.js';
 import { parseDurationMs } from '../policy/duration.js';
+import type { CacheDemand } from './cache-demand/cache-demand.js';
 import type { EngineDriver } from './engine-driver.js';
 import { admitGlobally, type GlobalAdmission, limitChecks, settleGlobally } from './global-admission.js';
 import { type Endpoint, type ParsedRequest, parseOpenAIRequest } from './openai-request.js';
@@ -59,7 +66,13 @@ export interface ProxyContext {
    * and the client's own model name goes upstream.
    */
   quickStart: { key: string; model: string } | null;
+  /** Requests per cache key and their replay material (null: not tracked). */
+  demand: CacheDemand | null;
+  /** The `x-sluice-prewarm` header value that marks the gateway's own pre-warm requests. */
+  prewarmToken: string;
 }
+
+export const PREWARM_HEADER = 'x-sluice-prewarm';
 
 const SUFFIX: Record<Endpoint, string> = {
   chat: '/chat/completions',
@@ -92,6 +105,12 @@ function header(h: string | string[] | undefined): string | undefined {
   return Array.isArray(h) ? h[0] : h;
 }
 
+function isPrewarm(value: string | string[] | undefined, token: string): boolean {
+  const v = header(value);
+  if (v === undefined || v.length !== token.length) return false;
+  return timingSafeEqual(Buffer.from(v), Buffer.from(token));
+}
+
 /** Resolves a backend's upstream key (`env:NAME` reads the environment). */
 function upstreamKey(spec: string | undefined): string | undefined {
   if (spec === undefined) return undefined;
@@ -118,6 +137,8 @@ class RequestRun {
     private readonly request: FastifyRequest,
     private readonly reply: FastifyReply,
     private readonly started: number,
+    /** The gateway's own pre-warm: no request metrics, no tenant usage, no demand counted. */
+    private readonly prewarm: boolean,
   ) {
     this.model = parsed.model;
     reply.raw.on('close', () => {
@@ -130,6 +151,7 @@ class RequestRun {
 
   private finish(outcome: RequestOutcome): void {
     this.outcome = outcome;
+    if (this.prewarm) return;
     const m = this.ctx.metrics;
     m.request(outcome, this.tenant, this.model, this.arm);
     if (outcome === 'completed' || outcome === 'cached')
@@ -140,6 +162,10 @@ class RequestRun {
     if (this.outcome !== 'client_closed')
       this.finish(code === 'SLUICE_DEADLINE_EXCEEDED' ? 'timed_out' : 'failed');
     return sendError(this.reply, code, message, extras);
+  }
+
+  private countUsage(tenant: string, what: Parameters<UsageLedger['count']>[1]): void {
+    if (!this.prewarm) this.ctx.usage.count(tenant, what);
   }
 
   async run(apiKey: string): Promise<FastifyReply | undefined> {
@@ -177,7 +203,7 @@ class RequestRun {
         const b = await ctx.budgets.check(identity.tenant, budget);
         if (b.exhausted) {
           this.tenant = identity.tenant;
-          ctx.usage.count(identity.tenant, 'rejected');
+          this.countUsage(identity.tenant, 'rejected');
           this.finish('rejected');
           return sendError(
             this.reply,
@@ -192,7 +218,7 @@ class RequestRun {
         this.tenant = identity?.tenant ?? '-';
         const d = await admitGlobally(ctx.limits, this.global);
         if (!d.allowed) {
-          this.ctx.usage.count(this.tenant, 'rejected');
+          this.countUsage(this.tenant, 'rejected');
           this.finish('rejected');
           const why =
             d.source === 'fail-closed'
@@ -217,14 +243,15 @@ class RequestRun {
     if (a.kind === 'rejected') {
       if (this.global !== null) settleGlobally(ctx.limits!, this.global, { kind: 'refused' });
       this.tenant = a.identity?.tenant ?? '-';
-      if (a.identity !== null) ctx.usage.count(a.identity.tenant, 'rejected');
+      if (a.identity !== null) this.countUsage(a.identity.tenant, 'rejected');
       this.finish(a.status === 429 ? 'rejected' : 'invalid');
       return sendError(this.reply, a.code, a.message, { retryAfterMs: a.retryAfterMs, limit: a.limit });
     }
+    this.countDemand(apiKey, req, a.kind === 'cached' ? a.identity : a.ticket.identity, a.kind === 'cached');
     if (a.kind === 'cached') {
       if (this.global !== null) settleGlobally(ctx.limits!, this.global, { kind: 'failed' });
       this.tenant = a.identity.tenant;
-      ctx.usage.count(a.identity.tenant, 'cached');
+      this.countUsage(a.identity.tenant, 'cached');
       this.finish('cached');
       if (this.sharedHit) this.reply.header('x-sluice-cache-tier', 'shared');
       return this.reply.header('x-sluice-cache', 'hit').send(a.value);
@@ -260,7 +287,7 @@ class RequestRun {
     this.ctx.metrics.concurrencyShared.inc({ result: d.source === 'redis' ? 'refused' : 'fail-closed' });
     if (this.global !== null) settleGlobally(this.ctx.limits!, this.global, { kind: 'refused' });
     this.tenant = identity.tenant;
-    this.ctx.usage.count(identity.tenant, 'rejected');
+    this.countUsage(identity.tenant, 'rejected');
     this.finish('rejected');
     const why =
       d.source === 'fail-closed'
@@ -273,6 +300,35 @@ class RequestRun {
   releaseShared(): void {
     if (this.lease !== null) this.ctx.concurrency?.release(this.lease);
     this.lease = null;
+  }
+
+  /**
+   * Counts a request in the per-key demand when the engine looked (or would look) it up in the
+   * cache: cache on, a cache key, the temperature rule, and the key's `cache` setting. The
+   * request is kept for replay; the gateway's own pre-warms are not demand.
+   */
+  private countDemand(apiKey: string, req: GatewayRequest, identity: Identity, hit: boolean): void {
+    const demand = this.ctx.demand;
+    const key = req.cacheKey;
+    if (this.prewarm || demand === null || key === undefined) return;
+    if (!hit) {
+      const spec = this.ctx.policies.current().doc.cache;
+      if (spec?.enabled !== true || this.ctx.driver.engine.cache === null) return;
+      if (spec.allowTemperature !== true && req.temperature !== undefined && req.temperature > 0) return;
+      if (!this.ctx.policies.resolver.effective(identity.keyId, req.model).cache) return;
+    }
+    const { request } = this;
+    demand.observe(
+      key,
+      {
+        endpoint: this.parsed.endpoint,
+        body: request.rawBody ?? Buffer.from(JSON.stringify(this.parsed.body)),
+        apiKey,
+        task: req.task,
+        ip: request.ip,
+      },
+      this.ctx.driver.clock.now(),
+    );
   }
 
   /**
@@ -303,7 +359,7 @@ class RequestRun {
 
   private unserved(code: ErrorCode): FastifyReply {
     if (this.global !== null) settleGlobally(this.ctx.limits!, this.global, { kind: 'refused' });
-    this.ctx.usage.count(this.tenant, code === 'SLUICE_DEADLINE_EXCEEDED' ? 'failed' : 'rejected');
+    this.countUsage(this.tenant, code === 'SLUICE_DEADLINE_EXCEEDED' ? 'failed' : 'rejected');
     const msg =
       code === 'SLUICE_DEADLINE_EXCEEDED'
         ? 'The request waited past its deadline.'
@@ -334,7 +390,7 @@ class RequestRun {
       }
       if (step.kind === 'failed') {
         if (this.global !== null) settleGlobally(this.ctx.limits!, this.global, { kind: 'failed' });
-        this.ctx.usage.count(this.tenant, 'failed');
+        this.countUsage(this.tenant, 'failed');
         if (this.clientGone) {
           this.finish('client_closed');
           return undefined;
@@ -389,6 +445,14 @@ class RequestRun {
     const doc = this.ctx.policies.current().doc;
     const prices = doc.models[ticket.model];
     const cost = prices ? costUsd(inputTokens, outputTokens, prices) : 0;
+    if (this.prewarm) {
+      // The operator's spend, not the tenant's: its own counter, no ledger or shared budget.
+      this.ctx.metrics.prewarmCost.inc(cost);
+      this.reply.header('x-sluice-prewarm-cost-usd', String(cost));
+      if (this.global !== null)
+        settleGlobally(this.ctx.limits!, this.global, { kind: 'done', inputTokens, outputTokens });
+      return;
+    }
     this.ctx.usage.count(this.tenant, 'completed');
     this.ctx.usage.spend(this.tenant, inputTokens, outputTokens, cost);
     const budget = doc.tenants[ticket.identity.tenant]?.budget;
@@ -576,7 +640,8 @@ export async function handleProxy(
     ctx.metrics.requests.inc({ outcome: 'invalid', tenant: '-', model: '-', arm: 'control' });
     return sendError(reply, e.code, e.message);
   }
-  const run = new RequestRun(ctx, parsed, request, reply, started);
+  const prewarm = isPrewarm(request.headers[PREWARM_HEADER], ctx.prewarmToken);
+  const run = new RequestRun(ctx, parsed, request, reply, started, prewarm);
   if (ctx.concurrency === null) return await run.run(apiKey);
   try {
     return await run.run(apiKey);

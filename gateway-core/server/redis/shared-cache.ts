@@ -66,6 +66,29 @@ export class SharedCache {
     }
   }
 
+  /**
+   * Which of `cacheKeys` the tier holds now (one pipelined EXISTS each); null while the tier is
+   * unusable or on an error. Never throws.
+   */
+  async present(cacheKeys: readonly string[]): Promise<boolean[] | null> {
+    if (cacheKeys.length === 0) return [];
+    if (!this.usable()) return null;
+    try {
+      const pipe = this.client.pipeline();
+      for (const k of cacheKeys) pipe.exists(PREFIX + k);
+      const replies = (await pipe.exec()) ?? [];
+      const out: boolean[] = [];
+      for (const [err, n] of replies) {
+        if (err !== null) throw err;
+        out.push(n === 1);
+      }
+      return out;
+    } catch {
+      this.failed();
+      return null;
+    }
+  }
+
   /** Stores a body for `ttlMs` (fire and forget). `capBytes` is the policy's own bound, if any. */
   set(cacheKey: string, body: Buffer, ttlMs: number, capBytes = Number.POSITIVE_INFINITY): void {
     if (body.length > Math.min(this.maxEntryBytes, capBytes)) {

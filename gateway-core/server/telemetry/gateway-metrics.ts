@@ -106,6 +106,17 @@ export class GatewayMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly prewarm = new Counter({
+    name: 'sluice_cache_prewarm_total',
+    help: 'Cache pre-warm requests by outcome (stored, shared, cached, not_stored, rejected, failed, unknown, disabled, in_progress)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly prewarmCost = new Counter({
+    name: 'sluice_cache_prewarm_cost_usd_total',
+    help: "Upstream cost of cache pre-warm answers, USD (the operator's, billed to no tenant)",
+    registers: [this.registry],
+  });
   readonly concurrencyShared = new Counter({
     name: 'sluice_concurrency_shared_total',
     help: 'Fleet-wide concurrency decisions (admitted, refused in Redis, fallback = local only, fail-closed)',
