@@ -50,7 +50,7 @@ export function registerCacheAdminRoutes(admin: FastifyInstance, ctx: CacheAdmin
     const keys: Record<string, CacheKeyState> = {};
     listed.forEach((key, i) => {
       keys[key] = {
-        cached: l1 !== null && l1.has(key, now),
+        cached: l1?.has(key, now) === true,
         shared: shared === null ? null : shared[i],
         replayable: ctx.demand.replay.has(key),
       };
