@@ -32,6 +32,12 @@ export class OnlineScale {
     return Math.abs(e) > 1e-6 && this.n > 0 ? Number.POSITIVE_INFINITY : 0;
   }
 
+  /** e / sigma with its sign; a zero scale gives +-Infinity for a departure, 0 for none. */
+  signedZ(e: number): number {
+    const z = this.z(e);
+    return e < 0 ? -z : z;
+  }
+
   update(e: number): void {
     this.n++;
     const a = Math.abs(e);

@@ -44,3 +44,43 @@ test('OnlineScale: a zero scale makes a departure infinitely surprising (scores 
   assert.equal(s.z(0), 0);
   assert.equal(s.z(0.01), Number.POSITIVE_INFINITY);
 });
+
+test('OnlineScale.signedZ keeps the sign of the residual', () => {
+  const s = new OnlineScale();
+  for (let i = 0; i < 10; i++) s.update(i % 2 ? 1 : -1);
+  // mean |e| = 1, sigma = 1.2533
+  assert.equal(s.signedZ(-2.5066), -2);
+  assert.equal(s.signedZ(2.5066), 2);
+});
+
+// Noisy (+-20) and quiet (+-2) stretches of 64 rows around a level of 100; a drop of 30 for 10
+// rows inside a quiet stretch (rows 2,250-2,259): 15 quiet-hour sigmas, 2-3 series-wide ones.
+const quietValues = Float64Array.from(
+  { length: n },
+  (_, i) => 100 + (((i * 7919) % 11) - 5) * ((i >> 6) % 2 ? 0.4 : 4),
+);
+for (let i = 2250; i < 2260; i++) quietValues[i] -= 30;
+
+test('local scale: a drop in a quiet stretch stands out against the quiet-stretch noise', async () => {
+  const peak = async (o: object) =>
+    Math.max(
+      ...(await new ResidualDetector({ ...opts, ...o }).score(times, quietValues)).subarray(2250, 2260),
+    );
+  const withLocal = await peak({ localScale: 0.5, control: 0 });
+  const globalOnly = await peak({ localScale: 0, control: 0 });
+  assert.ok(
+    withLocal > globalOnly + 0.1,
+    `with the local scale ${withLocal}, series-wide only ${globalOnly}`,
+  );
+});
+
+test('control chart: a sustained shift of 100 rows scores higher with the EWMA of the level residual', async () => {
+  const shifted = Float64Array.from(values);
+  for (let i = 2000; i < 2100; i++) shifted[i] += 15;
+  const peak = async (o: object) =>
+    Math.max(...(await new ResidualDetector({ ...opts, ...o }).score(times, shifted)).subarray(2000, 2100));
+  const withControl = await peak({ control: 0.3, localScale: 0 });
+  const without = await peak({ control: 0, localScale: 0 });
+  // Measured: 0.685 with, 0.542 without.
+  assert.ok(withControl > without + 0.1, `with the control chart ${withControl}, without ${without}`);
+});

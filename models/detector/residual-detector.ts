@@ -8,8 +8,15 @@
  *             sustained shifts, which the fast model follows and so cannot see
  *   level:    e_m = z[i] - median(z[i-L..i-1]),             catches small steps off a flat
  *             series (an error rate of 0 that turns 1%), where a regressor's own noise
- *             is larger than the step; its scale is 0 while the series is constant
- *   score[i] = max(zToScore(|e_f| / sigma_f), zToScore(|E| / sigma_E), zToScore(|e_m| / sigma_m))
+ *             is larger than the step; its scale is 0 while the series is constant;
+ *             judged against max(local, localScale sigma_m), local = 1.4826 MAD of those rows:
+ *             noise that grows with the level (counts, latencies) hides a drop at a quiet hour
+ *             from a series-wide scale
+ *   control:  C <- (1 - lambda) C + lambda clip(e_m / sigma_m, +-4), an EWMA control chart of the
+ *             level residual, judged against its own online scale sigma_C: a sustained shift
+ *             of a few sigma, which no single row shows, accumulates there
+ *   score[i] = max(zToScore(|e_f| / sigma_f), zToScore(|E| / sigma_E), zToScore(z_m),
+ *                  zToScore(|C| / sigma_C))
  * Rows are processed in chunks: a chunk is scored with the weights learnt from earlier chunks,
  * then the models train on it (rows that scored as anomalous are left out, so faults are not
  * learnt as normal). z = robust scaling fitted on the warm-up rows, which score 0.
@@ -41,6 +48,16 @@ export interface ResidualDetectorOptions {
   seasonalScaleRate: number;
   /** Use the level (median of the lookback) residual as well. */
   level: boolean;
+  /**
+   * Weight lambda of an EWMA control statistic of the standardised level residual (0 = off):
+   * a sustained shift of a few sigma, which no single row shows, accumulates there.
+   */
+  control: number;
+  /**
+   * > 0: the level residual is judged against the local noise (1.4826 MAD of the lookback's
+   * unflagged rows) where that is larger than this fraction of the series-wide scale.
+   */
+  localScale: number;
   seed: number;
 }
 
@@ -57,6 +74,8 @@ export const DEFAULT_RESIDUAL_OPTIONS: ResidualDetectorOptions = {
   seasonal: true,
   seasonalScaleRate: 0.002,
   level: true,
+  control: 0.3,
+  localScale: 0.5,
   seed: 7,
 };
 
@@ -88,7 +107,14 @@ export class ResidualDetector implements Detector {
     const seasScale = new OnlineScale(o.seasonalScaleRate, 2.5);
     const rawSeasScale = new OnlineScale();
     const levelScale = new OnlineScale();
+    // The control statistic's own scale: the level residuals are autocorrelated (a diurnal ramp
+    // leaves the lookback median behind), so the textbook sd sqrt(lambda / (2 - lambda)) would
+    // understate it; learning it online calibrates the statistic on this series.
+    const controlScale = new OnlineScale();
+    let control = 0;
+    let controlPending = false;
     const past = new Float64Array(L);
+    const dev = new Float64Array(L);
     let pendingRaw = 0;
     let smooth = 0;
     /** flagSum[i] = rows flagged among 0..i-1 (prefix sums, for window counts). */
@@ -146,11 +172,28 @@ export class ResidualDetector implements Detector {
             levelClean = m >= L / 4;
             if (levelClean) {
               const sorted = past.subarray(0, m).sort();
-              em = z[i] - (sorted[(m - 1) >> 1] + sorted[m >> 1]) / 2;
-              levelScore = levelScale.count > 50 ? zToScore(levelScale.z(em), o.zHalf) : 0;
+              const med = (sorted[(m - 1) >> 1] + sorted[m >> 1]) / 2;
+              em = z[i] - med;
+              let zl = levelScale.z(em);
+              if (o.localScale > 0 && levelScale.sigma() > 0) {
+                for (let j = 0; j < m; j++) dev[j] = Math.abs(sorted[j] - med);
+                const d = dev.subarray(0, m).sort();
+                const local = 1.4826 * ((d[(m - 1) >> 1] + d[m >> 1]) / 2);
+                zl = Math.abs(em) / Math.max(local, o.localScale * levelScale.sigma());
+              }
+              levelScore = levelScale.count > 50 ? zToScore(zl, o.zHalf) : 0;
             }
           }
           let score = Math.max(fastClean ? fastScore : 0, levelScore);
+          if (o.control > 0 && levelClean && levelScale.count > 50 && levelScale.sigma() > 0) {
+            // Standardised and clipped, so one spike moves the statistic by at most lambda 4 (a
+            // series that has been constant has no scale to standardise by: the level residual
+            // alone judges it).
+            const u = Math.max(-4, Math.min(4, levelScale.signedZ(em)));
+            control = (1 - o.control) * control + o.control * u;
+            if (controlScale.count > 50) score = Math.max(score, zToScore(controlScale.z(control), o.zHalf));
+            controlPending = true;
+          }
           const k = i >= firstSeasonal ? i - Math.max(s, firstSeasonal) : -1;
           const seasClean = k >= 0 && flaggedIn(flagSum, i - P - W, i - P + W + 1) === 0;
           if (seasClean) {
@@ -170,6 +213,8 @@ export class ResidualDetector implements Detector {
           flagSum[i + 1] = flagSum[i] + (flagged ? 1 : 0);
           if (flagged) continue;
           if (levelClean) levelScale.update(em);
+          if (controlPending) controlScale.update(control);
+          controlPending = false;
           if (fastClean) {
             fastScale.update(ef);
             keepF.push(r);
