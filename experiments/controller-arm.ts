@@ -10,14 +10,20 @@
  * Arm params tune them: targetUtilization (reactive), perInstanceRps (adaptive's capacity per
  * instance, default 10 requests/s), warmupIntervals (adaptive), forecaster ('holt', the
  * default, or 'neural': NeuralDemandForecaster per series, retrained every neuralRetrainEvery
- * intervals, default 60).
+ * intervals, default 60); when the policy has a response cache, prewarm (default true: cache
+ * pre-warming from the simulator's per-key demand, cacheDemandForArm), prewarmK (keys per
+ * interval at most, default 32), prewarmMinCount (a key's requests in an interval before its
+ * demand is reported, default 3: below that a pre-warm call costs about what it saves) and
+ * prewarmSketch (per-key counters per interval, default 1024).
  */
 import { AuditLog, MemoryAuditSink } from '../controller/rollout/audit-log.js';
 import { HoltForecaster } from '../controller/forecast/holt-forecaster.js';
 import { NeuralDemandForecaster } from '../controller/forecast/neural-demand-forecaster.js';
 import { type ControllerMode, createControllerMode } from '../controller/controller.js';
+import type { CacheDemandSource } from '../controller/adaptive-controller.js';
 import type { DemandForecaster } from '../controller/interfaces.js';
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
+import { CacheDemand } from '../simulator/cache/cache-demand.js';
 import type { Scenario } from '../simulator/scenario/scenario.js';
 import type { ForecastPoint } from './run-series.js';
 import type { ControllerMode as ModeName, Params } from './spec.js';
@@ -57,6 +63,23 @@ function num(params: Params, key: string, fallback: number): number {
   return typeof v === 'number' ? v : fallback;
 }
 
+/**
+ * The per-key demand an adaptive arm pre-warms from (give it to the run as
+ * SimulationOptions.cacheDemand and to controllerForArm): null unless the mode is adaptive, the
+ * policy has a response cache and param prewarm is not false.
+ */
+export function cacheDemandForArm(
+  mode: ModeName,
+  policy: PolicyDocument,
+  params: Params,
+): CacheDemand | null {
+  if (mode !== 'adaptive' || policy.cache?.enabled !== true || params.prewarm === false) return null;
+  return new CacheDemand({
+    capacity: num(params, 'prewarmSketch', 1024),
+    reportAtLeast: num(params, 'prewarmMinCount', 3),
+  });
+}
+
 export function controllerForArm(
   mode: ModeName,
   scenario: Scenario,
@@ -65,6 +88,7 @@ export function controllerForArm(
   intervalMs: number,
   forecasts: ForecastRecorder,
   audit: MemoryAuditSink = new MemoryAuditSink(),
+  cacheDemand: CacheDemandSource | null = null,
 ): ControllerMode | null {
   const pools = Object.keys(policy.backends).filter((b) => scenario.backends[b]?.kind === 'llm');
   const range = (b: string) => {
@@ -116,6 +140,7 @@ export function controllerForArm(
               : new HoltForecaster(),
           ),
         warmupIntervals: num(params, 'warmupIntervals', 6),
+        ...(cacheDemand !== null ? { cache: { source: cacheDemand, k: num(params, 'prewarmK', 32) } } : {}),
       });
     }
   }

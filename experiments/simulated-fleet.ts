@@ -11,6 +11,8 @@
  *              can leave the canary with no traffic at all (the judge then never decides)
  *   scaling    autoscaler.setScaleAhead(n): a floor under the pool's own rule;
  *              autoscaler.setScaleDownOverride(n): releases its scale-down stabilisation
+ *   prewarm    ctx.prewarm(keys): the gateway's own upstream calls refill those cache entries
+ *              (runs given a CacheDemand only; elsewhere a no-op)
  */
 import type { SplitBy } from '../gateway-core/engine/policy-engine.js';
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
@@ -104,6 +106,10 @@ export class SimulatedFleet implements Actuator, TelemetrySource {
 
   releaseScaleDown(backend: string, instances: number | null): void {
     this.context.autoscalers.get(backend)?.setScaleDownOverride(instances);
+  }
+
+  prewarm(keys: readonly string[]): void {
+    this.context.prewarm?.(keys);
   }
 
   /** Samples the control policy's tenant request limits (rpm) and queue weights for the report. */

@@ -18,7 +18,7 @@ import { loadScenario } from '../simulator/scenario/scenario-loader.js';
 import { runSimulation, type SimulationOptions } from '../simulator/run-simulation.js';
 import { type ArmRunner, effectiveParams, type RunOutput, type RunRequest } from './arm-runner.js';
 import { MemoryAuditSink } from '../controller/rollout/audit-log.js';
-import { controllerForArm, ForecastRecorder } from './controller-arm.js';
+import { cacheDemandForArm, controllerForArm, ForecastRecorder } from './controller-arm.js';
 import { SimulatedFleet } from './simulated-fleet.js';
 import { SeriesBuilder } from './run-series.js';
 import type { Rollout, RunSummary } from './run-summary.js';
@@ -61,7 +61,18 @@ export class SimulatorRunner implements ArmRunner {
     const forecasts = new ForecastRecorder(intervalMs);
     const policy = options.policyDoc ?? scenario.policy;
     const audit = new MemoryAuditSink();
-    const controller = controllerForArm(mode, scenario, policy, params, intervalMs, forecasts, audit);
+    const cacheDemand = cacheDemandForArm(mode, policy, params);
+    if (cacheDemand !== null) options.cacheDemand = cacheDemand;
+    const controller = controllerForArm(
+      mode,
+      scenario,
+      policy,
+      params,
+      intervalMs,
+      forecasts,
+      audit,
+      cacheDemand,
+    );
     const split = params.canarySplit;
     const fleet = new SimulatedFleet(
       builder.series,

@@ -4,6 +4,8 @@
  *
  *   arrivals (streams or a trace) -> SimulatedGateway (the real PolicyEngine) -> pool models
  *   every control interval: engine telemetry -> telemetrySink, onInterval(env, engine, ...)
+ *   with `cacheDemand`: per-key demand of cacheable requests, and ctx.prewarm(keys) (the
+ *   gateway's own upstream calls that refill the cache: cache/cache-prewarmer.ts)
  *
  * Randomness: one SeededRng per component, forked from the seed in a fixed order, so adding
  * traffic to one stream does not reshuffle another. The wall clock is read only through the
@@ -20,6 +22,8 @@ import { FaultSchedule } from './backends/fault-schedule.js';
 import { LlmPool } from './backends/llm-pool.js';
 import { StationBackend } from './backends/station-backend.js';
 import type { UpstreamPool } from './backends/upstream.js';
+import type { CacheDemand } from './cache/cache-demand.js';
+import { CachePrewarmer } from './cache/cache-prewarmer.js';
 import { Environment, URGENT } from './kernel/environment.js';
 import { parseDurationMs } from './scenario/duration.js';
 import { buildSummary, type RunSummary } from './run-summary.js';
@@ -45,6 +49,11 @@ export interface SimulationContext {
   autoscalers: ReadonlyMap<string, Autoscaler>;
   /** Apply a new control policy (keeps API pricing in step). */
   applyPolicy(doc: PolicyDocument): { version: number; hash: string };
+  /**
+   * Pre-warm these cache keys: one upstream call each for the key's last seen request, stored
+   * in the cache when it answers; returns the calls started. Only with options.cacheDemand.
+   */
+  prewarm?(keys: readonly string[]): number;
 }
 
 export interface SimulationProgress {
@@ -71,6 +80,11 @@ export interface SimulationOptions {
   /** Called every control interval (the telemetry interval) after telemetry is drained. */
   onInterval?: (env: Environment, engine: PolicyEngine, ctx: SimulationContext) => void;
   controlIntervalMs?: number;
+  /**
+   * Count cacheable requests per key into this CacheDemand (closed every control interval) and
+   * offer ctx.prewarm. Absent: no per-request work, no pre-warming.
+   */
+  cacheDemand?: CacheDemand;
   /** Wall clock in ms (performance.now), only to report wallSeconds; null wallSeconds without it. */
   wallClock?: () => number;
 }
@@ -131,6 +145,18 @@ export async function runSimulation(scenario: Scenario, options: SimulationOptio
     telemetryIntervalMs: intervalMs,
   });
   gateway.engine = engine;
+  const demand = options.cacheDemand ?? null;
+  let prewarmer: CachePrewarmer | null = null;
+  if (demand !== null) {
+    const pw = new CachePrewarmer(env, pools, engine, demand, timeouts);
+    demand.bind({
+      now: () => env.now(),
+      isWarm: (key, at) => pw.isPending(key) || (engine.cache?.has(key, at) ?? false),
+    });
+    gateway.demand = demand;
+    gateway.prewarmer = pw;
+    prewarmer = pw;
+  }
 
   // Scaling.
   const autoscalers = new Map<string, Autoscaler>();
@@ -183,7 +209,7 @@ export async function runSimulation(scenario: Scenario, options: SimulationOptio
       const mix = new RequestMix({ ...s, prompts: s.prompts ?? undefined }, rng.fork());
       const arrivals = createArrivals(s.arrivals, rng.fork(), s.startMs, Math.min(s.endMs, durationMs));
       const arrive = (_: null) => {
-        gateway.submit(mix.make(seq++));
+        gateway.submit(mix.make(seq++, null, null, null, env.now()));
         const next = arrivals.next(env.now());
         if (next < durationMs) env.schedule(next, arrive, null);
       };
@@ -206,6 +232,7 @@ export async function runSimulation(scenario: Scenario, options: SimulationOptio
         { input: a.row.input, output: a.row.output },
         tenant,
         a.row.model !== null && policy.models[a.row.model] ? a.row.model : null,
+        env.now(),
       ),
     );
     scheduleReplay();
@@ -229,6 +256,10 @@ export async function runSimulation(scenario: Scenario, options: SimulationOptio
       return engine.applyPolicy(doc);
     },
   };
+  if (prewarmer !== null) {
+    const pw = prewarmer;
+    ctx.prewarm = (keys) => pw.prewarm(keys);
+  }
   const absorb = (records: IntervalRecord[]) => {
     for (const r of records) {
       cacheHits += r.cacheHits;
@@ -238,6 +269,7 @@ export async function runSimulation(scenario: Scenario, options: SimulationOptio
   };
   const control = () => {
     absorb(engine.drainTelemetry());
+    demand?.close(env.now());
     options.onInterval?.(env, engine, ctx);
     options.onProgress?.({
       simulatedMs: env.now(),
@@ -282,5 +314,6 @@ export async function runSimulation(scenario: Scenario, options: SimulationOptio
     cache: { hits: cacheHits, lookups: cacheLookups },
     faults: faults.log,
     autoscalers,
+    prewarm: prewarmer?.summary() ?? null,
   });
 }

@@ -4,6 +4,7 @@
  *   goodputRps          completed within their tier's SLO / simulated seconds
  *   sloViolationMinutes minutes with any tier's p99 > its SLO or (failed + timedOut) / answered > 1%
  *   costUsd             sum over self-hosted pools of instance-hours x price + API token charges
+ *                       (cache pre-warm calls' included; `prewarm` has their share)
  *   jainFairness        J = (sum x)^2 / (n * sum x^2), x_t = (completed_t / completed) /
  *                       (entitlement_t / sum of entitlements), over tenants that sent requests
  *   instanceHours       sum over self-hosted instances of hours provisioned (cold start included)
@@ -15,6 +16,7 @@
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
 import type { FaultLogEntry } from './backends/fault-schedule.js';
 import type { UpstreamPool } from './backends/upstream.js';
+import type { PrewarmSummary } from './cache/cache-prewarmer.js';
 import type { OutcomeSummary } from './kernel/outcome-stats.js';
 import type { RunStats } from './run-stats.js';
 import type { Autoscaler } from './scaling/autoscaler.js';
@@ -49,6 +51,8 @@ export interface RunSummary extends Omit<OutcomeSummary, 'cacheHits'> {
   littlesLaw: { L: number | null; lambdaW: number | null; lambdaPerS: number; meanSojournMs: number | null };
   queueing: { queuedShare: number | null; meanWaitMs: number | null };
   peakRssMb: number;
+  /** The gateway's cache pre-warm calls (only in runs that could pre-warm): not client requests. */
+  prewarm?: PrewarmSummary;
 }
 
 export function jainIndex(xs: readonly number[]): number | null {
@@ -76,6 +80,7 @@ export function buildSummary(input: {
   cache: { hits: number; lookups: number };
   faults: FaultLogEntry[];
   autoscalers: ReadonlyMap<string, Autoscaler>;
+  prewarm?: PrewarmSummary | null;
 }): RunSummary {
   const { stats, durationMs, pools, policy } = input;
   const seconds = durationMs / 1000;
@@ -114,7 +119,7 @@ export function buildSummary(input: {
     wallSeconds: input.wallSeconds === null ? null : Math.round(input.wallSeconds * 1000) / 1000,
     ...counters,
     sloViolationMinutes: stats.slo.violations,
-    costUsd: r6(hardware + stats.apiCostUsd),
+    costUsd: r6(hardware + stats.apiCostUsd + (input.prewarm?.costUsd ?? 0)),
     cacheHitRatio: input.cache.lookups > 0 ? r6(input.cache.hits / input.cache.lookups) : null,
     jainFairness:
       tenants.length >= 2 && totalCompleted > 0
@@ -142,5 +147,6 @@ export function buildSummary(input: {
       meanWaitMs: stats.departures > 0 ? r6(stats.waitMs / stats.departures) : null,
     },
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    ...(input.prewarm ? { prewarm: input.prewarm } : {}),
   };
 }

@@ -16,6 +16,8 @@ import type { ErrorCode } from '../gateway-core/errors.js';
 import { ERROR_CODES } from '../gateway-core/errors.js';
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
 import { Flight, type UpstreamPool } from './backends/upstream.js';
+import type { CacheDemand } from './cache/cache-demand.js';
+import type { CachePrewarmer } from './cache/cache-prewarmer.js';
 import { type Environment, URGENT } from './kernel/environment.js';
 import type { Fate, RunStats } from './run-stats.js';
 import type { SimRequest } from './workloads/request-mix.js';
@@ -47,6 +49,10 @@ export class SimulatedGateway implements EngineListener {
   private readonly upstreamUnpriced = new Set<string>();
   /** Flights whose upstream 429/5xx answers were seen (for diagnostics). */
   upstreamErrors = 0;
+  /** Per-key demand for a controller's pre-warming; null (no per-request work) unless asked for. */
+  demand: CacheDemand | null = null;
+  /** Answers the gateway's own pre-warm calls (flights without a ticket). */
+  prewarmer: CachePrewarmer | null = null;
 
   constructor(
     private readonly env: Environment,
@@ -68,6 +74,7 @@ export class SimulatedGateway implements EngineListener {
   submit(req: SimRequest): void {
     const now = this.env.now();
     this.stats.arrived(now);
+    if (this.demand !== null && req.cacheKey !== undefined) this.demand.record(req.cacheKey, req);
     const a: Admission = this.engine.submit(req);
     switch (a.kind) {
       case 'rejected': {
@@ -152,9 +159,13 @@ export class SimulatedGateway implements EngineListener {
 
   /** A pool answers an attempt (or its timeout fires first). */
   readonly finish = (flight: Flight, outcome: UpstreamOutcome): void => {
+    const t = flight.ticket;
+    if (t === null) {
+      this.prewarmer?.finish(flight, outcome);
+      return;
+    }
     if (flight.settled) return;
     flight.settled = true;
-    const t = flight.ticket;
     if (!outcome.ok) this.upstreamErrors++;
     const step = this.engine.complete(t, outcome);
     const now = this.env.now();

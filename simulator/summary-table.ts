@@ -66,6 +66,12 @@ export function formatSummary(s: RunSummary): string {
   );
   for (const [pool, sc] of Object.entries(s.scaling))
     lines.push(`scaling ${pool}: ${sc.scaleUps} up, ${sc.scaleDowns} down, ${sc.finalInstances} at the end`);
+  if (s.prewarm !== undefined) {
+    const p = s.prewarm;
+    lines.push(
+      `cache pre-warm: ${fmt(p.calls)} calls (${fmt(p.completed)} answered, ${fmt(p.failed)} failed; ${fmt(p.skipped)} keys skipped), ${fmt(p.stored)} entries stored, $${fmt(p.costUsd, 2)}`,
+    );
+  }
   for (const f of s.faults)
     lines.push(`fault ${f.kind} on ${f.instance ?? f.pool} from ${fmt(f.startS)} s to ${fmt(f.endS)} s`);
   const rows: string[][] = [HEAD];

@@ -15,7 +15,8 @@ export class Flight {
   /** Time to first token of this attempt, measured from dispatch (ms), when the model has one. */
   ttftMs: number | null = null;
   constructor(
-    readonly ticket: Ticket,
+    /** The client request's ticket; null for the gateway's own call (a cache pre-warm). */
+    readonly ticket: Ticket | null,
     readonly request: SimRequest,
     readonly instanceId: string,
     readonly startedAt: number,

@@ -5,6 +5,7 @@
  */
 import type { PolicyDocument } from '../../gateway-core/policy/schema.js';
 import type { TokenDistribution } from '../workloads/request-mix.js';
+import type { TrendingSpec } from '../workloads/trending-prompts.js';
 import { parseDurationMs } from './duration.js';
 import type { ArrivalSpec, BackendModelSpec, StreamSpec, TenantWorkload } from './scenario.js';
 
@@ -188,9 +189,40 @@ export function stream(
             prompts.temperatureZeroShare,
             0.5,
           ),
+          ...(prompts.trending !== undefined
+            ? { trending: trending(p, `${path}.prompts.trending`, prompts.trending) }
+            : {}),
         }
       : (parent?.prompts ?? null),
   };
+}
+
+/** `prompts.trending`: {topics, every, rise, hold, fall, share, offset?, output?} (trending-prompts.ts). */
+export function trending(p: Problems, path: string, v: unknown): TrendingSpec {
+  const r = rec(v);
+  if (r === null) {
+    p.add(path, 'must be {topics, every, rise, hold, fall, share, offset?}');
+    return { topics: 1, everyMs: 60_000, riseMs: 0, holdMs: 60_000, fallMs: 0, share: 0, offsetMs: 0 };
+  }
+  const topics = num(p, `${path}.topics`, r.topics, undefined, 1);
+  if (!Number.isInteger(topics)) p.add(`${path}.topics`, `must be an integer, got ${topics}`);
+  const everyMs = dur(p, `${path}.every`, r.every);
+  if (!(everyMs > 0)) p.add(`${path}.every`, 'must be > 0');
+  const spec: TrendingSpec = {
+    topics,
+    everyMs,
+    riseMs: dur(p, `${path}.rise`, r.rise, 0),
+    holdMs: dur(p, `${path}.hold`, r.hold, 0),
+    fallMs: dur(p, `${path}.fall`, r.fall, 0),
+    share: num(p, `${path}.share`, r.share, undefined, 0),
+    offsetMs: dur(p, `${path}.offset`, r.offset, 0),
+  };
+  if (r.output !== undefined)
+    spec.output = tokenDist(p, `${path}.output`, r.output, { median: 150, sigma: 0, min: 1, max: 2000 });
+  if (spec.share > 1) p.add(`${path}.share`, `must be <= 1, got ${spec.share}`);
+  if (!(spec.riseMs + spec.holdMs + spec.fallMs > 0))
+    p.add(path, 'a burst must last: rise + hold + fall > 0');
+  return spec;
 }
 
 export function backend(p: Problems, path: string, v: unknown): BackendModelSpec {

@@ -11,6 +11,7 @@ import type { StationSpec } from '../backends/station-backend.js';
 import type { MmppState } from '../workloads/mmpp-arrivals.js';
 import type { SpikeSpec } from '../workloads/flash-sale-arrivals.js';
 import type { TokenDistribution } from '../workloads/request-mix.js';
+import type { TrendingSpec } from '../workloads/trending-prompts.js';
 
 export type ArrivalSpec =
   | { process: 'poisson'; rate: number }
@@ -36,7 +37,13 @@ export interface StreamSpec {
   input: TokenDistribution;
   output: TokenDistribution;
   maxTokens: number;
-  prompts: { distinct: number; zipf: number; temperatureZeroShare: number } | null;
+  prompts: {
+    distinct: number;
+    zipf: number;
+    temperatureZeroShare: number;
+    /** A rotating, recurring hot set (trending-prompts.ts); absent: the catalogue only. */
+    trending?: TrendingSpec;
+  } | null;
 }
 
 export type BackendModelSpec =

@@ -1,7 +1,8 @@
 /**
  * What each arriving request looks like: its tenant (by weights) and API key, its model, its
  * prompt and output tokens (log-normal, or given by a trace), and, for temperature-0 requests,
- * a prompt identity drawn from a Zipf popularity so that repeats hit the cache.
+ * a prompt identity drawn from a Zipf popularity so that repeats hit the cache (or, with
+ * `trending`, from the hot set of the moment: trending-prompts.ts).
  *
  * A repeated prompt has the same input tokens every time (derived from its rank by a hash),
  * as a real repeated prompt would.
@@ -9,6 +10,7 @@
 import type { GatewayRequest } from '../../gateway-core/engine/types.js';
 import type { SeededRng } from '../../gateway-core/rng.js';
 import { GaussianSource } from './gaussian-source.js';
+import { type TrendingSpec, TrendingPrompts } from './trending-prompts.js';
 import { ZipfPopularity } from './zipf-popularity.js';
 
 /** A request as the simulator makes it: the engine's request plus what the backend will do. */
@@ -41,7 +43,7 @@ export interface RequestMixSpec {
   output: TokenDistribution;
   /** `max_tokens` requests ask for (0: the policy's maxOutputTokens is reserved). */
   maxTokens?: number;
-  prompts?: { distinct: number; zipf: number; temperatureZeroShare: number };
+  prompts?: { distinct: number; zipf: number; temperatureZeroShare: number; trending?: TrendingSpec | null };
 }
 
 interface Weighted<T> {
@@ -128,6 +130,7 @@ interface TenantPlan {
 export class RequestMix {
   private readonly tenants: Weighted<TenantPlan>;
   private readonly zipf: ZipfPopularity | null;
+  private readonly trending: TrendingPrompts | null;
   private readonly temp0: number;
   private readonly gauss: GaussianSource;
   /**
@@ -151,21 +154,39 @@ export class RequestMix {
     this.gauss = new GaussianSource(rng);
     this.zipf = spec.prompts ? new ZipfPopularity(spec.prompts.distinct, spec.prompts.zipf) : null;
     this.temp0 = spec.prompts?.temperatureZeroShare ?? 0;
+    const trending = spec.prompts?.trending;
+    this.trending = this.zipf !== null && trending ? new TrendingPrompts(trending) : null;
   }
 
+  /**
+   * The cache key of catalogue prompt `rank` (1..distinct) or, above distinct, of trending
+   * topic rank - distinct - 1 (`model|t<topic>`).
+   */
   private promptKey(model: string, rank: number): string {
     let keys = this.promptKeys.get(model);
+    const distinct = this.spec.prompts?.distinct ?? 0;
     if (keys === undefined) {
-      // Filled up front (ranks are 1..distinct) so the array stays packed, not a sparse dictionary.
-      keys = new Array<string | undefined>((this.spec.prompts?.distinct ?? 0) + 1).fill(undefined);
+      // Filled up front (ranks are 1..distinct, then the topics) so the array stays packed,
+      // not a sparse dictionary.
+      const topics = this.trending?.spec.topics ?? 0;
+      keys = new Array<string | undefined>(distinct + topics + 1).fill(undefined);
       this.promptKeys.set(model, keys);
     }
     let k = keys[rank];
     if (k === undefined) {
-      k = `${model}|p${rank}`;
+      k = rank > distinct ? `${model}|t${rank - distinct - 1}` : `${model}|p${rank}`;
       keys[rank] = k;
     }
     return k;
+  }
+
+  /**
+   * A trending topic's answer length: fixed per topic (one deterministic answer to one
+   * temperature-0 question), from trending.output or else the stream's output distribution.
+   */
+  private topicOutput(topic: number): number {
+    const d = this.spec.prompts?.trending?.output ?? this.spec.output;
+    return clampTokens(d.median * Math.exp(d.sigma * hashedNormal(-1 - topic)), d);
   }
 
   /** A draw from `d`; a fixed size (sigma 0) draws no random number. */
@@ -181,13 +202,15 @@ export class RequestMix {
   /**
    * A new request. `id` is its id, or a sequence number n for the id `r<n>` (built lazily);
    * `tokens` (from a trace) overrides the distributions; `tenant` (from a trace or a tenant
-   * rule) overrides the weights.
+   * rule) overrides the weights. `at` (the arrival time, ms) places the request among trending
+   * bursts, when the prompts have any.
    */
   make(
     id: string | number,
     tokens?: { input: number; output: number } | null,
     tenant?: string | null,
     model?: string | null,
+    at = 0,
   ): SimRequest {
     const rng = this.rng;
     const plan = tenant ? (this.tenants.items.find((t) => t.name === tenant) ?? null) : null;
@@ -196,8 +219,11 @@ export class RequestMix {
     const m = model ?? pick(t.models, rng.next());
     let input: number;
     let cacheKey: string | undefined;
+    let topic = -1;
     if (this.zipf !== null && rng.next() < this.temp0) {
-      const rank = this.zipf.sample(rng);
+      // A trending topic is a rank past the catalogue's (its own key, its own fixed size).
+      if (this.trending !== null) topic = this.trending.pick(at, rng);
+      const rank = topic >= 0 ? (this.spec.prompts?.distinct ?? 0) + 1 + topic : this.zipf.sample(rng);
       cacheKey = this.promptKey(m, rank);
       input = tokens
         ? tokens.input
@@ -208,7 +234,11 @@ export class RequestMix {
     } else {
       input = tokens ? tokens.input : clampTokens(this.logNormal(this.spec.input), this.spec.input);
     }
-    const output = tokens ? tokens.output : clampTokens(this.logNormal(this.spec.output), this.spec.output);
+    const output = tokens
+      ? tokens.output
+      : topic >= 0
+        ? this.topicOutput(topic)
+        : clampTokens(this.logNormal(this.spec.output), this.spec.output);
     return new MixedRequest(id, apiKey, m, input, this.spec.maxTokens ?? 0, cacheKey, output, t.name);
   }
 }
