@@ -16,6 +16,10 @@
  *                     a gateway that matches its target is dropped from the pending set; one
  *                     that is down keeps its target and is retried at the next flush, never
  *                     throwing into the loop.
+ *                     cache pre-warm: the keys prewarm() was given go by POST
+ *                     /admin/cache/prewarm to the gateways `prewarmTargets(key)` names (those that
+ *                     can replay the key; default all), once: best effort, not retried (the next
+ *                     interval's plan asks again for what is still not cached).
  *
  * Version numbers are per replica (the gateways' PolicyStore); the fleet-wide name of a document
  * is its content hash. Reported versions are the reference gateway's. Replicas that receive the
@@ -40,6 +44,8 @@ export interface GatewayAdminOptions {
   now: () => number;
   /** Dry run: targets are computed and reported, nothing is sent. */
   dryRun?: boolean;
+  /** Where a pre-warm of `key` goes (default: every gateway). */
+  prewarmTargets?: (key: string) => readonly string[];
 }
 
 interface PolicyRef {
@@ -73,6 +79,14 @@ export interface FlushReport {
   problems: GatewayProblem[];
   /** Gateways still not on their target (retried next flush). */
   pending: string[];
+  /** Pre-warm calls answered: keys sent and the count of each outcome. */
+  prewarm: PrewarmSent[];
+}
+
+export interface PrewarmSent {
+  url: string;
+  keys: number;
+  counts: Record<string, number>;
 }
 
 interface AdminPolicy {
@@ -95,6 +109,8 @@ export class GatewayAdminActuator implements PolicyActuator, FleetActuator {
   /** Documents seen or sent, by content hash (the most recent 64). */
   private readonly docs = new Map<string, PolicyDocument>();
   private state: RolloutState | null = null;
+  /** Keys to pre-warm at the next flush. */
+  private readonly prewarmKeys = new Set<string>();
   /** Problems of the last refresh (gateways that did not answer). */
   lastRefreshProblems: GatewayProblem[] = [];
 
@@ -259,13 +275,50 @@ export class GatewayAdminActuator implements PolicyActuator, FleetActuator {
     this.state = { control: { version: state.control.version + (changed ? 1 : 0), doc }, canary: null };
   }
 
+  /** Loads these cache keys ahead of demand: sent at the next flush (see the header). */
+  prewarm(keys: readonly string[]): void {
+    for (const k of keys) this.prewarmKeys.add(k);
+  }
+
+  /** Keys waiting for the next flush's pre-warm calls. */
+  pendingPrewarm(): string[] {
+    return [...this.prewarmKeys];
+  }
+
+  private async sendPrewarm(report: FlushReport): Promise<void> {
+    const byGateway = new Map<string, string[]>();
+    for (const key of this.prewarmKeys) {
+      for (const url of this.o.prewarmTargets?.(key) ?? this.gateways) {
+        const list = byGateway.get(url);
+        if (list === undefined) byGateway.set(url, [key]);
+        else list.push(key);
+      }
+    }
+    this.prewarmKeys.clear();
+    await Promise.all(
+      [...byGateway].map(async ([url, keys]) => {
+        try {
+          const r = (await this.call(url, 'POST', '/admin/cache/prewarm', { keys })) as {
+            counts: Record<string, number>;
+          };
+          report.sent.push(`${url} POST /admin/cache/prewarm`);
+          report.prewarm.push({ url, keys: keys.length, counts: r.counts });
+        } catch (e) {
+          report.problems.push({ url, step: 'prewarm', error: errorText(e) });
+        }
+      }),
+    );
+  }
+
   /** Sends each gateway what it needs to reach its target; never throws. */
   async flush(): Promise<FlushReport> {
-    const report: FlushReport = { sent: [], problems: [], pending: [] };
+    const report: FlushReport = { sent: [], problems: [], pending: [], prewarm: [] };
     if (this.o.dryRun) {
       report.pending = this.pending();
+      this.prewarmKeys.clear();
       return report;
     }
+    const prewarm = this.prewarmKeys.size > 0 ? this.sendPrewarm(report) : Promise.resolve();
     await Promise.all(
       [...this.targets.entries()].map(async ([url, target]) => {
         try {
@@ -276,6 +329,7 @@ export class GatewayAdminActuator implements PolicyActuator, FleetActuator {
         }
       }),
     );
+    await prewarm;
     report.pending = this.pending();
     return report;
   }

@@ -8,6 +8,8 @@
  *                        await actuator.refresh()          (gateways' policy and canary)
  *                        await telemetry.refresh(now - lookback, now)   (settled records;
  *                                                           unreadable: skip the interval)
+ *                        await cacheDemand.refresh(now)    (per-key demand, when pre-warming;
+ *                                                           unreadable: no new counts, go on)
  *                        mode.onInterval(now, telemetry, actuator)       (sync: sets targets)
  *                        await actuator.flush()            (admin API calls; a gateway that is
  *                                                           down is retried next interval)
@@ -19,7 +21,7 @@
  */
 import type { ControllerMode } from '../controller-mode.js';
 import type { AuditLog } from '../rollout/audit-log.js';
-import type { FlushReport, GatewayAdminActuator } from './gateway-admin-actuator.js';
+import type { FlushReport, GatewayAdminActuator, GatewayProblem } from './gateway-admin-actuator.js';
 import type { InfluxTelemetrySource } from './influx-telemetry-source.js';
 import type { LeaderLock, LockEvent } from './leader-lock.js';
 
@@ -31,6 +33,8 @@ export interface LiveControllerOptions {
   actuator: GatewayAdminActuator;
   /** Null: no election, this controller always leads. */
   lock: LeaderLock | null;
+  /** The gateways' per-key cache demand (GatewayCacheDemandSource), read before each interval. */
+  cacheDemand?: { refresh(now: number): Promise<GatewayProblem[]> };
   intervalMs: number;
   /** Telemetry read back each interval (default 42 intervals: a canary's whole look budget). */
   lookbackMs?: number;
@@ -142,11 +146,16 @@ export class LiveController {
     };
     if (!this.isLeader()) return done('standby', null, null);
     try {
-      const [fleet, telemetry] = await Promise.all([
+      const [fleet, telemetry, demandProblems] = await Promise.all([
         this.o.actuator.refresh(),
         this.o.telemetry.refresh(now - (this.o.lookbackMs ?? 42 * this.o.intervalMs), now),
+        this.o.cacheDemand?.refresh(now) ?? Promise.resolve([]),
       ]);
-      for (const p of [...this.o.actuator.lastRefreshProblems, ...telemetry.errors.map(toProblem)])
+      for (const p of [
+        ...this.o.actuator.lastRefreshProblems,
+        ...telemetry.errors.map(toProblem),
+        ...demandProblems,
+      ])
         this.log('unreachable', { ...p });
       if (telemetry.errors.length > 0) {
         // Acting on part of the fleet's telemetry would bias forecasts and verdicts: skip.
@@ -182,6 +191,14 @@ export class LiveController {
           sent: flush.sent,
           problems: flush.problems,
           pending: flush.pending,
+        });
+      if (flush.prewarm.length > 0)
+        this.o.audit.write({
+          time: now,
+          kind: 'action',
+          action: 'prewarm-result',
+          controller: this.id,
+          gateways: flush.prewarm,
         });
       return done('ran', flush, null);
     } catch (e) {

@@ -13,6 +13,7 @@ import { AdaptiveController, type AdaptiveOptions } from '../adaptive-controller
 import type { ControllerMode } from '../controller-mode.js';
 import { AuditLog, type AuditSink } from '../rollout/audit-log.js';
 import { type CanarySplit, GatewayAdminActuator } from './gateway-admin-actuator.js';
+import { GatewayCacheDemandSource } from './gateway-cache-demand.js';
 import { InfluxTelemetrySource } from './influx-telemetry-source.js';
 import { LeaderLock } from './leader-lock.js';
 import { LiveController } from './live-controller.js';
@@ -33,6 +34,12 @@ export interface LiveSetupOptions {
   audit: AuditSink;
   /** Adaptive mode settings (capacity, judge, rollout, guardrails...). */
   adaptive?: Partial<Omit<AdaptiveOptions, 'intervalMs' | 'audit'>>;
+  /**
+   * Cache pre-warming in adaptive mode (default on, k = 32 keys per interval): per-key demand
+   * read from the gateways' admin API, the planned keys sent back to them. The gateways whose
+   * policy has no cache report no demand, so nothing is planned for them. false: off.
+   */
+  prewarm?: { k?: number } | false;
   /** Another mode instead of the adaptive controller (baselines, or a scripted candidate in tests). */
   mode?: (audit: AuditLog) => ControllerMode;
   log?: (msg: string, fields: Record<string, unknown>) => void;
@@ -44,6 +51,8 @@ export interface LiveSetup {
   mode: ControllerMode;
   actuator: GatewayAdminActuator;
   telemetry: InfluxTelemetrySource;
+  /** The gateways' cache demand (adaptive mode with pre-warming on), else null. */
+  cacheDemand: GatewayCacheDemandSource | null;
   lock: LeaderLock | null;
   audit: AuditLog;
   /** Waits (up to 2 s) for Redis, then takes the lock or stands by, and starts the loop. */
@@ -57,9 +66,21 @@ export function buildLiveController(o: LiveSetupOptions): LiveSetup {
   const now = o.now ?? Date.now;
   const audit = new AuditLog(o.audit);
   const dryRun = o.dryRun ?? false;
+  const timeoutMs = Math.max(500, Math.min(5000, o.intervalMs / 2));
+  const prewarmK = o.prewarm === false ? 0 : (o.prewarm?.k ?? 32);
+  const cacheDemand =
+    o.mode === undefined && o.prewarm !== false
+      ? new GatewayCacheDemandSource({
+          gateways: o.gateways,
+          adminToken: o.adminToken,
+          timeoutMs,
+          stateLookbackMs: 3 * o.intervalMs,
+        })
+      : null;
   const mode =
     o.mode?.(audit) ??
     new AdaptiveController({
+      ...(cacheDemand !== null ? { cache: { source: cacheDemand, k: prewarmK } } : {}),
       ...o.adaptive,
       intervalMs: o.intervalMs,
       audit,
@@ -70,9 +91,10 @@ export function buildLiveController(o: LiveSetupOptions): LiveSetup {
     gateways: o.gateways,
     adminToken: o.adminToken,
     splitBy: o.splitBy ?? 'requestId',
-    timeoutMs: Math.max(500, Math.min(5000, o.intervalMs / 2)),
+    timeoutMs,
     now,
     dryRun,
+    prewarmTargets: cacheDemand !== null ? (key) => cacheDemand.targets(key) : undefined,
   });
   const telemetry = new InfluxTelemetrySource({
     url: o.influx.url,
@@ -101,6 +123,7 @@ export function buildLiveController(o: LiveSetupOptions): LiveSetup {
     telemetry,
     actuator,
     lock,
+    cacheDemand: cacheDemand ?? undefined,
     intervalMs: o.intervalMs,
     lookbackMs: (maxLooks + 2) * o.intervalMs,
     audit,
@@ -112,6 +135,7 @@ export function buildLiveController(o: LiveSetupOptions): LiveSetup {
     mode,
     actuator,
     telemetry,
+    cacheDemand,
     lock,
     audit,
     async start() {
