@@ -20,6 +20,8 @@
  *                     /admin/cache/prewarm to the gateways `prewarmTargets(key)` names (those that
  *                     can replay the key; default all), once: best effort, not retried (the next
  *                     interval's plan asks again for what is still not cached).
+ *                     scaling: setDesiredInstances / releaseScaleDown go to the ScaleExport
+ *                     (gauges, and a webhook flushed here), since a gateway owns no instances.
  *
  * Version numbers are per replica (the gateways' PolicyStore); the fleet-wide name of a document
  * is its content hash. Reported versions are the reference gateway's. Replicas that receive the
@@ -31,6 +33,7 @@ import { fetch } from 'undici';
 import { contentHash } from '../../gateway-core/policy/version.js';
 import type { PolicyDocument } from '../../gateway-core/policy/schema.js';
 import type { FleetActuator, PolicyActuator, RolloutState } from '../interfaces.js';
+import type { ScaleExport } from './scale-export.js';
 
 export type CanarySplit = 'apiKey' | 'requestId' | 'tenant';
 
@@ -46,6 +49,8 @@ export interface GatewayAdminOptions {
   dryRun?: boolean;
   /** Where a pre-warm of `key` goes (default: every gateway). */
   prewarmTargets?: (key: string) => readonly string[];
+  /** Where scaling decisions go (absent: they are dropped). */
+  scale?: ScaleExport;
 }
 
 interface PolicyRef {
@@ -275,6 +280,14 @@ export class GatewayAdminActuator implements PolicyActuator, FleetActuator {
     this.state = { control: { version: state.control.version + (changed ? 1 : 0), doc }, canary: null };
   }
 
+  setDesiredInstances(backend: string, instances: number): void {
+    this.o.scale?.setDesiredInstances(backend, instances);
+  }
+
+  releaseScaleDown(backend: string, instances: number | null): void {
+    this.o.scale?.releaseScaleDown(backend, instances);
+  }
+
   /** Loads these cache keys ahead of demand: sent at the next flush (see the header). */
   prewarm(keys: readonly string[]): void {
     for (const k of keys) this.prewarmKeys.add(k);
@@ -319,6 +332,10 @@ export class GatewayAdminActuator implements PolicyActuator, FleetActuator {
       return report;
     }
     const prewarm = this.prewarmKeys.size > 0 ? this.sendPrewarm(report) : Promise.resolve();
+    const scale = this.o.scale?.flush().then((r) => {
+      report.sent.push(...r.sent);
+      report.problems.push(...r.problems);
+    });
     await Promise.all(
       [...this.targets.entries()].map(async ([url, target]) => {
         try {
@@ -330,6 +347,7 @@ export class GatewayAdminActuator implements PolicyActuator, FleetActuator {
       }),
     );
     await prewarm;
+    await scale;
     report.pending = this.pending();
     return report;
   }

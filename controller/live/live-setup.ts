@@ -8,6 +8,7 @@
  * lookback and the lock ttl are counted in control intervals.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
 import { Redis } from 'ioredis';
 import { AdaptiveController, type AdaptiveOptions } from '../adaptive-controller.js';
 import type { ControllerMode } from '../controller-mode.js';
@@ -17,6 +18,7 @@ import { GatewayCacheDemandSource } from './gateway-cache-demand.js';
 import { InfluxTelemetrySource } from './influx-telemetry-source.js';
 import { LeaderLock } from './leader-lock.js';
 import { LiveController } from './live-controller.js';
+import { ScaleExport } from './scale-export.js';
 
 export interface LiveSetupOptions {
   id?: string;
@@ -40,6 +42,12 @@ export interface LiveSetupOptions {
    * policy has no cache report no demand, so nothing is planned for them. false: off.
    */
   prewarm?: { k?: number } | false;
+  /**
+   * Where scale-ahead goes (a gateway owns no instances): the controller's Prometheus metrics
+   * (sluice_desired_replicas, sluice_scale_down_floor) served on `metricsPort` at /metrics, and
+   * a webhook POSTed on each change (scale-export.ts). Scaling needs `adaptive.backends`.
+   */
+  scale?: { webhook?: string; metricsPort?: number; metricsHost?: string };
   /** Another mode instead of the adaptive controller (baselines, or a scripted candidate in tests). */
   mode?: (audit: AuditLog) => ControllerMode;
   log?: (msg: string, fields: Record<string, unknown>) => void;
@@ -55,6 +63,9 @@ export interface LiveSetup {
   cacheDemand: GatewayCacheDemandSource | null;
   lock: LeaderLock | null;
   audit: AuditLog;
+  scale: ScaleExport;
+  /** The /metrics server's URL once started (null without `scale.metricsPort`). */
+  metricsUrl(): string | null;
   /** Waits (up to 2 s) for Redis, then takes the lock or stands by, and starts the loop. */
   start(): Promise<void>;
   /** Stops the loop (releasing the lock unless `release: false`) and closes Redis. */
@@ -87,6 +98,7 @@ export function buildLiveController(o: LiveSetupOptions): LiveSetup {
       guardrails: { ...o.adaptive?.guardrails, dryRun },
       rollout: { ...o.adaptive?.rollout, dryRun },
     });
+  const scale = new ScaleExport({ controllerId: id, webhook: o.scale?.webhook, timeoutMs, now });
   const actuator = new GatewayAdminActuator({
     gateways: o.gateways,
     adminToken: o.adminToken,
@@ -95,6 +107,7 @@ export function buildLiveController(o: LiveSetupOptions): LiveSetup {
     now,
     dryRun,
     prewarmTargets: cacheDemand !== null ? (key) => cacheDemand.targets(key) : undefined,
+    scale,
   });
   const telemetry = new InfluxTelemetrySource({
     url: o.influx.url,
@@ -116,6 +129,7 @@ export function buildLiveController(o: LiveSetupOptions): LiveSetup {
     redis.on('error', () => {});
     lock = new LeaderLock({ redis, id, key: o.lockKey, ttlMs, now: () => performance.now() });
   }
+  let metrics: Server | null = null;
   const maxLooks = o.adaptive?.rollout?.maxLooks ?? 40;
   const controller = new LiveController({
     id,
@@ -138,7 +152,29 @@ export function buildLiveController(o: LiveSetupOptions): LiveSetup {
     cacheDemand,
     lock,
     audit,
+    scale,
+    metricsUrl() {
+      const addr = metrics?.address();
+      return typeof addr === 'object' && addr !== null ? `http://${addr.address}:${addr.port}` : null;
+    },
     async start() {
+      if (o.scale?.metricsPort !== undefined && metrics === null) {
+        const server = createServer((req, res) => {
+          if (req.method !== 'GET' || req.url?.split('?')[0] !== '/metrics') {
+            res.writeHead(404).end();
+            return;
+          }
+          scale.registry.metrics().then(
+            (text) => res.writeHead(200, { 'content-type': scale.registry.contentType }).end(text),
+            () => res.writeHead(500).end(),
+          );
+        });
+        metrics = server;
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(o.scale?.metricsPort, o.scale?.metricsHost ?? '127.0.0.1', () => resolve());
+        });
+      }
       if (redis !== null && redis.status !== 'ready') {
         const r = redis;
         await new Promise<void>((resolve) => {
@@ -153,6 +189,9 @@ export function buildLiveController(o: LiveSetupOptions): LiveSetup {
     },
     async close(options = {}) {
       await controller.stop(options);
+      const server = metrics;
+      metrics = null;
+      if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
       redis?.disconnect();
     },
   };
