@@ -5,7 +5,7 @@ import { applyOverride, parseOverrideValue } from './overrides.js';
 import { substituteParameters } from './parameters.js';
 
 test('every shipped scenario loads and validates', () => {
-  for (const name of ['steady', 'mmc', 'cost-overrun', 'flash-sale', 'multi-tenant']) {
+  for (const name of ['steady', 'mmc', 'cost-overrun', 'flash-sale', 'multi-tenant', 'trending']) {
     const s = loadScenario(name);
     assert.equal(s.name, name);
     assert.equal(s.durationMs, 3_600_000);
@@ -88,4 +88,36 @@ test('validation errors name every problem with its path', () => {
   };
   assert.throws(() => scenarioFromObject(badPolicy, 'p.yaml'), /the policy is invalid/);
   assert.throws(() => loadScenario('no-such-scenario'), /no shipped scenario of that name/);
+});
+
+test('prompts.trending: durations in ms, parameters substituted, problems named with their path', () => {
+  const s = loadScenario('trending', ['share=0.3']);
+  assert.deepEqual(s.streams[0].prompts?.trending, {
+    topics: 8,
+    everyMs: 240_000,
+    riseMs: 120_000,
+    holdMs: 240_000,
+    fallMs: 180_000,
+    share: 0.3,
+    offsetMs: 0,
+    output: { median: 500, sigma: 0.3, min: 1, max: 1500 },
+  });
+  assert.throws(
+    () =>
+      loadScenario('trending', [
+        'workload.prompts.trending.share=2',
+        'workload.prompts.trending.every=never',
+        'workload.prompts.trending.topics=1.5',
+      ]),
+    (e: Error & { details?: string[] }) => {
+      const text = (e.details ?? []).join('\n');
+      for (const want of [
+        /^workload\.prompts\.trending\.share: must be <= 1/m,
+        /^workload\.prompts\.trending\.every: must be a duration/m,
+        /^workload\.prompts\.trending\.topics: must be an integer/m,
+      ])
+        assert.match(text, want);
+      return true;
+    },
+  );
 });

@@ -12,8 +12,8 @@
  *
  * A cacheable request names a trending topic with probability min(1, share x W), W = sum of
  * the live bursts' w, and then burst b with probability w_b / W; otherwise it draws from the
- * catalogue. One uniform draw decides both: u < share x W picks the burst where u / share falls
- * in the bursts' cumulative intensities.
+ * catalogue. One uniform draw decides both: u < p = min(1, share x W) picks the burst where
+ * u / p x W falls in the bursts' cumulative intensities.
  */
 import type { Rng } from '../../gateway-core/rng.js';
 
@@ -93,23 +93,24 @@ export class TrendingPrompts {
   pick(t: number, rng: Rng): number {
     const s = this.spec;
     const u = rng.next();
-    const last = this.lastBurst(t);
-    if (last < 0) return -1;
-    const x = u / s.share;
+    const all = this.total(t);
+    const p = Math.min(1, s.share * all);
+    if (!(u < p)) return -1;
+    // u / p is uniform on [0, 1): scaled to [0, W), it falls in burst b's share w_b / W.
+    const x = (u / p) * all;
     let acc = 0;
     let chosen = -1;
-    for (let b = last; b >= 0; b--) {
+    for (let b = this.lastBurst(t); b >= 0; b--) {
       const age = t - s.offsetMs - b * s.everyMs;
       if (age >= this.lifeMs) break;
       const w = this.weight(age);
       if (w === 0) continue;
       acc += w;
       chosen = b;
-      if (x < acc) return b % s.topics;
+      if (x < acc) break;
     }
-    // Past every live burst: the catalogue, unless share x W >= 1 (all trending), where u / share
-    // can exceed W only by rounding: the last burst walked takes it.
-    return chosen >= 0 && s.share * acc >= 1 ? chosen % s.topics : -1;
+    // Rounding can leave x a hair above the last sum: the last live burst takes it.
+    return chosen % s.topics;
   }
 
   /** Index of the latest burst started by t (-1 before the first). */
