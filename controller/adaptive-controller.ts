@@ -26,6 +26,11 @@ import { NeuralDemandForecaster, type NeuralDemandOptions } from './forecast/neu
 import { ServiceCapacityEstimator } from './forecast/service-capacity.js';
 import type { DemandForecaster, TelemetrySource } from './interfaces.js';
 import { type JudgeConfig, RolloutJudge } from './judge/rollout-judge.js';
+import {
+  ModelShareSteering,
+  type ModelShareSteeringOptions,
+  type ShareProposal,
+} from './model-share-steering.js';
 import type { AuditLog } from './rollout/audit-log.js';
 import { type RolloutOptions, RolloutManager } from './rollout/rollout-manager.js';
 import { backendResolver, TelemetryView } from './telemetry-view.js';
@@ -101,6 +106,11 @@ export interface AdaptiveOptions {
    */
   scaleDownOverride?: boolean;
   scaleDownHoldMs?: number;
+  /**
+   * Steer routing rules that send a `share` of traffic to a cheaper model (model-share-
+   * steering.ts): rises are canaried, falls (the cheaper model in trouble) applied at once.
+   */
+  modelShare?: Partial<ModelShareSteeringOptions> | false;
   /** Intervals of history before tuning starts. */
   warmupIntervals?: number;
   /** Learn each pool's per-instance capacity from telemetry (default true). */
@@ -125,6 +135,9 @@ const defaultBounds: GuardrailOptions['bounds'] = {
   'backend.*.weight.*': { min: 0.05, max: 100 },
   // Up in one step (a restore when work queues), down by the tuner's own x0.8 steps.
   'backend.*.concurrency': { min: 1, max: 100_000, integer: true, maxStep: 10, cooldownMs: 10_000 },
+  // The steering takes its own absolute steps and the canary paces the rises; the cool-down
+  // lets a relief show in the three-interval window before another one.
+  'routing.rule.*.share': { min: 0, max: 1, maxStep: 100, cooldownMs: 30_000 },
 };
 
 export class AdaptiveController implements ControllerMode {
@@ -146,6 +159,7 @@ export class AdaptiveController implements ControllerMode {
   private readonly observedRps = new Map<string, number[]>();
   /** Per backend, the last one-step forecast errors in units of the forecast's spread. */
   private readonly surprises = new Map<string, number[]>();
+  private readonly shares: ModelShareSteering | null;
   private cursor: number | null = null;
   private intervalsSeen = 0;
 
@@ -162,6 +176,7 @@ export class AdaptiveController implements ControllerMode {
     this.guardrails = new Guardrails({ ...o.guardrails, bounds: { ...bounds, ...o.guardrails?.bounds } });
     this.judge = new RolloutJudge(o.judge);
     this.abuse = new AbuseHysteresis(o.abuse);
+    this.shares = o.modelShare === false ? null : new ModelShareSteering(o.intervalMs, o.modelShare);
   }
 
   /** The rollout manager (created on the first interval, when the actuator is known). */
@@ -187,7 +202,13 @@ export class AdaptiveController implements ControllerMode {
     this.warmCache(from, now, actuator);
 
     const recent = new TelemetryView(telemetry.window(now - 3 * this.o.intervalMs, now));
-    if (this.manager.busy() || this.intervalsSeen < (this.o.warmupIntervals ?? 6)) {
+    const warm = this.intervalsSeen >= (this.o.warmupIntervals ?? 6);
+    const shares =
+      this.shares !== null && warm
+        ? this.shares.propose(now, doc, recent.records, (t) => this.forecaster(`tenant:${t}`).forecast(1).p90)
+        : [];
+    if (this.relieveShares(now, doc, shares, actuator)) doc = actuator.currentVersion().control.doc;
+    if (this.manager.busy() || !warm) {
       // A cap that makes work queue is lifted even mid-canary (the judge's control evidence
       // restarts with the new control version: it waits longer, it is not misled).
       if (this.intervalsSeen >= (this.o.warmupIntervals ?? 6))
@@ -196,16 +217,25 @@ export class AdaptiveController implements ControllerMode {
       return;
     }
     if (this.capBatches(now, recent, doc, actuator, false)) doc = actuator.currentVersion().control.doc;
-    const { changes, applied, evidence } = this.tune(now, doc, recent);
+    const { changes, applied, evidence } = this.tune(now, doc, recent, shares);
     if (changes.length === 0) {
       this.manager.reconcile(now, null);
       return;
     }
+    // A candidate that only moves rule shares can touch only the tenants those rules match.
+    const scope = changes.every((c) => c.kind === 'rule-share')
+      ? shares
+          .filter((p) => changes.some((c) => c.kind === 'rule-share' && c.rule === p.rule))
+          .flatMap((p) => p.tenants)
+      : null;
     const result = this.manager.reconcile(now, {
       doc: applyChanges(doc, changes),
       description: describeChanges(changes),
       evidence,
       rejectionExempt: [...this.abuse.flagged()],
+      // Half the matched traffic: one share step moves each request a little (a cheaper model
+      // for a fraction of it), and a 20% slice left the judge undecided for its whole budget.
+      ...(scope !== null ? { scopeTenants: [...new Set(scope)].sort(), percent: 50 } : {}),
     });
     if (result.action === 'canary-started') this.guardrails.record(now, applied);
   }
@@ -264,6 +294,7 @@ export class AdaptiveController implements ControllerMode {
         if (h.length > 30) h.shift();
         this.history.set(tenant, h);
       }
+      this.shares?.observe(start, slice.records, doc);
       const backendOf = backendResolver(doc);
       for (const backend of Object.keys(this.o.backends ?? {})) {
         const bf = this.forecaster(`backend:${backend}`);
@@ -352,6 +383,7 @@ export class AdaptiveController implements ControllerMode {
     now: number,
     doc: PolicyDocument,
     recent: TelemetryView,
+    shares: readonly ShareProposal[],
   ): { changes: PolicyChange[]; applied: ProposedChange[]; evidence: Record<string, unknown> } {
     const changes: PolicyChange[] = [];
     const applied: ProposedChange[] = [];
@@ -459,7 +491,63 @@ export class AdaptiveController implements ControllerMode {
         applied.push(...review.apply);
       }
     }
+    const rises = shares.filter((p) => p.share > p.from);
+    if (rises.length > 0) {
+      const review = this.guardrails.review(
+        now,
+        rises.map((p) => ({ param: `routing.rule.${p.rule}.share`, from: p.from, to: p.share })),
+      );
+      for (const c of review.apply) {
+        changes.push({ kind: 'rule-share', rule: Number(c.param.split('.')[2]), share: c.to });
+        applied.push(c);
+      }
+      evidence.modelShare = rises.map((p) => ({
+        rule: p.rule,
+        target: p.target,
+        reason: p.reason,
+        ...p.evidence,
+      }));
+    }
     return { changes, applied, evidence };
+  }
+
+  /**
+   * Falls of a rule's share are relief for a cheaper model in trouble: applied to control at
+   * once, not canaried, and a running canary (which may carry a higher share) is rolled back
+   * first so that its promotion cannot undo the relief.
+   */
+  private relieveShares(
+    now: number,
+    doc: PolicyDocument,
+    shares: readonly ShareProposal[],
+    actuator: Actuator,
+  ): boolean {
+    const falls = shares.filter((p) => p.share < p.from);
+    if (falls.length === 0 || !actuator.applyPolicy) return false;
+    const review = this.guardrails.review(
+      now,
+      falls.map((p) => ({ param: `routing.rule.${p.rule}.share`, from: p.from, to: p.share })),
+    );
+    if (review.apply.length === 0 || review.dryRun) return false;
+    const changes: PolicyChange[] = review.apply.map((c) => ({
+      kind: 'rule-share',
+      rule: Number(c.param.split('.')[2]),
+      share: c.to,
+    }));
+    if (actuator.currentVersion().canary !== null) {
+      actuator.rollback();
+      this.o.audit.write({ time: now, kind: 'action', action: 'rollback', reason: 'share relief' });
+    }
+    actuator.applyPolicy(applyChanges(doc, changes));
+    this.guardrails.record(now, review.apply);
+    this.o.audit.write({
+      time: now,
+      kind: 'action',
+      action: 'share-relief',
+      change: describeChanges(changes),
+      evidence: falls.map((p) => ({ rule: p.rule, target: p.target, ...p.evidence })),
+    });
+    return true;
   }
 
   /** Scale-ahead: acts directly (capacity is not canaried), within the guardrails. */

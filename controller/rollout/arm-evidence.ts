@@ -20,17 +20,22 @@ export interface ArmSummary extends ArmEvidence {
 /**
  * `rejectionExempt`: tenants whose refusals are intended (a candidate tightening an abusive
  * tenant), left out of `rejected` and `arrived` so the rejection check judges everyone else.
+ * `scope`: the tenants a candidate can affect (null: all). Traffic outside it is treated alike
+ * by both arms, so it adds only noise to the comparison (and rejections by untouched limits can
+ * keep a verdict undecided for ever).
  */
 export function armEvidence(
   records: readonly IntervalRecord[],
   arm: Arm,
   policyVersion: number,
   rejectionExempt: ReadonlySet<string> = new Set(),
+  scope: ReadonlySet<string> | null = null,
 ): ArmSummary {
   let hist: LatencyHistogram | null = null;
   const out = { requests: 0, errors: 0, timeouts: 0, costUsd: 0, rejected: 0, arrived: 0 };
   for (const r of records) {
     if (r.arm !== arm || r.policyVersion !== policyVersion) continue;
+    if (scope !== null && !scope.has(r.tenant)) continue;
     out.requests += r.completed + r.failed + r.timedOut;
     out.errors += r.failed;
     out.timeouts += r.timedOut;

@@ -35,6 +35,13 @@ export interface Proposal {
   evidence?: unknown;
   /** Tenants the candidate means to refuse more (abuse tightening): left out of the rejection check. */
   rejectionExempt?: readonly string[];
+  /** The only tenants the candidate can affect: the judge compares their traffic alone. */
+  scopeTenants?: readonly string[];
+  /**
+   * The canary slice for this candidate (default `canaryPercent`): a change whose effect per
+   * request is small needs balanced arms for the judge to decide within its budget.
+   */
+  percent?: number;
 }
 
 export interface RolloutOptions {
@@ -97,6 +104,7 @@ export class RolloutManager {
   private readonly quarantine = new Map<string, number>();
   private readonly canaryHashes = new Map<number, string>();
   private readonly exempt = new Map<number, ReadonlySet<string>>();
+  private readonly scopes = new Map<number, ReadonlySet<string>>();
 
   constructor(
     private readonly actuator: PolicyActuator,
@@ -150,24 +158,22 @@ export class RolloutManager {
       hash,
       evidence: proposal.evidence ?? null,
     });
-    const version = this.actuator.applyCanary(proposal.doc, this.options.canaryPercent);
+    const percent = proposal.percent ?? this.options.canaryPercent;
+    if (!(percent > 0 && percent < 100))
+      throw new RangeError('RolloutManager: a canary percent must be in (0, 100)');
+    const version = this.actuator.applyCanary(proposal.doc, percent);
     this.descriptions.set(version, proposal.description);
     this.canaryHashes.set(version, hash);
     this.exempt.set(version, new Set(proposal.rejectionExempt ?? []));
+    if (proposal.scopeTenants) this.scopes.set(version, new Set(proposal.scopeTenants));
     this.audit.write({
       time: now,
       kind: 'canary',
       canaryVersion: version,
       controlVersion: state.control.version,
-      percent: this.options.canaryPercent,
+      percent,
     });
-    this.conditions.set(
-      now,
-      'Progressing',
-      'True',
-      'CanaryStarted',
-      `version ${version} on ${this.options.canaryPercent}%`,
-    );
+    this.conditions.set(now, 'Progressing', 'True', 'CanaryStarted', `version ${version} on ${percent}%`);
     this.conditions.set(now, 'CanaryHealthy', 'Unknown', 'Judging');
     this.conditions.set(now, 'Promoted', 'False', 'CanaryStarted');
     this.conditions.set(now, 'RolledBack', 'False', 'CanaryStarted');
@@ -182,8 +188,9 @@ export class RolloutManager {
     const { intervalMs, maxLooks } = this.options;
     const records = this.telemetry.window(canary.startedAt, now);
     const exempt = this.exempt.get(canary.version) ?? new Set<string>();
-    const c = armEvidence(records, 'canary', canary.version, exempt);
-    const k = armEvidence(records, 'control', controlVersion, exempt);
+    const scope = this.scopes.get(canary.version) ?? null;
+    const c = armEvidence(records, 'canary', canary.version, exempt, scope);
+    const k = armEvidence(records, 'control', controlVersion, exempt, scope);
     const looks = Math.floor((now - canary.startedAt) / intervalMs);
     const final = looks >= maxLooks;
     const report = this.judge.judge(c, k, { final });

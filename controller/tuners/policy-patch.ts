@@ -8,13 +8,15 @@
  *                 default id, so it also replaces one inherited from `defaults`)
  *   queue-weights backends.B.queue.weights (only where the backend has a queue)
  *   concurrency   backends.B.maxConcurrencyPerInstance
+ *   rule-share    routing.rules[i].share (only on a rule that has one: the operator's consent)
  */
 import type { LimitSpec, PolicyDocument } from '../../gateway-core/policy/schema.js';
 
 export type PolicyChange =
   | { kind: 'tenant-rate'; tenant: string; rpm: number; burst: number }
   | { kind: 'queue-weights'; backend: string; weights: Record<string, number> }
-  | { kind: 'concurrency'; backend: string; maxConcurrencyPerInstance: number };
+  | { kind: 'concurrency'; backend: string; maxConcurrencyPerInstance: number }
+  | { kind: 'rule-share'; rule: number; share: number };
 
 export function isTenantRequestLimit(l: LimitSpec): boolean {
   const unit = l.unit ?? 'requests';
@@ -39,6 +41,9 @@ export function applyChanges(doc: PolicyDocument, changes: readonly PolicyChange
     } else if (c.kind === 'queue-weights') {
       const queue = next.backends[c.backend]?.queue;
       if (queue) queue.weights = { ...c.weights };
+    } else if (c.kind === 'rule-share') {
+      const rule = next.routing?.rules?.[c.rule];
+      if (rule?.share !== undefined) rule.share = Math.min(1, Math.max(0, c.share));
     } else {
       const backend = next.backends[c.backend];
       if (backend) backend.maxConcurrencyPerInstance = Math.max(1, Math.round(c.maxConcurrencyPerInstance));
@@ -57,6 +62,7 @@ export function describeChanges(changes: readonly PolicyChange[]): string {
         return `backend ${c.backend}: queue weights ${Object.entries(c.weights)
           .map(([k, v]) => `${k}=${v}`)
           .join(' ')}`;
+      if (c.kind === 'rule-share') return `routing rule ${c.rule}: share ${c.share}`;
       return `backend ${c.backend}: concurrency ${c.maxConcurrencyPerInstance}/instance`;
     })
     .join('; ');
