@@ -7,7 +7,8 @@ import { regularSeries } from '../../datasets/series/regular-series.js';
 import { selectBackend } from '../backend.js';
 import { loadForecaster, saveForecaster } from './model-store.js';
 import { NeuralForecaster } from './neural-forecaster.js';
-import { fitLevel } from './robust-levels.js';
+import { SeededRng } from '../../gateway-core/rng.js';
+import { fitLevel, levelOf, stableWindow } from './robust-levels.js';
 
 // A period-48 wave with a small deterministic wiggle: 1,200 points, small net, few epochs.
 const values = Array.from(
@@ -98,4 +99,21 @@ test('fitLevel picks the mean or median window with the least multi-horizon erro
   let x = 0;
   const walk = Array.from({ length: 400 }, (_, i) => (x += i % 3 === 0 ? 5 : -2));
   assert.deepEqual(fitLevel(walk, 400, 30, 1), { kind: 'mean', window: 3 });
+});
+
+test('stableWindow: reaches back to a level shift, shortens on a trend', () => {
+  // 50 points at 0 then 50 at 10, each +-1: the window at the end covers the new level only.
+  const step = Array.from({ length: 100 }, (_, i) => (i < 50 ? 0 : 10) + (i % 2 ? 1 : -1));
+  assert.equal(stableWindow(step, 99, 120), 50);
+  assert.equal(levelOf(step, 99, { kind: 'adaptive-mean', window: 120 }), 10);
+  assert.equal(levelOf(step, 99, { kind: 'adaptive-median', window: 120 }), 10);
+  assert.equal(stableWindow(step, 60, 120), 11);
+  // Uniform noise: a long window (the many splits tested make a cut now and then); a ramp under
+  // the same noise: a short one.
+  const rng = new SeededRng(3);
+  const flat = Array.from({ length: 200 }, () => rng.next() - 0.5);
+  assert.equal(stableWindow(flat, 199, 120), 41);
+  const rng2 = new SeededRng(3);
+  const ramp = Array.from({ length: 200 }, (_, i) => 0.05 * i + rng2.next() - 0.5);
+  assert.equal(stableWindow(ramp, 199, 120), 8);
 });

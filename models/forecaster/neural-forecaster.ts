@@ -43,6 +43,11 @@ export interface NeuralForecasterOptions {
   patience: number;
   /** Window of the level the network works relative to: the lookback, fitted, or a number. */
   level: 'lookback' | 'auto' | number;
+  /**
+   * With level 'auto': adaptive-window means and medians (the longest window of up to 120 points
+   * with no significant level change, robust-levels.ts) join the candidates.
+   */
+  adaptiveLevel: boolean;
   /** Give the network robust baselines (means, medians, EWMAs of the window) as inputs. */
   baselineInputs: boolean;
   /** Networks averaged (seeds seed, seed+1, ...). */
@@ -64,6 +69,7 @@ export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
   validation: 0.1,
   patience: 3,
   level: 'lookback',
+  adaptiveLevel: true,
   baselineInputs: false,
   ensemble: 1,
   calibrate: true,
@@ -160,7 +166,7 @@ export class NeuralForecaster implements Forecaster {
       baselines: o.baselineInputs,
       level:
         o.level === 'auto'
-          ? fitLevel(series.values, end, o.lookback, o.horizon)
+          ? fitLevel(series.values, end, o.lookback, o.horizon, o.adaptiveLevel)
           : o.level === 'lookback'
             ? o.lookback
             : o.level,
