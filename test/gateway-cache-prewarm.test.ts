@@ -214,6 +214,16 @@ test('prewarm: one upstream call per key, the next identical request is a hit; u
     1,
   );
 
+  // Without waiting: the call answers `started`, the fetch ends later and is counted then.
+  assert.equal((await chat(url, e1, KEYS.beta)).cache, null); // d1's pre-warm had evicted e1; now e1 evicts d1
+  const [, started] = await admin(url, 'POST', '/admin/cache/prewarm?wait=false', { keys: [keyOf(d1)] });
+  assert.deepEqual((started as { results: unknown }).results, [{ key: keyOf(d1), outcome: 'started' }]);
+  for (let n = 0; n < 100 && (await metric(url, 'sluice_cache_prewarm_total{outcome="stored"}')) !== 2; n++)
+    await sleep(20);
+  assert.equal(await metric(url, 'sluice_cache_prewarm_total{outcome="stored"}'), 2);
+  assert.deepEqual(await chat(url, d1), { status: 200, cache: 'hit', tier: null });
+  assert.equal(mock.hits.length - before, 3); // e1 again, and d1's second pre-warm
+
   // Malformed calls are 400s; without the admin token, 401.
   const [bad] = await admin(url, 'POST', '/admin/cache/prewarm', { keys: 'nope' });
   assert.equal(bad, 400);

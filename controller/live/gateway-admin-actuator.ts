@@ -17,9 +17,10 @@
  *                     that is down keeps its target and is retried at the next flush, never
  *                     throwing into the loop.
  *                     cache pre-warm: the keys prewarm() was given go by POST
- *                     /admin/cache/prewarm to the gateways `prewarmTargets(key)` names (those that
- *                     can replay the key; default all), once: best effort, not retried (the next
- *                     interval's plan asks again for what is still not cached).
+ *                     /admin/cache/prewarm?wait=false to the gateways `prewarmTargets(key)` names
+ *                     (those that can replay the key; default all), once: best effort, not
+ *                     retried (the next interval's plan asks again for what is still not cached);
+ *                     the gateways answer at once, so the loop never waits on an LLM's latency.
  *                     scaling: setDesiredInstances / releaseScaleDown go to the ScaleExport
  *                     (gauges, and a webhook flushed here), since a gateway owns no instances.
  *
@@ -311,10 +312,10 @@ export class GatewayAdminActuator implements PolicyActuator, FleetActuator {
     await Promise.all(
       [...byGateway].map(async ([url, keys]) => {
         try {
-          const r = (await this.call(url, 'POST', '/admin/cache/prewarm', { keys })) as {
+          const r = (await this.call(url, 'POST', '/admin/cache/prewarm?wait=false', { keys })) as {
             counts: Record<string, number>;
           };
-          report.sent.push(`${url} POST /admin/cache/prewarm`);
+          report.sent.push(`${url} POST /admin/cache/prewarm?wait=false`);
           report.prewarm.push({ url, keys: keys.length, counts: r.counts });
         } catch (e) {
           report.problems.push({ url, step: 'prewarm', error: errorText(e) });

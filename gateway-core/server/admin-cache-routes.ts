@@ -6,9 +6,10 @@
  *        count may belong to keys it displaced, 0 = exact), windows starting at or after `since`,
  *        closed ones only unless `open=true`; and for every key listed: cached in this replica's
  *        cache now, in the shared tier now (null without one), replayable (pre-warmable here)
- *   POST /admin/cache/prewarm {keys: [...]}
+ *   POST /admin/cache/prewarm[?wait=false] {keys: [...]}
  *        re-issues each key's last request through the gateway (CachePrewarmer): one result per
- *        distinct key with its outcome, and the count of each outcome
+ *        distinct key with its outcome, and the count of each outcome; with wait=false it answers
+ *        at once, `started` for the keys still being fetched
  */
 import type { FastifyInstance } from 'fastify';
 import type { CacheDemand } from './cache-demand/cache-demand.js';
@@ -77,7 +78,8 @@ export function registerCacheAdminRoutes(admin: FastifyInstance, ctx: CacheAdmin
         'SLUICE_BAD_REQUEST',
         `At most ${MAX_PREWARM_KEYS} keys per pre-warm call, got ${keys.length}.`,
       );
-    const results = await ctx.prewarmer.prewarm(keys as string[]);
+    const wait = (request.query as { wait?: string }).wait !== 'false';
+    const results = await ctx.prewarmer.prewarm(keys as string[], { wait });
     const counts: Partial<Record<PrewarmOutcome, number>> = {};
     for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
     return { replica: ctx.replicaId, results, counts };

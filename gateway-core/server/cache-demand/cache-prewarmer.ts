@@ -14,8 +14,11 @@
  *                `cache` setting is off)
  *   rejected     refused by policy (429: the key's limits, budget, concurrency)
  *   failed       any other error (upstream 5xx, timeout, 4xx)
+ *   started      (only when not waiting) sent on its way; its outcome is counted when it ends
  *
- * Keys run `concurrency` at a time (default 4), so a large plan does not burst the pool.
+ * The first four are decided at once. The others run `concurrency` at a time per call (default
+ * 4), so a large plan does not burst the pool; a caller that does not wait (a control loop should
+ * not block on an LLM's latency) gets `started` for them.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ResponseCache } from '../../cache/response-cache.js';
@@ -32,7 +35,8 @@ export type PrewarmOutcome =
   | 'stored'
   | 'not_stored'
   | 'rejected'
-  | 'failed';
+  | 'failed'
+  | 'started';
 
 export interface PrewarmResult {
   key: string;
@@ -55,7 +59,7 @@ export interface CachePrewarmerOptions {
   token: string;
   now: () => number;
   concurrency?: number;
-  /** Told each key's outcome (the server counts sluice_cache_prewarm_total{outcome}). */
+  /** Told each key's final outcome (the server counts sluice_cache_prewarm_total{outcome}). */
   onOutcome?: (outcome: PrewarmOutcome) => void;
 }
 
@@ -67,34 +71,63 @@ export class CachePrewarmer {
 
   constructor(private readonly o: CachePrewarmerOptions) {}
 
-  /** One result per distinct key, in the order given. */
-  async prewarm(keys: readonly string[]): Promise<PrewarmResult[]> {
+  /**
+   * One result per distinct key, in the order given: final outcomes, or with `wait: false`,
+   * `started` for the keys sent on their way (the call returns without waiting for them).
+   */
+  async prewarm(keys: readonly string[], options: { wait?: boolean } = {}): Promise<PrewarmResult[]> {
     const distinct = [...new Set(keys)];
     const results: PrewarmResult[] = new Array(distinct.length);
+    const toRun: number[] = [];
+    distinct.forEach((key, i) => {
+      const now = this.check(key);
+      if (now !== null) {
+        results[i] = now;
+        this.o.onOutcome?.(now.outcome);
+      } else {
+        this.running.add(key);
+        toRun.push(i);
+      }
+    });
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < distinct.length) {
-        const i = next++;
-        results[i] = await this.one(distinct[i]);
-        this.o.onOutcome?.(results[i].outcome);
+      while (next < toRun.length) {
+        const i = toRun[next++];
+        const r = await this.fetch(distinct[i]);
+        this.o.onOutcome?.(r.outcome);
+        results[i] = r;
       }
     };
-    const n = Math.max(1, Math.min(this.o.concurrency ?? 4, distinct.length));
-    await Promise.all(Array.from({ length: n }, worker));
+    const n = Math.min(this.o.concurrency ?? 4, toRun.length);
+    const job = Promise.all(Array.from({ length: n }, worker));
+    if (options.wait === false) {
+      for (const i of toRun) results[i] = { key: distinct[i], outcome: 'started' };
+      return [...results];
+    }
+    await job;
     return results;
   }
 
-  private async one(key: string): Promise<PrewarmResult> {
+  /** An outcome decided without a request, or null when the key is to be fetched. */
+  private check(key: string): PrewarmResult | null {
     const cache = this.o.cache();
     if (!this.o.enabled() || cache === null)
       return { key, outcome: 'disabled', reason: 'the response cache is off in the policy' };
-    const r = this.o.replay.get(key);
-    if (r === undefined) return { key, outcome: 'unknown', reason: UNKNOWN_REASON };
+    if (!this.o.replay.has(key)) return { key, outcome: 'unknown', reason: UNKNOWN_REASON };
     if (cache.has(key, this.o.now())) return { key, outcome: 'cached' };
     if (this.running.has(key))
       return { key, outcome: 'in_progress', reason: 'a pre-warm of this key is running' };
-    this.running.add(key);
+    return null;
+  }
+
+  /** Re-issues the key's request (the key is in `running` until it ends). Never throws. */
+  private async fetch(key: string): Promise<PrewarmResult> {
+    const cache = this.o.cache();
+    const r = this.o.replay.get(key);
     try {
+      // Things may have moved while it waited for a worker.
+      if (cache === null || r === undefined) return { key, outcome: 'unknown', reason: UNKNOWN_REASON };
+      if (cache.has(key, this.o.now())) return { key, outcome: 'cached' };
       const res = await this.o.app.inject({
         method: 'POST',
         url: ENDPOINT_PATHS[r.endpoint],
