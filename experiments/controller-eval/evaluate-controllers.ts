@@ -80,6 +80,14 @@ function cases(root: string): EvalCase[] {
       note: 'API tiers, budgets',
     },
     {
+      name: 'cost-overrun-share-0.5',
+      scenario: 'cost-overrun',
+      set: { 'policy.routing.rules.0.share': 0.5 },
+      trace: null,
+      victims: [],
+      note: 'reference: the largest fixed share of megacorp on medium that the quota holds after the downgrade',
+    },
+    {
       name: 'multi-tenant',
       scenario: 'multi-tenant',
       set: {},
