@@ -80,10 +80,10 @@ export class CachePrewarmer {
     const results: PrewarmResult[] = new Array(distinct.length);
     const toRun: number[] = [];
     distinct.forEach((key, i) => {
-      const now = this.check(key);
-      if (now !== null) {
-        results[i] = now;
-        this.o.onOutcome?.(now.outcome);
+      const decided = this.check(key);
+      if (decided !== null) {
+        results[i] = decided;
+        this.o.onOutcome?.(decided.outcome);
       } else {
         this.running.add(key);
         toRun.push(i);
@@ -126,7 +126,9 @@ export class CachePrewarmer {
     const r = this.o.replay.get(key);
     try {
       // Things may have moved while it waited for a worker.
-      if (cache === null || r === undefined) return { key, outcome: 'unknown', reason: UNKNOWN_REASON };
+      if (cache === null)
+        return { key, outcome: 'disabled', reason: 'the response cache is off in the policy' };
+      if (r === undefined) return { key, outcome: 'unknown', reason: UNKNOWN_REASON };
       if (cache.has(key, this.o.now())) return { key, outcome: 'cached' };
       const res = await this.o.app.inject({
         method: 'POST',
