@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { runSimulation } from '../run-simulation.js';
 import { loadScenario } from '../scenario/scenario-loader.js';
 
-for (const name of ['steady', 'mmc', 'cost-overrun', 'flash-sale', 'multi-tenant']) {
+for (const name of ['steady', 'mmc', 'cost-overrun', 'flash-sale', 'multi-tenant', 'trending']) {
   test(`Little's law within 1% on ${name}`, async () => {
     const s = await runSimulation(loadScenario(name), { seed: 3, durationMs: 20 * 60_000 });
     const { L, lambdaW } = s.littlesLaw;
