@@ -117,3 +117,27 @@ test('stableWindow: reaches back to a level shift, shortens on a trend', () => {
   const ramp = Array.from({ length: 200 }, (_, i) => 0.05 * i + rng2.next() - 0.5);
   assert.equal(stableWindow(ramp, 199, 120), 8);
 });
+
+test('ACI: at the fit end the split-conformal p90; later it follows the observed misses', async () => {
+  const aci = new NeuralForecaster({ ...opts, epochs: 5 });
+  await aci.fit(series, 960);
+  const fixed = NeuralForecaster.restore(aci.network, {
+    ...aci.state!,
+    options: { ...aci.state!.options, adaptiveCalibration: 0 },
+  });
+  assert.deepEqual(aci.forecast(series, 959, 12), fixed.forecast(series, 959, 12));
+  // After the fit end the wiggle grows from +-3 to +-15: the p90 misses far more than 10%, so ACI
+  // lowers alpha and widens the p90; the p50 is untouched.
+  const wild = regularSeries(
+    series.start,
+    series.stepMs,
+    values.map((v, t) => (t < 960 ? v : v + 4 * (((t * 7919) % 7) - 3))),
+  );
+  const later = aci.forecast(wild, 1100, 12);
+  const plain = fixed.forecast(wild, 1100, 12);
+  assert.deepEqual(later.p50, plain.p50);
+  assert.ok(
+    later.p90.every((v, h) => v > plain.p90[h]),
+    `ACI p90 ${later.p90} vs split-conformal ${plain.p90}`,
+  );
+});

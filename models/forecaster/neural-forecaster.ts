@@ -11,7 +11,10 @@
  * `ensemble` networks with different seeds are averaged (less variance on short series).
  * The p90 is calibrated by split conformal on the latest `validation` windows (held out of the
  * gradient steps): p90_h += the ceil((n+1) 0.9)-th smallest of y_h - p90_h there, so that about
- * 90% of calibration targets fall below it, whatever the pinball fit did.
+ * 90% of calibration targets fall below it, whatever the pinball fit did. After the fit end,
+ * adaptive conformal inference (aci.ts, `adaptiveCalibration`) moves that quantile level with the
+ * misses the model's own earlier p90s show on the points observed since, replayed from the data
+ * at each forecast (so a forecast still depends only on points at or before its origin).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RegularSeries } from '../../datasets/series/regular-series.js';
@@ -21,6 +24,7 @@ import { SluiceError } from '../../gateway-core/errors.js';
 import type { Forecast, Forecaster } from '../forecaster.js';
 import { pointsPerDay } from '../forecaster.js';
 import { buildFeatures, type FeatureConfig, firstOrigin, inputSize, scaleValues } from './features.js';
+import { type CalibrationScores, calibrationScores, rankAt, replayAlpha, shiftsAt } from './aci.js';
 import { fitLevel } from './robust-levels.js';
 import { buildQuantileMlp, type TrainResult, trainQuantileMlp } from './quantile-mlp.js';
 
@@ -54,6 +58,14 @@ export interface NeuralForecasterOptions {
   ensemble: number;
   /** Split-conformal calibration of the p90 on the validation windows. */
   calibrate: boolean;
+  /**
+   * Step gamma of adaptive conformal inference (0 = off; aci.ts): after the fit, each observed
+   * point moves the miss level alpha by gamma (0.1 - the share of the p90s it settles that it
+   * exceeds), and the p90 shift is the (1 - alpha) quantile of the calibration scores. 'auto' =
+   * 1 / (calibration windows): each point weighs like one more calibration window, so after
+   * about as many points as the calibration set held, the new outcomes weigh as much as it.
+   */
+  adaptiveCalibration: number | 'auto';
 }
 
 export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
@@ -73,7 +85,20 @@ export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
   baselineInputs: false,
   ensemble: 1,
   calibrate: true,
+  adaptiveCalibration: 'auto',
 };
+
+/**
+ * One origin's network output in scaled units relative to its level: the p50 (0 where the p50 is
+ * the level itself) and the p90 before the conformal shift, p50 + softplus(gap).
+ */
+interface NetRow {
+  mid: Float64Array;
+  upper: Float64Array;
+}
+
+/** ACI replays at most this many horizons' worth of origins before each forecast. */
+const ACI_WINDOW_HORIZONS = 2;
 
 /** A seasonal lag needs at least this many training windows beyond it to be learnt. */
 const MIN_LAG_WINDOWS = 1000;
@@ -94,6 +119,8 @@ export interface NeuralState {
   nonNegative?: boolean;
   /** Per-horizon conformal shift of the p90 (scaled units). */
   p90Offset?: number[];
+  /** Per-horizon calibration scores y - p90 (sorted, at most 256 order statistics), for ACI. */
+  p90Scores?: CalibrationScores;
   /**
    * With level 'auto': the trained p50 lost to the level itself on the calibration windows, so the
    * p50 is the level (the network still gives the p90).
@@ -109,6 +136,12 @@ export class NeuralForecaster implements Forecaster {
   private scaler: RobustScaler | null = null;
   private features: FeatureConfig | null = null;
   private scaledCache = new WeakMap<Float64Array, Float32Array>();
+  /**
+   * Network outputs by origin, with the inputs they came from: ACI re-reads the outputs of the
+   * last few horizons' origins at every forecast, and a row is reused only when its inputs are
+   * bit-for-bit the same (so the cache can never change an answer). Cleared when weights change.
+   */
+  private rowCache = new Map<number, { inputs: Float32Array; row: NetRow }>();
   state: NeuralState | null = null;
 
   constructor(options: Partial<NeuralForecasterOptions> = {}) {
@@ -157,6 +190,7 @@ export class NeuralForecaster implements Forecaster {
     const o = this.options;
     this.scaler = RobustScaler.fit(series.values.subarray(0, end));
     this.scaledCache = new WeakMap();
+    this.rowCache.clear();
     const day = pointsPerDay(series.stepMs);
     this.features = {
       lookback: o.lookback,
@@ -207,9 +241,10 @@ export class NeuralForecaster implements Forecaster {
       });
       this.models.push(model);
     }
-    const p90Offset = o.calibrate
-      ? this.conformalOffsets(batch.inputs, batch.targets!, batch.count)
+    const p90Scores = o.calibrate
+      ? this.conformalScores(batch.inputs, batch.targets!, batch.count)
       : undefined;
+    const p90Offset = p90Scores ? shiftsAt(p90Scores, 0.1) : undefined;
     const p50FromLevel =
       o.level === 'auto' ? this.levelBeatsNetwork(batch.inputs, batch.targets!, batch.count) : false;
     this.state = {
@@ -219,6 +254,7 @@ export class NeuralForecaster implements Forecaster {
       dataSpan: { start: series.start, end: timeAt(series, end - 1), stepMs: series.stepMs, points: end },
       nonNegative: series.values.subarray(0, end).every((v) => v >= 0),
       p90Offset,
+      p90Scores,
       p50FromLevel,
       training: { ...result, windows: batch.count },
     };
@@ -247,6 +283,7 @@ export class NeuralForecaster implements Forecaster {
       true,
     );
     let result: TrainResult = { epochs: 0, trainLoss: Number.NaN, validationLoss: null };
+    this.rowCache.clear();
     for (const [k, model] of this.models.entries()) {
       result = trainQuantileMlp(model, batch.inputs, batch.targets!, batch.count, o.horizon, {
         epochs: opts.epochs ?? 3,
@@ -297,30 +334,113 @@ export class NeuralForecaster implements Forecaster {
       );
     }
     const z = this.scaled(series);
-    const floor = this.state?.nonNegative ? 0 : Number.NEGATIVE_INFINITY;
+    const nonNegative = this.state?.nonNegative === true;
+    const floor = nonNegative ? 0 : Number.NEGATIVE_INFINITY;
+    const floorZ = nonNegative ? this.scaler!.transform(0) : Number.NEGATIVE_INFINITY;
+    const scores = this.state?.p90Scores;
+    const setting = this.options.adaptiveCalibration;
+    const gamma = !scores ? 0 : setting === 'auto' ? 1 / scores.n : setting;
+    const fitEnd = this.state?.dataSpan.points ?? 0;
+    // ACI replays from the fit end (the first origin whose outcomes no fit saw), or over the last
+    // ACI_WINDOW_HORIZONS horizons' worth of origins on long backtests.
+    const replayFrom = (t: number) => Math.max(min, fitEnd - 1, t - ACI_WINDOW_HORIZONS * H);
+    const needed = new Set<number>(origins);
+    if (gamma > 0) for (const t of origins) for (let u = replayFrom(t); u < t; u++) needed.add(u);
+    const rows = this.rawRows(
+      series,
+      z,
+      [...needed].sort((a, b) => a - b),
+    );
+    /** The p90 in scaled units at an origin's row under shifts s (as issued, floor included). */
+    const p90Scaled = (row: NetRow & { level: number }, shift: readonly number[] | undefined, h: number) =>
+      Math.max(floorZ, row.level + Math.max(row.mid[h], row.upper[h] + (shift ? shift[h] : 0)));
+    // alpha moves in small steps: the shifts of one calibration rank are computed once.
+    const shiftByRank = new Map<number, number[]>();
+    const shiftFor = (alpha: number): number[] => {
+      const k = rankAt(scores!, alpha);
+      let s = shiftByRank.get(k);
+      if (!s) shiftByRank.set(k, (s = shiftsAt(scores!, alpha)));
+      return s;
+    };
     const out: Forecast[] = [];
+    for (const t of origins) {
+      let shift = this.state?.p90Offset;
+      if (gamma > 0 && scores) {
+        const alpha = replayAlpha(
+          gamma,
+          replayFrom(t),
+          t,
+          H,
+          (u, a) => {
+            const s = shiftFor(a);
+            const row = rows.get(u)!;
+            const p = new Float64Array(H);
+            for (let h = 0; h < H; h++) p[h] = p90Scaled(row, s, h);
+            return p;
+          },
+          (i) => z[i],
+        );
+        shift = shiftFor(alpha);
+      }
+      const row = rows.get(t)!;
+      const f = { p50: new Float64Array(horizon), p90: new Float64Array(horizon) };
+      for (let h = 0; h < horizon; h++) {
+        f.p50[h] = Math.max(floor, this.scaler!.inverse(row.level + row.mid[h]));
+        f.p90[h] = Math.max(floor, this.scaler!.inverse(p90Scaled(row, shift, h)));
+      }
+      out.push(f);
+    }
+    return out;
+  }
+
+  /**
+   * Raw network outputs (2H per origin) and levels for the given origins, in chunks: one kernel
+   * call and one read per chunk; p90 = p50 + softplus(gap) as in quantiles(), done in JS because
+   * a handful of tiny kernels costs more than the arithmetic.
+   */
+  private rawRows(
+    series: RegularSeries,
+    z: Float32Array,
+    origins: readonly number[],
+  ): Map<number, NetRow & { level: number }> {
+    const H = this.options.horizon;
+    const fromLevel = this.state?.p50FromLevel === true;
+    const out = new Map<number, NetRow & { level: number }>();
     const chunk = 2048;
     for (let c = 0; c < origins.length; c += chunk) {
       const part = origins.slice(c, c + chunk);
       const batch = buildFeatures(this.features!, z, series.start, series.stepMs, part, false);
-      // One kernel call and one read per chunk; p90 = p50 + softplus(gap) as in quantiles(),
-      // done here in JS because a handful of tiny kernels costs more than the arithmetic.
-      const raw = this.predictRaw(batch.inputs, batch.count);
-      const shift = this.state?.p90Offset;
-      const fromLevel = this.state?.p50FromLevel === true;
-      for (let r = 0; r < part.length; r++) {
-        const f = { p50: new Float64Array(horizon), p90: new Float64Array(horizon) };
-        for (let h = 0; h < horizon; h++) {
-          const net = raw[r * 2 * H + h];
-          const mid = fromLevel ? 0 : net;
-          const gap = raw[r * 2 * H + H + h];
-          const softplus = gap > 20 ? gap : Math.log1p(Math.exp(gap));
-          f.p50[h] = Math.max(floor, this.scaler!.inverse(batch.levels[r] + mid));
-          const upper = Math.max(mid, net + softplus + (shift ? shift[h] : 0));
-          f.p90[h] = Math.max(floor, this.scaler!.inverse(batch.levels[r] + upper));
+      const width = batch.inputs.length / Math.max(1, batch.count);
+      const missing: number[] = [];
+      part.forEach((t, r) => {
+        const inputs = batch.inputs.subarray(r * width, (r + 1) * width);
+        const hit = this.rowCache.get(t);
+        if (hit && sameValues(hit.inputs, inputs)) out.set(t, { ...hit.row, level: batch.levels[r] });
+        else missing.push(r);
+      });
+      if (missing.length === 0) continue;
+      const inputs = new Float32Array(missing.length * width);
+      missing.forEach((r, k) => inputs.set(batch.inputs.subarray(r * width, (r + 1) * width), k * width));
+      const raw = this.predictRaw(inputs, missing.length);
+      missing.forEach((r, k) => {
+        const mid = new Float64Array(H);
+        const upper = new Float64Array(H);
+        for (let h = 0; h < H; h++) {
+          const net = raw[k * 2 * H + h];
+          mid[h] = fromLevel ? 0 : net;
+          upper[h] = net + softplus(raw[k * 2 * H + H + h]);
         }
-        out.push(f);
-      }
+        const row = { mid, upper };
+        out.set(part[r], { ...row, level: batch.levels[r] });
+        this.rowCache.delete(part[r]);
+        this.rowCache.set(part[r], { inputs: inputs.slice(k * width, (k + 1) * width), row });
+      });
+    }
+    // Oldest insertions go first; enough stays for a replay window and the batch asked for.
+    const keep = 2 * ACI_WINDOW_HORIZONS * H + origins.length;
+    for (const key of this.rowCache.keys()) {
+      if (this.rowCache.size <= keep) break;
+      this.rowCache.delete(key);
     }
     return out;
   }
@@ -363,36 +483,30 @@ export class NeuralForecaster implements Forecaster {
 
   /**
    * Split conformal on the latest windows (the validation slice: early stopping read its loss,
-   * but no gradient step saw it): per horizon, the shift that puts 90% of targets below p90.
+   * but no gradient step saw it): per horizon, the scores y_h - p90_h there.
    */
-  private conformalOffsets(inputs: Float32Array, targets: Float32Array, count: number): number[] | undefined {
+  private conformalScores(
+    inputs: Float32Array,
+    targets: Float32Array,
+    count: number,
+  ): CalibrationScores | undefined {
     const H = this.options.horizon;
     const nCal = Math.floor(count * this.options.validation);
     if (nCal < 20) return undefined;
     const width = inputs.length / count;
     const from = count - nCal;
     const raw = this.predictRaw(inputs.subarray(from * width), nCal);
-    const out: number[] = [];
-    const k = Math.min(nCal - 1, Math.ceil((nCal + 1) * 0.9) - 1);
+    const scores: Float64Array[] = [];
     for (let h = 0; h < H; h++) {
       const e = new Float64Array(nCal);
       for (let r = 0; r < nCal; r++) {
         const mid = raw[r * 2 * H + h];
         const gap = raw[r * 2 * H + H + h];
-        const p90 = mid + (gap > 20 ? gap : Math.log1p(Math.exp(gap)));
-        e[r] = targets[(from + r) * H + h] - p90;
+        e[r] = targets[(from + r) * H + h] - (mid + softplus(gap));
       }
-      e.sort();
-      out.push(e[k]);
+      scores.push(e);
     }
-    // Neighbouring horizons share noise: a 5-wide running mean steadies the per-horizon quantiles.
-    return out.map((_, h) => {
-      const lo = Math.max(0, h - 2);
-      const hi = Math.min(H, h + 3);
-      let s = 0;
-      for (let j = lo; j < hi; j++) s += out[j];
-      return s / (hi - lo);
-    });
+    return calibrationScores(scores);
   }
 
   /** The trained network (the first of an ensemble), for saving. */
@@ -415,4 +529,15 @@ export class NeuralForecaster implements Forecaster {
     for (const m of this.models) m.dispose();
     this.models = [];
   }
+}
+
+function softplus(x: number): number {
+  return x > 20 ? x : Math.log1p(Math.exp(x));
+}
+
+function sameValues(a: Float32Array, b: Float32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+  return true;
 }

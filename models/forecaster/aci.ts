@@ -1,0 +1,87 @@
+/**
+ * Adaptive conformal inference (Gibbs and Candes 2021) for the multi-horizon p90:
+ *   alpha <- alpha + gamma (0.1 - miss)   at each new point y[s], miss = the share of the pairs it
+ *                                         settles, (origin s-h, horizon h), with y[s] > p90_{s-h}[h]
+ *                                         (one step per point, as in the one-step original)
+ *   p90_t[h] = raw p90_t[h] + q_h(1 - alpha_t)
+ * q_h(1 - alpha) = the ceil((n+1)(1 - alpha))-th smallest calibration score y_h - p90_h (split
+ * conformal on windows no gradient step saw), smoothed over 5 neighbouring horizons; alpha <= 0
+ * takes the largest score. At alpha = 0.1 this is the split-conformal shift, and the long-run
+ * miss rate tends to 0.1 whatever the series does (the guarantee of ACI), so a held-out span
+ * calmer or wilder than the calibration windows pulls the p90 back towards 90% coverage.
+ * The state is replayed from the data on each call (from the fit end, or the last `window`
+ * origins), so a forecast stays a function of the points at or before its origin.
+ */
+
+export interface CalibrationScores {
+  /** Number of calibration windows the scores came from. */
+  n: number;
+  /** Per horizon, ascending order statistics (at most MAX_KEPT, evenly spaced in rank). */
+  sorted: number[][];
+}
+
+const MAX_KEPT = 256;
+const TARGET_MISS = 0.1;
+
+export function calibrationScores(perHorizon: readonly Float64Array[]): CalibrationScores {
+  const n = perHorizon[0]?.length ?? 0;
+  const sorted = perHorizon.map((e) => {
+    const a = Float64Array.from(e).sort();
+    if (a.length <= MAX_KEPT) return Array.from(a);
+    return Array.from({ length: MAX_KEPT }, (_, i) => a[Math.round((i * (a.length - 1)) / (MAX_KEPT - 1))]);
+  });
+  return { n, sorted };
+}
+
+/** The calibration rank (0-based) of the (1 - alpha) quantile; alpha <= 0 takes the largest. */
+export function rankAt(c: CalibrationScores, alpha: number): number {
+  return alpha <= 0 ? c.n - 1 : Math.max(0, Math.min(c.n - 1, Math.ceil((c.n + 1) * (1 - alpha)) - 1));
+}
+
+/** Per-horizon p90 shift at miss level alpha (scaled units), 5-wide running mean over horizons. */
+export function shiftsAt(c: CalibrationScores, alpha: number): number[] {
+  const k = rankAt(c, alpha);
+  const raw = c.sorted.map(
+    (a) => a[a.length === c.n ? k : Math.round((k * (a.length - 1)) / Math.max(1, c.n - 1))],
+  );
+  const H = raw.length;
+  return raw.map((_, h) => {
+    const lo = Math.max(0, h - 2);
+    const hi = Math.min(H, h + 3);
+    let s = 0;
+    for (let j = lo; j < hi; j++) s += raw[j];
+    return s / (hi - lo);
+  });
+}
+
+/**
+ * The miss level alpha in force at origin `to`, replayed over the origins from..to-1: each issues
+ * its p90 (p90At(u, alpha), H values) with the alpha of its time, and each point y[s], s <= to,
+ * settles the pairs (s - h, h) issued at or after `from`.
+ */
+export function replayAlpha(
+  gamma: number,
+  from: number,
+  to: number,
+  horizon: number,
+  p90At: (origin: number, alpha: number) => ArrayLike<number>,
+  actual: (index: number) => number,
+): number {
+  let alpha = TARGET_MISS;
+  const issued: Array<ArrayLike<number>> = [];
+  for (let u = from; u < to; u++) {
+    issued.push(p90At(u, alpha));
+    const s = u + 1;
+    const y = actual(s);
+    let misses = 0;
+    let settled = 0;
+    for (let h = 1; h <= horizon; h++) {
+      const v = s - h;
+      if (v < from) break;
+      settled++;
+      if (y > issued[v - from][h - 1]) misses++;
+    }
+    alpha += gamma * (TARGET_MISS - misses / settled);
+  }
+  return alpha;
+}
