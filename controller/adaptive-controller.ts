@@ -205,7 +205,7 @@ export class AdaptiveController implements ControllerMode {
     const warm = this.intervalsSeen >= (this.o.warmupIntervals ?? 6);
     const shares =
       this.shares !== null && warm
-        ? this.shares.propose(now, doc, recent.records, (t) => this.forecaster(`tenant:${t}`).forecast(1).p90)
+        ? this.shares.propose(now, doc, recent.records, (t) => this.forecaster(`tenant:${t}`).forecast(1).p50)
         : [];
     if (this.relieveShares(now, doc, shares, actuator)) doc = actuator.currentVersion().control.doc;
     if (this.manager.busy() || !warm) {

@@ -3,8 +3,9 @@
  * a `share` of its traffic to a cheaper model, it learns from telemetry
  *
  *   - the traffic the rule matches and the target model's other traffic (Holt, per interval),
- *   - the target model's ceiling (CapacityCeiling: throughput at its last refusals) and the
- *     most it served cleanly,
+ *   - the target model's ceiling: its pools' declared quotas (`backends.B.quota.rpm`), lowered
+ *     by what pushback teaches (CapacityCeiling: the load at its last refusals), and the most
+ *     it served cleanly,
  *   - each tenant's budget runway (BudgetRunway), so a tenant whose budget downgrades it onto
  *     the target within `lookaheadMs` is counted there before it arrives,
  *
@@ -57,6 +58,20 @@ function steerable(doc: PolicyDocument, rule: RoutingRule): string | null {
 }
 
 /** Telemetry names the requested model; what a rule matches is decided on that. */
+/**
+ * Requests/s the target's pools may take by their declared quotas (`backends.B.quota.rpm`),
+ * or null when any pool declares none (then only pushback teaches the ceiling).
+ */
+function declaredRps(doc: PolicyDocument, target: string): number | null {
+  let total = 0;
+  for (const b of doc.models[target]?.backends ?? []) {
+    const rpm = doc.backends[b]?.quota?.rpm;
+    if (rpm === undefined) return null;
+    total += rpm / 60;
+  }
+  return total > 0 ? total : null;
+}
+
 function matches(rule: RoutingRule, r: IntervalRecord): boolean {
   const w = rule.when;
   if (w.tenant && !w.tenant.includes(r.tenant)) return false;
@@ -94,7 +109,9 @@ export class ModelShareSteering {
   private forecaster(name: string): DemandForecaster {
     let f = this.forecasters.get(name);
     if (!f) {
-      f = new HoltForecaster();
+      // Smoother than the per-tenant default: the share is planned on the level of the load,
+      // and a level that followed every 10-second swing planned some intervals over the quota.
+      f = new HoltForecaster({ alpha: 0.2, beta: 0.05 });
       this.forecasters.set(name, f);
     }
     return f;
@@ -163,7 +180,7 @@ export class ModelShareSteering {
 
   /**
    * The share each steerable rule should have now. `recent`: the last few intervals' records;
-   * `tenantDemand`: a tenant's p90 requests/s forecast (for expected downgrades).
+   * `tenantDemand`: a tenant's forecast requests/s (p50; for expected downgrades).
    */
   propose(
     now: number,
@@ -198,25 +215,31 @@ export class ModelShareSteering {
         if (slo !== undefined && p99 !== null) pressure = Math.max(pressure ?? 0, p99 / slo);
       }
       let downgrades = 0;
+      let landed = 0;
       for (const [tenant, spec] of Object.entries(doc.tenants)) {
         const b = spec.budget;
         if (b?.action !== 'downgrade' || b.downgradeTo !== target) continue;
         const runway = this.runway.runwayMs(tenant, b, now);
-        // Exhausted already: its traffic is on the target and in `other`.
         if (runway > 0 && runway <= lookahead) downgrades += tenantDemand(tenant);
+        // Exhausted: its traffic is on the target, in `other` once the smoothed level has
+        // caught up; until then it is counted from its own forecast.
+        else if (runway === 0) landed += tenantDemand(tenant);
       }
       // Planned on the p50: the margin and the pushback signal cover the bursts (a p90 on top
       // of them planned the quota half empty).
       const matchingRps = this.forecaster(`rule:${i}:matching`).forecast(1).p50;
-      const otherRps = this.forecaster(`rule:${i}:other`).forecast(1).p50;
+      const otherRps = Math.max(this.forecaster(`rule:${i}:other`).forecast(1).p50, landed);
       const ceiling = this.ceiling(target);
+      const declared = declaredRps(doc, target);
+      const capacityRps =
+        declared === null ? ceiling.rps : ceiling.rps === null ? declared : Math.min(declared, ceiling.rps);
       const decision = tuneModelShare(
         {
           share: rule.share,
           matchingRps,
           otherRps,
           otherSoonRps: otherRps + downgrades,
-          capacityRps: ceiling.rps,
+          capacityRps,
           cleanRps: ceiling.cleanRps,
           trouble: ceiling.trouble,
           pressure,
@@ -238,7 +261,8 @@ export class ModelShareSteering {
           matchingRps,
           otherRps,
           expectedDowngradeRps: downgrades,
-          capacityRps: ceiling.rps,
+          capacityRps,
+          declaredRps: declared,
           cleanRps: ceiling.cleanRps,
           failureRate: arrived > 0 ? bad / arrived : 0,
           trouble: ceiling.trouble ? 'yes' : 'no',

@@ -2,6 +2,60 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BudgetRunway } from './budget-runway.js';
 import { tuneModelShare } from './model-share-tuner.js';
+import type { PolicyDocument } from '../../gateway-core/policy/schema.js';
+import type { IntervalRecord } from '../../gateway-core/telemetry/interval-record.js';
+import { LatencyHistogram } from '../../gateway-core/histogram.js';
+import { ModelShareSteering } from '../model-share-steering.js';
+
+const costDoc: PolicyDocument = {
+  apiVersion: 'sluice/v1',
+  tiers: { premium: { sloMs: 90_000 }, enterprise: { sloMs: 90_000 } },
+  models: {
+    large: { inputPricePerMTok: 10, outputPricePerMTok: 30, backends: ['provider-large'], cheaper: 'medium' },
+    medium: { inputPricePerMTok: 1, outputPricePerMTok: 3, backends: ['provider-medium'] },
+  },
+  backends: {
+    'provider-large': { instances: [{ id: 'large-api' }] },
+    'provider-medium': { instances: [{ id: 'medium-api' }], quota: { rpm: 900 } },
+  },
+  tenants: {
+    copyco: {
+      tier: 'premium',
+      budget: { usd: 90, period: 'hour', action: 'downgrade', downgradeTo: 'medium' },
+    },
+    megacorp: { tier: 'enterprise' },
+  },
+  routing: { rules: [{ when: { tenant: ['megacorp'], model: ['large'] }, model: 'medium', share: 0 }] },
+};
+
+function record(
+  p: Partial<IntervalRecord> & Pick<IntervalRecord, 'start' | 'tenant' | 'model' | 'tier' | 'instance'>,
+): IntervalRecord {
+  return {
+    arm: 'control',
+    policyVersion: 1,
+    intervalMs: 10_000,
+    arrived: 0,
+    completed: 0,
+    rejected: 0,
+    failed: 0,
+    timedOut: 0,
+    cacheHits: 0,
+    cacheLookups: 0,
+    withinSlo: 0,
+    latencyMs: { p50: null, p90: null, p99: null, mean: null, max: null },
+    latencyHistogram: new LatencyHistogram().toJSON(),
+    inputTokens: 0,
+    outputTokens: 0,
+    costUsd: 0,
+    queueDepthMax: 0,
+    queueDepthMean: 0,
+    inFlight: 0,
+    instances: null,
+    breakerState: null,
+    ...p,
+  };
+}
 import { CapacityCeiling } from '../forecast/capacity-ceiling.js';
 
 const calm = {
@@ -92,4 +146,47 @@ test('BudgetRunway: time to the budget at the recent spend, 0 once spent, reset 
   // A new hour: nothing seen of it yet.
   assert.equal(r.runwayMs('copyco', budget, 3_600_000), Number.POSITIVE_INFINITY);
   assert.equal(r.runwayMs('nobody', budget, 60_000), Number.POSITIVE_INFINITY);
+});
+
+test('ModelShareSteering: plans on the declared quota and counts a budget about to downgrade onto it', () => {
+  const doc = structuredClone(costDoc);
+  const steering = new ModelShareSteering(10_000);
+  const rec = (start: number, tenant: string, tier: string, instance: string, n: number, cost: number) =>
+    record({
+      start,
+      tenant,
+      model: 'large',
+      tier,
+      instance,
+      arrived: instance === '-' ? n : 0,
+      completed: instance === '-' ? 0 : n,
+      costUsd: cost,
+    });
+  // 60 s of history: megacorp 10 req/s (all on large), copyco 10 req/s spending $1/s of $90.
+  for (let t = 0; t < 60_000; t += 10_000)
+    steering.observe(
+      t,
+      [
+        rec(t, 'megacorp', 'enterprise', '-', 100, 0),
+        rec(t, 'megacorp', 'enterprise', 'large-api', 100, 5),
+        rec(t, 'copyco', 'premium', '-', 100, 0),
+        rec(t, 'copyco', 'premium', 'large-api', 100, 10),
+      ],
+      doc,
+    );
+  const demand = (tenant: string) => (tenant === 'copyco' || tenant === 'megacorp' ? 10 : 0);
+  // copyco's $60 of $90 leaves a 30 s runway: its 10 req/s count on medium already;
+  // fit = (0.9 x 900/60 - 10) / 10 = 0.35, and a rise from 0 is capped at one step.
+  const [p] = steering.propose(60_000, doc, [], demand);
+  assert.equal(p.rule, 0);
+  assert.equal(p.target, 'medium');
+  assert.deepEqual(p.tenants, ['megacorp']);
+  assert.equal(p.reason, 'fit');
+  assert.equal(p.share, 0.25);
+  assert.equal(p.evidence.expectedDowngradeRps, 10);
+  assert.ok(Math.abs((p.fit ?? 0) - 0.35) < 1e-9);
+  // Without the quota nothing is known: explore one step past what medium served (nothing),
+  // which the landing downgrade leaves no room for.
+  delete doc.backends['provider-medium'].quota;
+  assert.equal(steering.propose(60_000, doc, [], demand)[0].reason, 'hold');
 });

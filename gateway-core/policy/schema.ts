@@ -238,6 +238,14 @@ export const BackendSpec = T.Object(
       ),
     ),
     timeout: T.Optional(Duration),
+    /**
+     * The provider's published quota for this pool (requests and tokens per minute, as on the
+     * provider's dashboard or its x-ratelimit-limit-* headers). The gateway does not enforce it
+     * (the provider does, with 429s); the controller plans a pool's headroom on it.
+     */
+    quota: T.Optional(
+      T.Object({ rpm: T.Optional(PositiveInt), tpm: T.Optional(PositiveInt) }, { additionalProperties: false }),
+    ),
     /** Upstream API key sent to this backend (or `env:NAME` to read it from the environment). */
     apiKey: T.Optional(T.String()),
   },

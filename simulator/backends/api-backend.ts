@@ -7,10 +7,16 @@
  *
  * The provider's own rate limit is a token bucket of `rpm` requests per minute (burst = rpm/6,
  * ten seconds' worth); a call over it gets a 429 with retry-after = time until a token refills.
+ *
+ * The lognormal's normal deviate is a function of (pool, request id) (two hashed uniforms,
+ * Box-Muller), not the next draw of a stream: common random numbers. Two runs of one seed
+ * under different policies then give a request the same answer time wherever it lands on the
+ * same pool, so a comparison of policies measures the policies, not which request happened to
+ * take which draw after traffic moved between pools.
  */
 import type { SeededRng } from '../../gateway-core/rng.js';
+import { stableUnit } from '../../gateway-core/stable-hash.js';
 import type { Environment } from '../kernel/environment.js';
-import { GaussianSource } from '../workloads/gaussian-source.js';
 import {
   FAILED_5XX,
   FAST_FAILURE_MS,
@@ -43,7 +49,6 @@ export class ApiBackend implements UpstreamPool {
   private readonly onDone: (f: Flight) => void;
   private readonly success = new SuccessOutcome();
   private readonly onFail: (f: Flight) => void;
-  private readonly gauss: GaussianSource;
   /** Calls refused with a 429 by the provider. */
   throttled = 0;
 
@@ -57,7 +62,6 @@ export class ApiBackend implements UpstreamPool {
     this.capacity = spec.rpm ? (spec.burst ?? Math.max(1, spec.rpm / 6)) : 0;
     this.perMs = spec.rpm ? spec.rpm / 60_000 : 0;
     this.tokens = this.capacity;
-    this.gauss = new GaussianSource(rng);
     this.onDone = (f) => {
       const r = f.request;
       this.finish(f, this.success.of(r));
@@ -88,9 +92,17 @@ export class ApiBackend implements UpstreamPool {
     }
     const s = this.spec;
     const median = s.baseMs + s.perOutputTokenMs * flight.request.outputTokens;
-    const latency = (s.sigma > 0 ? this.gauss.logNormal(median, s.sigma) : median) * this.slowdown;
+    const latency =
+      (s.sigma > 0 ? median * Math.exp(s.sigma * this.deviate(flight.request.id)) : median) * this.slowdown;
     flight.ttftMs = (latency * s.baseMs) / median;
     this.env.timeout(latency, this.onDone, flight);
+  }
+
+  /** A standard normal deviate fixed by this pool's name and the request id. */
+  private deviate(id: string): number {
+    const u1 = 1 - stableUnit(`${this.name}|${id}`);
+    const u2 = stableUnit(`${id}|${this.name}`);
+    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 
   fault(effect: FaultEffect, _instance: string | null, on: boolean): void {
