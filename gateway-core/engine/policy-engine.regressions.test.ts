@@ -325,3 +325,20 @@ test('a canary that adds a backend serves from it (its pool is created with the 
   assert.equal(t.arm, 'canary');
   assert.equal(t.instanceId, 'x1');
 });
+
+test('records of a pool without breakers carry its gauges (in flight, queue, instances)', () => {
+  const h = new Harness(policy());
+  const first = ticketOf(h.submit('key-acme-1'));
+  h.submit('key-acme-1');
+  h.submit('key-beta-1');
+  h.clock.set(500);
+  h.engine.complete(first, { ok: true, inputTokens: 10, outputTokens: 5 });
+  h.clock.set(10_000);
+  const served = h.engine.drainTelemetry().filter((r) => r.instance === 'p1');
+  assert.equal(served.length, 1);
+  // One completed; the next one dispatched on it (1 in flight), the third still queued.
+  assert.deepEqual(
+    [served[0].completed, served[0].inFlight, served[0].instances, served[0].queueDepthMax],
+    [1, 1, 1, 2],
+  );
+});

@@ -727,7 +727,9 @@ export class PolicyEngine {
     const serviceMs = now - t.dispatchedAt;
     if (pool !== undefined) {
       const inst = pool.release(t.instanceId, outcome.ok, serviceMs, now);
-      if (inst?.breaker) this.telemetry.instance(inst.id, pool.name, inst.breaker.state(now));
+      // Every instance, breaker or not: the record's pool gauges (in flight, queue, instances)
+      // are found through this mapping, and a pool without breakers reported none.
+      if (inst) this.telemetry.instance(inst.id, pool.name, inst.breaker ? inst.breaker.state(now) : null);
     }
     let step: CompletionStep;
     if (outcome.ok) {
