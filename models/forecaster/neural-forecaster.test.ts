@@ -140,4 +140,9 @@ test('ACI: at the fit end the split-conformal p90; later it follows the observed
     later.p90.every((v, h) => v > plain.p90[h]),
     `ACI p90 ${later.p90} vs split-conformal ${plain.p90}`,
   );
+  // The memoised network rows never leak between series: after the wild one, the original gives
+  // what a fresh copy of the model gives.
+  const fresh = NeuralForecaster.restore(aci.network, aci.state!);
+  assert.deepEqual(aci.forecast(series, 1100, 12), fresh.forecast(series, 1100, 12));
+  assert.deepEqual(aci.forecast(wild, 1100, 12), later);
 });

@@ -137,11 +137,14 @@ export class NeuralForecaster implements Forecaster {
   private features: FeatureConfig | null = null;
   private scaledCache = new WeakMap<Float64Array, Float32Array>();
   /**
-   * Network outputs by origin, with the inputs they came from: ACI re-reads the outputs of the
-   * last few horizons' origins at every forecast, and a row is reused only when its inputs are
-   * bit-for-bit the same (so the cache can never change an answer). Cleared when weights change.
+   * Network outputs by origin: ACI re-reads the outputs of the last few horizons' origins at every
+   * forecast. A row of origin u depends only on values[0..u], the grid and the weights, so the
+   * cache keeps a copy of the values it has seen (`seen`) and is emptied whenever a series
+   * disagrees with that copy, its grid differs, or the weights change: it can never change an
+   * answer, and checking it costs one pass over the values instead of rebuilding the features.
    */
-  private rowCache = new Map<number, { inputs: Float32Array; row: NetRow }>();
+  private rowCache = new Map<number, NetRow & { level: number }>();
+  private seen: { start: number; stepMs: number; values: Float64Array } | null = null;
   state: NeuralState | null = null;
 
   constructor(options: Partial<NeuralForecasterOptions> = {}) {
@@ -190,7 +193,7 @@ export class NeuralForecaster implements Forecaster {
     const o = this.options;
     this.scaler = RobustScaler.fit(series.values.subarray(0, end));
     this.scaledCache = new WeakMap();
-    this.rowCache.clear();
+    this.forgetRows();
     const day = pointsPerDay(series.stepMs);
     this.features = {
       lookback: o.lookback,
@@ -283,7 +286,7 @@ export class NeuralForecaster implements Forecaster {
       true,
     );
     let result: TrainResult = { epochs: 0, trainLoss: Number.NaN, validationLoss: null };
-    this.rowCache.clear();
+    this.forgetRows();
     for (const [k, model] of this.models.entries()) {
       result = trainQuantileMlp(model, batch.inputs, batch.targets!, batch.count, o.horizon, {
         epochs: opts.epochs ?? 3,
@@ -405,24 +408,20 @@ export class NeuralForecaster implements Forecaster {
   ): Map<number, NetRow & { level: number }> {
     const H = this.options.horizon;
     const fromLevel = this.state?.p50FromLevel === true;
+    if (!this.agreesWithSeen(series)) this.forgetRows();
     const out = new Map<number, NetRow & { level: number }>();
+    const missing: number[] = [];
+    for (const t of origins) {
+      const hit = this.rowCache.get(t);
+      if (hit) out.set(t, hit);
+      else missing.push(t);
+    }
     const chunk = 2048;
-    for (let c = 0; c < origins.length; c += chunk) {
-      const part = origins.slice(c, c + chunk);
+    for (let c = 0; c < missing.length; c += chunk) {
+      const part = missing.slice(c, c + chunk);
       const batch = buildFeatures(this.features!, z, series.start, series.stepMs, part, false);
-      const width = batch.inputs.length / Math.max(1, batch.count);
-      const missing: number[] = [];
-      part.forEach((t, r) => {
-        const inputs = batch.inputs.subarray(r * width, (r + 1) * width);
-        const hit = this.rowCache.get(t);
-        if (hit && sameValues(hit.inputs, inputs)) out.set(t, { ...hit.row, level: batch.levels[r] });
-        else missing.push(r);
-      });
-      if (missing.length === 0) continue;
-      const inputs = new Float32Array(missing.length * width);
-      missing.forEach((r, k) => inputs.set(batch.inputs.subarray(r * width, (r + 1) * width), k * width));
-      const raw = this.predictRaw(inputs, missing.length);
-      missing.forEach((r, k) => {
+      const raw = this.predictRaw(batch.inputs, batch.count);
+      part.forEach((t, k) => {
         const mid = new Float64Array(H);
         const upper = new Float64Array(H);
         for (let h = 0; h < H; h++) {
@@ -430,11 +429,17 @@ export class NeuralForecaster implements Forecaster {
           mid[h] = fromLevel ? 0 : net;
           upper[h] = net + softplus(raw[k * 2 * H + H + h]);
         }
-        const row = { mid, upper };
-        out.set(part[r], { ...row, level: batch.levels[r] });
-        this.rowCache.delete(part[r]);
-        this.rowCache.set(part[r], { inputs: inputs.slice(k * width, (k + 1) * width), row });
+        const row = { mid, upper, level: batch.levels[k] };
+        out.set(t, row);
+        this.rowCache.delete(t);
+        this.rowCache.set(t, row);
       });
+    }
+    if (missing.length > 0) {
+      const last = missing[missing.length - 1];
+      if (!this.seen || this.seen.values.length <= last) {
+        this.seen = { start: series.start, stepMs: series.stepMs, values: series.values.slice(0, last + 1) };
+      }
     }
     // Oldest insertions go first; enough stays for a replay window and the batch asked for.
     const keep = 2 * ACI_WINDOW_HORIZONS * H + origins.length;
@@ -443,6 +448,24 @@ export class NeuralForecaster implements Forecaster {
       this.rowCache.delete(key);
     }
     return out;
+  }
+
+  /** Does the series hold the same grid and, where both have them, the same values as `seen`? */
+  private agreesWithSeen(series: RegularSeries): boolean {
+    const seen = this.seen;
+    if (!seen) return true;
+    if (seen.start !== series.start || seen.stepMs !== series.stepMs) return false;
+    const n = Math.min(seen.values.length, series.values.length);
+    const a = seen.values;
+    const b = series.values;
+    for (let i = 0; i < n; i++)
+      if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
+    return true;
+  }
+
+  private forgetRows(): void {
+    this.rowCache.clear();
+    this.seen = null;
   }
 
   /** Raw outputs (count x 2H) averaged over the ensemble: one kernel call and read per network. */
@@ -533,11 +556,4 @@ export class NeuralForecaster implements Forecaster {
 
 function softplus(x: number): number {
   return x > 20 ? x : Math.log1p(Math.exp(x));
-}
-
-function sameValues(a: Float32Array, b: Float32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++)
-    if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
-  return true;
 }
