@@ -361,8 +361,10 @@ export class NeuralForecaster implements Forecaster {
     const shiftByRank = new Map<number, number[]>();
     const shiftFor = (alpha: number): number[] => {
       const k = rankAt(scores!, alpha);
-      let s = shiftByRank.get(k);
-      if (!s) shiftByRank.set(k, (s = shiftsAt(scores!, alpha)));
+      const known = shiftByRank.get(k);
+      if (known) return known;
+      const s = shiftsAt(scores!, alpha);
+      shiftByRank.set(k, s);
       return s;
     };
     const out: Forecast[] = [];
