@@ -166,9 +166,10 @@ test('queue weights follow SLO pressure through canaries; scale-ahead sizes on t
   assert.equal(proposals[0].change, 'backend gpu: queue weights premium=4.5 free=0.5');
   assert.equal(proposals[1].change, 'backend gpu: queue weights premium=6.75 free=0.5');
   assert.equal(controller.rollouts!.rollouts[0].promoted, true);
-  // Demand drops 5x at t = 200 s: the scale-down waits out the 6-interval window, then goes to
-  // ceil(p90 / 7.5) at once (3), and to 2 as the forecast's spread settles (the p90 is that of
-  // demand averaged over the 60 s drain window); it never scaled up on the drop.
+  // Demand drops 5x at t = 200 s: the forecaster sees demand averaged over the 60 s demand
+  // window, so it follows the drop over six intervals as a falling trend; the scale-down waits
+  // out the 6-interval window, then steps 7 -> 6 -> 4 -> 3 -> 2 as the averaged forecast and its
+  // spread settle; it never scaled up on the drop.
   const scales = sink.entries().filter((e) => e.kind === 'action' && e.action === 'scale');
   assert.deepEqual(
     scales.map((e) => [e.time, e.to]),
@@ -176,8 +177,10 @@ test('queue weights follow SLO pressure through canaries; scale-ahead sizes on t
       [10_000, 2],
       [20_000, 4],
       [30_000, 7],
-      [260_000, 3],
-      [270_000, 2],
+      [270_000, 6],
+      [280_000, 4],
+      [290_000, 3],
+      [300_000, 2],
     ],
   );
 });

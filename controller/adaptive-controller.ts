@@ -106,6 +106,8 @@ export interface AdaptiveOptions {
    */
   scaleDownOverride?: boolean;
   scaleDownHoldMs?: number;
+  /** Scale-ahead forecasts demand averaged over this window (default 60 s). */
+  demandWindowMs?: number;
   /**
    * Steer routing rules that send a `share` of traffic to a cheaper model (model-share-
    * steering.ts): rises are canaried, falls (the cheaper model in trouble) applied at once.
@@ -157,6 +159,8 @@ export class AdaptiveController implements ControllerMode {
   private readonly overrides = new Map<string, number | null>();
   /** Per backend, observed arrivals (requests/s) of the intervals in the scale-down hold. */
   private readonly observedRps = new Map<string, number[]>();
+  /** Per backend, the last arrivals (requests/s) per interval within the demand window. */
+  private readonly rawRps = new Map<string, number[]>();
   /** Per backend, the last one-step forecast errors in units of the forecast's spread. */
   private readonly surprises = new Map<string, number[]>();
   private readonly shares: ModelShareSteering | null;
@@ -298,7 +302,15 @@ export class AdaptiveController implements ControllerMode {
       const backendOf = backendResolver(doc);
       for (const backend of Object.keys(this.o.backends ?? {})) {
         const bf = this.forecaster(`backend:${backend}`);
-        const rps = (slice.arrivalsByBackend(doc).get(backend) ?? 0) / seconds;
+        // Scaling sees demand averaged over `demandWindowMs`: a burst shorter than that is the
+        // queue's to absorb (new instances take longer to start than it lasts), and sizing on
+        // the 10-second peaks of a bursty trace bought instances that arrived after the burst.
+        const raw = this.rawRps.get(backend) ?? [];
+        raw.push((slice.arrivalsByBackend(doc).get(backend) ?? 0) / seconds);
+        const window = Math.max(1, Math.round((this.o.demandWindowMs ?? 60_000) / this.o.intervalMs));
+        if (raw.length > window) raw.shift();
+        this.rawRps.set(backend, raw);
+        const rps = raw.reduce((a, x) => a + x, 0) / raw.length;
         const prior = bf.forecast(1);
         const spread = (prior.p90 - prior.p50) / Z90;
         const z = spread > 0 ? (rps - prior.p50) / spread : 0;
