@@ -5,7 +5,15 @@ import { applyOverride, parseOverrideValue } from './overrides.js';
 import { substituteParameters } from './parameters.js';
 
 test('every shipped scenario loads and validates', () => {
-  for (const name of ['steady', 'mmc', 'cost-overrun', 'flash-sale', 'multi-tenant', 'trending']) {
+  for (const name of [
+    'steady',
+    'mmc',
+    'cost-overrun',
+    'flash-sale',
+    'multi-tenant',
+    'trending',
+    'chat-replay',
+  ]) {
     const s = loadScenario(name);
     assert.equal(s.name, name);
     assert.equal(s.durationMs, 3_600_000);
