@@ -387,6 +387,8 @@ test('sluice controller --dry-run: proposals go to the audit log, nothing reache
     dryRun: true,
     canaryPercent: 50,
     capacityRps: 6,
+    prewarmK: 32,
+    scalePool: [],
   };
   assert.throws(
     () => controllerOptions(args, () => {}),

@@ -2,7 +2,8 @@
  * `sluice controller`: the adaptive controller steering live gateways.
  *
  *   sluice controller --gateway URL... --influx URL --redis URL [--admin-token T]
- *                     [--interval 10s] [--dry-run] [--audit FILE]
+ *                     [--interval 10s] [--dry-run] [--audit FILE] [--prewarm-k 32]
+ *                     [--scale-pool NAME:MIN:MAX:DELAY]... [--scale-webhook URL] [--metrics-port N]
  *
  * Reads the gateways' interval records from InfluxDB, retunes the policy, canaries every change
  * through the gateways' admin API and promotes or rolls it back. With --redis, controllers
@@ -30,6 +31,35 @@ export interface ControllerArgs {
   canaryPercent: number;
   id?: string;
   lockTtl?: string;
+  prewarmK: number;
+  scalePool: string[];
+  scaleWebhook?: string;
+  metricsPort?: number;
+}
+
+interface ScalePool {
+  minInstances: number;
+  maxInstances: number;
+  provisioningDelayMs: number;
+}
+
+/** `NAME:MIN:MAX:DELAY` (e.g. `gpu:4:16:90s`): a pool the controller scales ahead. */
+export function parseScalePool(value: string): [string, ScalePool] {
+  const parts = value.split(':');
+  const fail = (why: string): never => {
+    throw new SluiceError(
+      'SLUICE_CONFIG_INVALID',
+      `--scale-pool "${value}": ${why}; expected NAME:MIN:MAX:DELAY, e.g. gpu:4:16:90s`,
+    );
+  };
+  if (parts.length !== 4 || parts[0] === '') fail('four fields separated by ":"');
+  const [name, lo, hi, delay] = parts;
+  const min = Number(lo);
+  const max = Number(hi);
+  if (!Number.isInteger(min) || min < 0) fail(`MIN must be a whole number >= 0, got "${lo}"`);
+  if (!Number.isInteger(max) || max < Math.max(1, min))
+    fail(`MAX must be a whole number >= MIN and >= 1, got "${hi}"`);
+  return [name, { minInstances: min, maxInstances: max, provisioningDelayMs: duration('scale-pool', delay) }];
 }
 
 function duration(flag: string, value: string): number {
@@ -46,6 +76,15 @@ function url(flag: string, value: string): string {
   } catch {
     throw new SluiceError('SLUICE_CONFIG_INVALID', `--${flag} must be a URL, got "${value}"`);
   }
+  return value;
+}
+
+function port(value: number): number {
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new SluiceError(
+      'SLUICE_CONFIG_INVALID',
+      `--metrics-port must be a port number (0-65535), got ${value}`,
+    );
   return value;
 }
 
@@ -81,6 +120,12 @@ export function controllerOptions(
     adaptive: {
       capacityRps: a.capacityRps,
       rollout: { canaryPercent: a.canaryPercent },
+      ...(a.scalePool.length > 0 ? { backends: Object.fromEntries(a.scalePool.map(parseScalePool)) } : {}),
+    },
+    prewarm: a.prewarmK > 0 ? { k: a.prewarmK } : false,
+    scale: {
+      ...(a.scaleWebhook !== undefined ? { webhook: url('scale-webhook', a.scaleWebhook) } : {}),
+      ...(a.metricsPort !== undefined ? { metricsPort: port(a.metricsPort) } : {}),
     },
     log,
   };
@@ -170,9 +215,32 @@ export const controllerCommand: CommandModule<object, ControllerArgs> = {
       .option('canary-percent', { type: 'number', default: 20, describe: 'Traffic share of each canary' })
       .option('id', { type: 'string', describe: "This controller's name in the lock and the audit log" })
       .option('lock-ttl', { type: 'string', describe: 'Leader lock ttl (default 3 intervals)' })
+      .option('prewarm-k', {
+        type: 'number',
+        default: 32,
+        describe: 'Cache keys pre-warmed per interval at most (0: no pre-warming)',
+      })
+      .option('scale-pool', {
+        type: 'string',
+        array: true,
+        default: [] as string[],
+        describe: 'A backend pool to scale ahead, NAME:MIN:MAX:DELAY (e.g. gpu:4:16:90s); repeatable',
+      })
+      .option('scale-webhook', {
+        type: 'string',
+        describe: 'POST each desired-replicas change here (KEDA, an HPA adapter, a script)',
+      })
+      .option('metrics-port', {
+        type: 'number',
+        describe: 'Serve sluice_desired_replicas / sluice_scale_down_floor at /metrics on this port',
+      })
       .example(
         '$0 controller --gateway http://10.0.0.1:8080 --gateway http://10.0.0.2:8080 --influx http://127.0.0.1:8086 --redis redis://127.0.0.1:6379 --admin-token s3cret --capacity-rps 200',
         'steer two replicas; start a second one the same way to stand by',
+      )
+      .example(
+        '$0 controller --gateway http://10.0.0.1:8080 --influx http://127.0.0.1:8086 --admin-token s3cret --scale-pool vllm:2:12:2m --metrics-port 9464',
+        'scale ahead: export desired replicas of the vllm pool for KEDA to scrape',
       )
       .example(
         '$0 controller --gateway http://127.0.0.1:8080 --influx http://127.0.0.1:8086 --redis redis://127.0.0.1:6379 --dry-run --audit proposals.jsonl',
