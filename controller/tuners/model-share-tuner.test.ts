@@ -4,7 +4,7 @@ import { BudgetRunway } from './budget-runway.js';
 import { tuneModelShare } from './model-share-tuner.js';
 import type { PolicyDocument } from '../../gateway-core/policy/schema.js';
 import type { IntervalRecord } from '../../gateway-core/telemetry/interval-record.js';
-import { LatencyHistogram } from '../../gateway-core/histogram.js';
+import { quietIntervalRecord } from '../../gateway-core/telemetry/quiet-interval-record.js';
 import { ModelShareSteering } from '../model-share-steering.js';
 
 const costDoc: PolicyDocument = {
@@ -31,28 +31,13 @@ const costDoc: PolicyDocument = {
 function record(
   p: Partial<IntervalRecord> & Pick<IntervalRecord, 'start' | 'tenant' | 'model' | 'tier' | 'instance'>,
 ): IntervalRecord {
+  const { tenant, model, tier, instance, start } = p;
   return {
-    arm: 'control',
-    policyVersion: 1,
-    intervalMs: 10_000,
-    arrived: 0,
-    completed: 0,
-    rejected: 0,
-    failed: 0,
-    timedOut: 0,
-    cacheHits: 0,
-    cacheLookups: 0,
-    withinSlo: 0,
-    latencyMs: { p50: null, p90: null, p99: null, mean: null, max: null },
-    latencyHistogram: new LatencyHistogram().toJSON(),
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    queueDepthMax: 0,
-    queueDepthMean: 0,
-    inFlight: 0,
-    instances: null,
-    breakerState: null,
+    ...quietIntervalRecord(
+      { tenant, model, tier, instance, arm: 'control', policyVersion: 1 },
+      start,
+      10_000,
+    ),
     ...p,
   };
 }
