@@ -244,7 +244,10 @@ export const BackendSpec = T.Object(
      * (the provider does, with 429s); the controller plans a pool's headroom on it.
      */
     quota: T.Optional(
-      T.Object({ rpm: T.Optional(PositiveInt), tpm: T.Optional(PositiveInt) }, { additionalProperties: false }),
+      T.Object(
+        { rpm: T.Optional(PositiveInt), tpm: T.Optional(PositiveInt) },
+        { additionalProperties: false },
+      ),
     ),
     /** Upstream API key sent to this backend (or `env:NAME` to read it from the environment). */
     apiKey: T.Optional(T.String()),
