@@ -342,3 +342,30 @@ test('records of a pool without breakers carry its gauges (in flight, queue, ins
     [1, 1, 1, 2],
   );
 });
+
+test("the gateway's own pre-warm takes no tenant limit, slot or budget, and is recorded apart", () => {
+  const doc = policy();
+  doc.backends.primary.maxConcurrencyPerInstance = 10;
+  doc.tenants.acme.limits = [{ rpm: 1, by: ['tenant'] }];
+  doc.tenants.acme.concurrency = 1;
+  doc.tenants.acme.budget = { usd: 1, period: 'hour', action: 'reject' };
+  const h = new Harness(doc);
+  const client = ticketOf(h.submit('key-acme-1'));
+  // The tenant is at its limit (1 rpm) and its one slot is taken; a second client request is refused.
+  assert.equal(h.submit('key-acme-1').kind, 'rejected');
+  const warm = ticketOf(h.submit('key-acme-1', { origin: 'prewarm' }));
+  h.clock.set(100);
+  h.engine.complete(warm, { ok: true, inputTokens: 30_000, outputTokens: 30_000 });
+  h.engine.complete(client, { ok: true, inputTokens: 10, outputTokens: 5 });
+  h.clock.set(10_000);
+  const records = h.engine.drainTelemetry();
+  const sum = (tenant: string, f: 'arrived' | 'completed' | 'rejected') =>
+    records.filter((r) => r.tenant === tenant).reduce((s, r) => s + r[f], 0);
+  assert.deepEqual([sum('acme', 'arrived'), sum('acme', 'completed'), sum('acme', 'rejected')], [2, 1, 1]);
+  assert.deepEqual([sum('(prewarm)', 'arrived'), sum('(prewarm)', 'completed')], [1, 1]);
+  const cost = records.filter((r) => r.tenant === '(prewarm)').reduce((s, r) => s + r.costUsd, 0);
+  assert.ok(Math.abs(cost - 1.2) < 1e-9);
+  // $1.20 of pre-warm spend is the operator's: a minute on, the $1 budget still admits acme.
+  h.clock.set(61_000);
+  assert.equal(h.submit('key-acme-1').kind, 'dispatch');
+});

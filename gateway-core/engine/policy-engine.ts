@@ -60,6 +60,9 @@ export interface PolicyEngineOptions {
   version?: number;
 }
 
+/** The tenant name under which pre-warm requests' telemetry is recorded. */
+export const PREWARM_TENANT = '(prewarm)';
+
 export type SplitBy = 'apiKey' | 'requestId' | 'tenant';
 
 interface CanarySplit {
@@ -389,7 +392,15 @@ export class PolicyEngine {
       now,
       now + settings.deadlineMs,
       reservedOut,
-      this.seriesGroup(plan, arm, policy.version, identity, req.model),
+      req.origin === 'prewarm'
+        ? this.telemetry.group({
+            tenant: PREWARM_TENANT,
+            model: req.model,
+            tier: identity.tier,
+            arm,
+            policyVersion: policy.version,
+          })
+        : this.seriesGroup(plan, arm, policy.version, identity, req.model),
     );
     this.telemetry.arrived(now, ticket.series, ticket.instanceTag);
     const invalid = this.validate(req, plan.model !== undefined, plan.modelAllowed, settings, identity);
@@ -524,8 +535,11 @@ export class PolicyEngine {
   private admit(t: EngineTicket, now: number): StageResult {
     const plan = t.plan;
     const req = t.request;
+    // The gateway's own pre-warm: no tenant limit or slot is taken (the budget's state still
+    // picks the model, so the cached answer is the one the tenant would get).
+    const own = req.origin === 'prewarm';
     let shapeDelay = 0;
-    for (let i = 0; i < plan.limits.length; i++) {
+    for (let i = 0; !own && i < plan.limits.length; i++) {
       const l = plan.limits[i];
       const key =
         l.fixedKey ??
@@ -591,7 +605,7 @@ export class PolicyEngine {
       }
     }
 
-    for (let i = 0; i < plan.concurrency.length; i++) {
+    for (let i = 0; !own && i < plan.concurrency.length; i++) {
       const c = plan.concurrency[i];
       if (c.counter.inFlight >= c.max || !c.counter.tryAcquire()) {
         this.releaseSlots(t);
@@ -750,7 +764,7 @@ export class PolicyEngine {
     const modelSpec = policy.doc.models[t.model];
     const cost = modelSpec ? costUsd(o.inputTokens, o.outputTokens, modelSpec) : 0;
     const budget = t.plan.budget;
-    if (budget !== null) {
+    if (budget !== null && t.request.origin !== 'prewarm') {
       const before = budgetStateOf(t.plan, now);
       budget.spend(cost, now);
       if (before === 'ok' && budgetStateOf(t.plan, now) !== 'ok') this.counters.budgetAlerts++;

@@ -36,6 +36,14 @@ export interface GatewayRequest {
   cacheKey?: string;
   /** Size of the request body in bytes (0 when unknown). */
   bodyBytes?: number;
+  /**
+   * Who asked: a client (default), or the gateway itself re-issuing a popular request to
+   * pre-warm the cache. A pre-warm is routed, queued, served and cached like the client's
+   * request, but takes nothing from the tenant's rate limits, concurrency or budget, and its
+   * telemetry goes to the series of tenant `(prewarm)`: load on the backends, not the tenant's
+   * demand.
+   */
+  origin?: 'client' | 'prewarm';
 }
 
 export interface Identity {

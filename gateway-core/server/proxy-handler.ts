@@ -182,6 +182,7 @@ class RequestRun {
       temperature: parsed.temperature,
       cacheKey: parsed.cacheKey,
       bodyBytes: Number(request.headers['content-length'] ?? 0),
+      ...(this.prewarm ? { origin: 'prewarm' as const } : {}),
     };
     if (ctx.quickStart !== null) {
       req.user = `key-${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}`;
@@ -189,8 +190,13 @@ class RequestRun {
       req.model = ctx.quickStart.model;
     }
 
-    // shared limits and budget
-    if (ctx.limits !== null) {
+    // shared limits and budget (none for the gateway's own pre-warm, which only looks in the
+    // shared cache)
+    if (ctx.limits !== null && this.prewarm) {
+      const identity = ctx.policies.resolver.identify(req.apiKey);
+      if (identity !== null && ctx.sharedCache !== null && req.cacheKey !== undefined)
+        await this.sharedLookup(ctx.sharedCache, identity, req);
+    } else if (ctx.limits !== null) {
       const identity = ctx.policies.resolver.identify(req.apiKey);
       const budget =
         identity === null ? undefined : ctx.policies.current().doc.tenants[identity.tenant]?.budget;
