@@ -81,8 +81,8 @@ test('diff finds exactly the changes, with paths, limits and instances matched b
     { op: 'change', path: 'routing.rules[0].model', from: 'gpt-4o-mini', to: 'llama-3.1-8b' },
     {
       op: 'remove',
-      path: 'routing.rules[5]',
-      from: { when: { budget: 'exhausted', tier: ['premium'] }, model: 'llama-3.1-8b', backends: ['vllm'] },
+      path: 'routing.rules[6]',
+      from: { when: { tenant: ['acme'], model: ['gpt-4o'] }, model: 'gpt-4o-mini', share: 0.2 },
     },
     { op: 'change', path: 'cache.ttl', from: '10m', to: '15m' },
   ]);
@@ -100,7 +100,7 @@ test('formatDiff: one line per change, secrets redacted', () => {
     '- tenants.acme.keys.acme-dev: {"key":"<redacted>","user":"dev-team","concurrency":4}',
     '+ tenants.globex.keys.globex-mobile: {"key":"<redacted>","app":"mobile"}',
     '~ routing.rules[0].model: "gpt-4o-mini" -> "llama-3.1-8b"',
-    '- routing.rules[5]: {"when":{"budget":"exhausted","tier":["premium"]},"model":"llama-3.1-8b","backends":["vllm"]}',
+    '- routing.rules[6]: {"when":{"tenant":["acme"],"model":["gpt-4o"]},"model":"gpt-4o-mini","share":0.2}',
     '~ cache.ttl: "10m" -> "15m"',
   ]);
 });
