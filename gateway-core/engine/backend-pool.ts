@@ -28,6 +28,8 @@ export interface PoolInstance {
   readonly breaker: CircuitBreaker | null;
   /** Set on scale-down: takes no new requests, leaves once idle. */
   draining: boolean;
+  /** Whether telemetry knows which pool this instance belongs to (told once, on first use). */
+  mapped: boolean;
 }
 
 /** Queue settings of a pool: the discipline's options and which attribute names a class. */
@@ -151,6 +153,7 @@ export class BackendPool {
         stats: new InstanceStats(i.id, i.weight ?? 1),
         breaker: this.breakerCfg ? new CircuitBreaker(this.breakerCfg) : null,
         draining: false,
+        mapped: false,
       });
       this.ejection?.add(i.id);
     }

@@ -743,7 +743,11 @@ export class PolicyEngine {
       const inst = pool.release(t.instanceId, outcome.ok, serviceMs, now);
       // Every instance, breaker or not: the record's pool gauges (in flight, queue, instances)
       // are found through this mapping, and a pool without breakers reported none.
-      if (inst) this.telemetry.instance(inst.id, pool.name, inst.breaker ? inst.breaker.state(now) : null);
+      if (inst?.breaker) this.telemetry.instance(inst.id, pool.name, inst.breaker.state(now));
+      else if (inst !== undefined && !inst.mapped) {
+        this.telemetry.instance(inst.id, pool.name, null);
+        inst.mapped = true;
+      }
     }
     let step: CompletionStep;
     if (outcome.ok) {

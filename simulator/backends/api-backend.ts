@@ -15,7 +15,19 @@
  * take which draw after traffic moved between pools.
  */
 import type { SeededRng } from '../../gateway-core/rng.js';
-import { stableUnit } from '../../gateway-core/stable-hash.js';
+import { fnv1a32 } from '../../gateway-core/stable-hash.js';
+import type { SimRequest } from '../workloads/request-mix.js';
+
+/** Murmur3-style finaliser of a 32-bit hash to [0, 1). */
+function mixToUnit(x: number, m1: number, m2: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, m1);
+  h ^= h >>> 13;
+  h = Math.imul(h, m2);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
 import type { Environment } from '../kernel/environment.js';
 import {
   FAILED_5XX,
@@ -51,6 +63,8 @@ export class ApiBackend implements UpstreamPool {
   private readonly onFail: (f: Flight) => void;
   /** Calls refused with a 429 by the provider. */
   throttled = 0;
+  /** The pool's name hashed: salts the request's number so pools draw independently. */
+  private readonly poolSalt: number;
 
   constructor(
     readonly name: string,
@@ -62,6 +76,7 @@ export class ApiBackend implements UpstreamPool {
     this.capacity = spec.rpm ? (spec.burst ?? Math.max(1, spec.rpm / 6)) : 0;
     this.perMs = spec.rpm ? spec.rpm / 60_000 : 0;
     this.tokens = this.capacity;
+    this.poolSalt = fnv1a32(name);
     this.onDone = (f) => {
       const r = f.request;
       this.finish(f, this.success.of(r));
@@ -93,15 +108,19 @@ export class ApiBackend implements UpstreamPool {
     const s = this.spec;
     const median = s.baseMs + s.perOutputTokenMs * flight.request.outputTokens;
     const latency =
-      (s.sigma > 0 ? median * Math.exp(s.sigma * this.deviate(flight.request.id)) : median) * this.slowdown;
+      (s.sigma > 0 ? median * Math.exp(s.sigma * this.deviate(flight.request)) : median) * this.slowdown;
     flight.ttftMs = (latency * s.baseMs) / median;
     this.env.timeout(latency, this.onDone, flight);
   }
 
-  /** A standard normal deviate fixed by this pool's name and the request id. */
-  private deviate(id: string): number {
-    const u1 = 1 - stableUnit(`${this.name}|${id}`);
-    const u2 = stableUnit(`${id}|${this.name}`);
+  /**
+   * A standard normal deviate fixed by this pool's name and the request (its `draw` number, or
+   * its id's hash): two murmur finalisers of (draw, pool) for two uniforms, Box-Muller.
+   */
+  private deviate(r: SimRequest): number {
+    const key = (r.draw ?? fnv1a32(r.id)) ^ this.poolSalt;
+    const u1 = 1 - mixToUnit(key, 0x85ebca6b, 0xc2b2ae35);
+    const u2 = mixToUnit(Math.imul(key ^ 0x9e3779b9, 0x01000193), 0x7feb352d, 0x846ca68b);
     return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
   }
 

@@ -9,6 +9,7 @@
  */
 import type { GatewayRequest } from '../../gateway-core/engine/types.js';
 import type { SeededRng } from '../../gateway-core/rng.js';
+import { fnv1a32 } from '../../gateway-core/stable-hash.js';
 import { GaussianSource } from './gaussian-source.js';
 import { type TrendingSpec, TrendingPrompts } from './trending-prompts.js';
 import { ZipfPopularity } from './zipf-popularity.js';
@@ -19,6 +20,11 @@ export interface SimRequest extends GatewayRequest {
   outputTokens: number;
   /** The tenant the workload meant (for counting requests rejected before identification). */
   tenantHint: string;
+  /**
+   * A 32-bit number naming this request for common random numbers (api-backend.ts); without
+   * one the id's hash serves. A number, so no id string is built per request to get it.
+   */
+  readonly draw?: number;
 }
 
 export interface TokenDistribution {
@@ -118,6 +124,10 @@ class MixedRequest implements SimRequest {
   get id(): string {
     if (this.text === undefined) this.text = typeof this.ref === 'string' ? this.ref : `r${this.ref}`;
     return this.text;
+  }
+
+  get draw(): number {
+    return typeof this.ref === 'number' ? this.ref >>> 0 : fnv1a32(this.ref);
   }
 }
 
