@@ -8,7 +8,7 @@
  * `replicas` is the last count this mode asked for (Kubernetes' spec.replicas), not the count
  * already provisioned, so a scale-up still in its provisioning delay is not asked for again.
  */
-import { HpaRule } from '../baselines/hpa-rule.js';
+import { HpaRule } from '../../gateway-core/scaling/hpa-rule.js';
 import type { Actuator, ControllerMode } from '../controller-mode.js';
 import type { TelemetrySource } from '../interfaces.js';
 import { backendResolver, TelemetryView } from '../telemetry-view.js';

@@ -2,7 +2,8 @@
  * The scaling policy of one pool, evaluated every `intervalMs`:
  *
  *   fixed     never changes the count
- *   reactive  the HPA rule (hpa-rule.ts) on utilisation = (in flight + queued) / (ready x slots)
+ *   reactive  the HPA rule (gateway-core/scaling/hpa-rule.ts) on utilisation
+ *             = (in flight + queued) / (ready x slots)
  *
  * An external scale-ahead signal (the controller's forecast) sets a floor: the count is at
  * least the signal until it is changed or cleared. A scale-down override (the controller's
@@ -14,7 +15,7 @@
  * above the current count (an override only lets the pool shrink; the floor is for growing).
  */
 import type { Environment } from '../kernel/environment.js';
-import { HpaRule } from './hpa-rule.js';
+import { HpaRule } from '../../gateway-core/scaling/hpa-rule.js';
 import type { ScalingActuator } from './scaling-actuator.js';
 
 export interface AutoscalerSpec {
@@ -44,9 +45,14 @@ export class Autoscaler {
     this.hpa =
       spec.policy === 'reactive'
         ? new HpaRule({
+            // Bounds and the pace of scale-ups are the actuator's (min, max, cooldown).
+            minReplicas: 1,
+            maxReplicas: Number.MAX_SAFE_INTEGER,
             target: spec.target,
             tolerance: spec.tolerance,
-            stabilisationMs: spec.stabilisationMs,
+            scaleDownWindowMs: spec.stabilisationMs,
+            upPercent: Number.POSITIVE_INFINITY,
+            upPods: Number.POSITIVE_INFINITY,
           })
         : null;
   }

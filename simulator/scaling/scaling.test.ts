@@ -4,7 +4,7 @@ import { SeededRng } from '../../gateway-core/rng.js';
 import { LlmPool } from '../backends/llm-pool.js';
 import { Environment } from '../kernel/environment.js';
 import { Autoscaler } from './autoscaler.js';
-import { HpaRule } from './hpa-rule.js';
+import { HpaRule } from '../../gateway-core/scaling/hpa-rule.js';
 import { ScalingActuator } from './scaling-actuator.js';
 
 const poolSpec = {
@@ -17,7 +17,7 @@ const poolSpec = {
 };
 
 test('HPA rule: desired = ceil(current * metric / target), with a 10% dead band', () => {
-  const hpa = new HpaRule({ target: 0.5, tolerance: 0.1, stabilisationMs: 300_000 });
+  const hpa = new HpaRule({ minReplicas: 1, maxReplicas: 100, target: 0.5 });
   assert.equal(hpa.recommend(4, 0.9), 8); // ceil(4 * 1.8) = 8
   assert.equal(hpa.recommend(4, 0.54), 4); // ratio 1.08: inside the band
   assert.equal(hpa.recommend(4, 0.56), 5); // ratio 1.12: ceil(4.48) = 5
@@ -25,7 +25,7 @@ test('HPA rule: desired = ceil(current * metric / target), with a 10% dead band'
 });
 
 test('HPA rule: scale-down waits for the stabilisation window, scale-up does not', () => {
-  const hpa = new HpaRule({ target: 0.5, tolerance: 0.1, stabilisationMs: 300_000 });
+  const hpa = new HpaRule({ minReplicas: 1, maxReplicas: 100, target: 0.5 });
   assert.equal(hpa.desired(0, 4, 1.0), 8); // up at once
   assert.equal(hpa.desired(60_000, 8, 0.25), 8); // wants 4, but 8 was recommended within 5 min
   assert.equal(hpa.desired(200_000, 8, 0.25), 8);

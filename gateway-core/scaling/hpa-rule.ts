@@ -10,7 +10,9 @@
  *   desired = clamp(desired, minReplicas, maxReplicas)
  *
  * Stabilisation uses the raw recommendations, so a brief dip cannot scale down until it has
- * lasted a whole window, while a rise acts at once.
+ * lasted a whole window, while a rise acts at once. One rule for the controller's `reactive`
+ * baseline and the simulator's pool scaler (which passes no scale-up rate cap: its actuator
+ * has its own cooldown and bounds).
  */
 export interface HpaOptions {
   minReplicas: number;
@@ -49,7 +51,8 @@ export class HpaRule {
   recommend(current: number, metric: number): number {
     const ratio = metric / this.options.target;
     if (Math.abs(ratio - 1) <= this.options.tolerance) return current;
-    return Math.ceil(current * ratio);
+    // The epsilon keeps an exact ratio that floating point nudged up (4 x 0.7 / 0.7) at 4.
+    return Math.ceil(current * ratio - 1e-9);
   }
 
   /** Desired replicas at `now` (ms) given the current count and the per-replica metric. */
