@@ -76,3 +76,32 @@ test('adaptive on flash-sale: the batch cap comes down at quiet times and is res
     ],
   );
 });
+
+test('adaptive on cost-overrun: the enterprise share of the medium model rises, makes room before the premium downgrade lands, then fills the quota', async () => {
+  const scenario = loadScenario('cost-overrun', []);
+  const options: SimulationOptions = { seed: 1, durationMs: 20 * 60_000 };
+  const hookup = hookController('adaptive', scenario, options);
+  const summary = await runSimulation(scenario, options);
+  // Medium is empty at first: the share rises a step per canary (0.25, 0.5).
+  // copyco's budget ($150/h) will run out about 10 minutes in and downgrade it onto medium: at
+  // 370 s its runway is inside the 3-minute lookahead, so the share falls at once to what the
+  // 900 rpm quota leaves with copyco counted in (relief, not canaried), then creeps up to the fit
+  // (0.9 x 15 req/s - copyco's ~10) / megacorp's ~10 as the forecasts settle.
+  assert.deepEqual(
+    hookup.rollouts().map((r) => [r.atS, r.change, r.promoted]),
+    [
+      [160, 'routing rule 0: share 0.25', true],
+      [360, 'routing rule 0: share 0.5', true],
+      [500, 'routing rule 0: share 0.323', true],
+      [650, 'routing rule 0: share 0.354', true],
+      [1080, 'routing rule 0: share 0.378', true],
+    ],
+  );
+  const reliefs = hookup.audit
+    .entries()
+    .filter((e) => e.kind === 'action' && e.action === 'share-relief')
+    .map((e) => [e.time, e.change]);
+  assert.deepEqual(reliefs, [[370_000, 'routing rule 0: share 0.237']]);
+  // The premium tenant never meets the quota: no failure (one timeout, as in the static run).
+  assert.deepEqual([summary.byTier.premium.failed, summary.byTier.premium.timedOut], [0, 1]);
+});
