@@ -57,7 +57,6 @@ function steerable(doc: PolicyDocument, rule: RoutingRule): string | null {
   return rule.model;
 }
 
-/** Telemetry names the requested model; what a rule matches is decided on that. */
 /**
  * Requests/s the target's pools may take by their declared quotas (`backends.B.quota.rpm`),
  * or null when any pool declares none (then only pushback teaches the ceiling).
@@ -72,6 +71,7 @@ function declaredRps(doc: PolicyDocument, target: string): number | null {
   return total > 0 ? total : null;
 }
 
+/** Telemetry names the requested model; what a rule matches is decided on that. */
 function matches(rule: RoutingRule, r: IntervalRecord): boolean {
   const w = rule.when;
   if (w.tenant && !w.tenant.includes(r.tenant)) return false;
@@ -195,12 +195,12 @@ export class ModelShareSteering {
       const target = steerable(doc, rule);
       if (target === null || rule.share === undefined) return;
       const served = onTarget(doc, target, backendOf);
-      let arrived = 0;
+      let ended = 0;
       let bad = 0;
       const byTier = new Map<string, LatencyHistogram>();
       for (const r of recent) {
         if (!served(r)) continue;
-        arrived += r.completed + r.failed + r.timedOut;
+        ended += r.completed + r.failed + r.timedOut;
         bad += r.failed + r.timedOut;
         if (r.latencyHistogram.count === 0) continue;
         const h = LatencyHistogram.fromJSON(r.latencyHistogram);
@@ -264,7 +264,7 @@ export class ModelShareSteering {
           capacityRps,
           declaredRps: declared,
           cleanRps: ceiling.cleanRps,
-          failureRate: arrived > 0 ? bad / arrived : 0,
+          failureRate: ended > 0 ? bad / ended : 0,
           trouble: ceiling.trouble ? 'yes' : 'no',
           pacePerToken: ceiling.baseline,
           pressure,
