@@ -69,6 +69,10 @@ test('runs on a BullMQ queue are done by two worker processes and come back to t
     // Both workers took a share of the 12 runs, and every run was done exactly once.
     const ranBy = queued.results.runs.map((r) => r.ranBy);
     for (const w of workers) assert.ok(ranBy.includes(w.id), `${w.id} ran nothing`);
+    // A worker prints its `ran` line after it hands the result back, so the last line can reach
+    // this process after the result did: give stdout a moment before counting.
+    for (let i = 0; i < 100 && workers[0].ran.length + workers[1].ran.length < 12; i++)
+      await new Promise((r) => setTimeout(r, 20));
     assert.equal(workers[0].ran.length + workers[1].ran.length, 12);
     // Same numbers as running inline: the queue changes where runs happen, not what they give.
     const inline = await runExperiment(spec, {
