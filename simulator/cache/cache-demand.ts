@@ -17,7 +17,7 @@
  * Memory is bounded: `capacity` counters per interval, the last `retainIntervals` intervals.
  */
 import type { SimRequest } from '../workloads/request-mix.js';
-import { SpaceSaving } from './space-saving.js';
+import { SpaceSaving } from '../../gateway-core/cache/space-saving.js';
 
 export interface CacheDemandOptions {
   /** Counters per control interval (Space-Saving capacity); default 1024. */
@@ -73,7 +73,7 @@ export class CacheDemand {
 
   /** A cacheable request for `key` arrived (the gateway's hot path: one sketch update). */
   record(key: string, req: SimRequest): void {
-    this.current.add(key, req);
+    this.current.offer(key, req);
   }
 
   /** Closes the interval [last close, now) (the control interval's end). */
@@ -89,7 +89,7 @@ export class CacheDemand {
     const out = new Map<string, number>();
     for (const c of this.closed) {
       if (c.start < fromMs || c.start >= toMs) continue;
-      for (const k of c.sketch.counters()) {
+      for (const k of c.sketch.tracked()) {
         const n = k.count - k.error;
         if (n > 0) out.set(k.key, (out.get(k.key) ?? 0) + n);
       }
@@ -106,7 +106,7 @@ export class CacheDemand {
     const at = view.now() + (this.options.lookaheadMs ?? 1.5 * (last.end - last.start));
     const seen = new Set<string>();
     for (const c of this.closed)
-      for (const k of c.sketch.counters()) {
+      for (const k of c.sketch.tracked()) {
         if (seen.has(k.key)) continue;
         seen.add(k.key);
         if (view.isWarm(k.key, at)) out.add(k.key);
@@ -116,11 +116,11 @@ export class CacheDemand {
 
   /** The last request seen for `key` in the open or a kept interval (newest first). */
   exemplar(key: string): SimRequest | undefined {
-    const open = this.current.get(key);
-    if (open !== undefined) return open.exemplar;
+    const open = this.current.exemplar(key);
+    if (open !== undefined) return open;
     for (let i = this.closed.length - 1; i >= 0; i--) {
-      const c = this.closed[i].sketch.get(key);
-      if (c !== undefined) return c.exemplar;
+      const c = this.closed[i].sketch.exemplar(key);
+      if (c !== undefined) return c;
     }
     return undefined;
   }

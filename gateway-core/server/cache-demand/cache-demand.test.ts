@@ -2,54 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DemandWindows } from './demand-windows.js';
 import { ReplayBook, type ReplayRecord } from './replay-book.js';
-import { SpaceSaving } from './space-saving.js';
-
-test('SpaceSaving: exact while the keys fit; on overflow the least counted is replaced and its count becomes the error', () => {
-  const s = new SpaceSaving(3);
-  for (const k of ['a', 'b', 'a', 'c', 'a', 'b']) s.offer(k);
-  assert.deepEqual(s.top(), [
-    { key: 'a', count: 3, error: 0 },
-    { key: 'b', count: 2, error: 0 },
-    { key: 'c', count: 1, error: 0 },
-  ]);
-  // d displaces c (the minimum, 1): d = 1 + 1 with error 1.
-  assert.equal(s.offer('d'), 'c');
-  // e: the minimum is now b or d at 2; b was counted before d, so b goes (least recently counted).
-  assert.equal(s.offer('e'), 'b');
-  assert.deepEqual(s.top(), [
-    { key: 'a', count: 3, error: 0 },
-    { key: 'e', count: 3, error: 2 },
-    { key: 'd', count: 2, error: 1 },
-  ]);
-  assert.equal(s.total, 8);
-  // The guarantees: count - error <= true count <= count (true: a 3, d 1, e 1).
-  for (const [key, truth] of [
-    ['a', 3],
-    ['d', 1],
-    ['e', 1],
-  ] as const) {
-    const h = s.get(key);
-    assert.ok(h !== undefined && h.count - h.error <= truth && truth <= h.count);
-  }
-  assert.throws(() => new SpaceSaving(0), RangeError);
-});
-
-test('SpaceSaving: a key more frequent than N / k is always tracked (a heavy hitter in a long tail)', () => {
-  const s = new SpaceSaving(10);
-  let n = 0;
-  for (let i = 0; i < 1000; i++) {
-    s.offer(`tail-${i}`);
-    n++;
-    if (i % 5 === 0) {
-      s.offer('hot');
-      n++;
-    }
-  }
-  // hot: 200 of 1200 > 1200 / 10; counted exactly since it entered first and never left.
-  assert.deepEqual(s.get('hot'), { key: 'hot', count: 200, error: 0 });
-  assert.equal(s.total, n);
-  assert.equal(s.size, 10);
-});
 
 test('DemandWindows: aligned windows, closed ones retained, the open one on request', () => {
   const w = new DemandWindows({ windowMs: 1000, k: 4, retain: 2 });

@@ -9,7 +9,7 @@
  * A window with no requests is not stored (it counts 0 for every key). Time only moves forward
  * here: a request stamped before the open window (a clock step back) counts in the open window.
  */
-import { type HeavyHitter, SpaceSaving } from './space-saving.js';
+import { type HeavyHitter, SpaceSaving } from '../../cache/space-saving.js';
 
 export interface DemandWindowOptions {
   windowMs: number;

@@ -10,9 +10,11 @@
  *   every key with a true count > min is tracked
  * so while fewer than k distinct keys have been offered every count is exact (error 0).
  * The minimum is kept by a min-heap (IndexedHeap), ties broken by the least recently counted,
- * so eviction order is deterministic: O(log k) per offer.
+ * so eviction order is deterministic: O(log k) per offer. Each counter may also keep the last
+ * `exemplar` offered for its key (the simulator keeps the request that would regenerate a
+ * cache entry). One sketch for the gateway's per-key demand and the simulator's.
  */
-import { IndexedHeap } from '../../queues/indexed-heap.js';
+import { IndexedHeap } from '../queues/indexed-heap.js';
 
 export interface HeavyHitter {
   key: string;
@@ -22,18 +24,19 @@ export interface HeavyHitter {
   error: number;
 }
 
-interface Counter {
+interface Counter<E> {
   key: string;
   count: number;
   error: number;
+  exemplar: E | undefined;
   /** Offer sequence of its last increment (the tie-break). */
   seq: number;
   pos: number;
 }
 
-export class SpaceSaving {
-  private readonly counters = new Map<string, Counter>();
-  private readonly heap = new IndexedHeap<Counter>(
+export class SpaceSaving<E = undefined> {
+  private readonly counters = new Map<string, Counter<E>>();
+  private readonly heap = new IndexedHeap<Counter<E>>(
     (a, b) => a.count < b.count || (a.count === b.count && a.seq < b.seq),
     (c) => c.pos,
     (c, i) => {
@@ -47,30 +50,35 @@ export class SpaceSaving {
       throw new RangeError(`SpaceSaving: capacity must be an integer >= 1, got ${capacity}`);
   }
 
-  /** Counts one occurrence of `key`; returns the key evicted to make room for it, if any. */
-  offer(key: string): string | null {
+  /**
+   * Counts one occurrence of `key` (remembering `exemplar` as its latest); returns the key
+   * evicted to make room for it, if any.
+   */
+  offer(key: string, exemplar?: E): string | null {
     const seq = ++this.offered;
     const c = this.counters.get(key);
     if (c !== undefined) {
       c.count++;
       c.seq = seq;
+      c.exemplar = exemplar;
       this.heap.update(c);
       return null;
     }
     if (this.counters.size < this.capacity) {
-      const fresh: Counter = { key, count: 1, error: 0, seq, pos: -1 };
+      const fresh: Counter<E> = { key, count: 1, error: 0, exemplar, seq, pos: -1 };
       this.counters.set(key, fresh);
       this.heap.push(fresh);
       return null;
     }
     // Reuse the minimum's counter for the newcomer: it inherits the count as its error.
-    const m = this.heap.peek() as Counter;
+    const m = this.heap.peek() as Counter<E>;
     const evicted = m.key;
     this.counters.delete(evicted);
     m.key = key;
     m.error = m.count;
     m.count++;
     m.seq = seq;
+    m.exemplar = exemplar;
     this.counters.set(key, m);
     this.heap.update(m);
     return evicted;
@@ -83,6 +91,16 @@ export class SpaceSaving {
   get(key: string): HeavyHitter | undefined {
     const c = this.counters.get(key);
     return c === undefined ? undefined : { key: c.key, count: c.count, error: c.error };
+  }
+
+  /** The last exemplar offered for a tracked key. */
+  exemplar(key: string): E | undefined {
+    return this.counters.get(key)?.exemplar;
+  }
+
+  /** The tracked counters, unsorted and without copies (for sums over many sketches). */
+  tracked(): Iterable<Readonly<HeavyHitter>> {
+    return this.counters.values();
   }
 
   /** Items offered so far. */
