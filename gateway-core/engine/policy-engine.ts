@@ -663,7 +663,7 @@ export class PolicyEngine {
             task: t.request.task,
             promptTokens: t.request.inputTokens,
             budget: budgetStateOf(t.plan, now),
-            requestId: t.request.id,
+            request: t.request,
           });
     if (rule?.model !== undefined && doc.models[rule.model] !== undefined) t.model = rule.model;
     t.chain = rule?.backends ?? doc.models[t.model].backends;
@@ -968,7 +968,7 @@ export class PolicyEngine {
       task: t.request.task,
       promptTokens: t.request.inputTokens,
       budget: budgetStateOf(t.plan, now),
-      requestId: t.request.id,
+      request: t.request,
     });
     if (rule?.model !== undefined && policy.doc.models[rule.model] !== undefined) t.model = rule.model;
     t.chain = rule?.backends ?? policy.doc.models[t.model].backends;

@@ -18,7 +18,7 @@ const base: RouteContext = {
   model: 'gpt-4o',
   promptTokens: 500,
   budget: 'ok',
-  requestId: 'r0',
+  request: { id: 'r0' },
 };
 
 test('RouteRules: first matching rule wins', () => {
@@ -78,7 +78,7 @@ test('RouteRules: a shared rule takes its fraction of requests by id; the rest g
   let shared = 0;
   let both = 0;
   for (let i = 0; i < 10_000; i++) {
-    const d = r.match({ ...base, requestId: String(i) });
+    const d = r.match({ ...base, request: { id: String(i) } });
     if (d?.rule === 0) shared++;
     else assert.deepEqual(d, { rule: 1, backends: ['spare'] });
     // Independent of the canary split, which hashes the bare id.
@@ -89,11 +89,11 @@ test('RouteRules: a shared rule takes its fraction of requests by id; the rest g
   assert.equal(shared, 3049);
   assert.equal(both, 1570);
   // The same id always gets the same answer.
-  assert.equal(r.match({ ...base, requestId: '17' })?.rule, r.match({ ...base, requestId: '17' })?.rule);
+  assert.equal(r.match({ ...base, request: { id: '17' } })?.rule, r.match({ ...base, request: { id: '17' } })?.rule);
   const none = new RouteRules([{ when: {}, model: 'm', share: 0 }]);
   const all = new RouteRules([{ when: {}, model: 'm', share: 1 }]);
   for (let i = 0; i < 100; i++) {
-    assert.equal(none.match({ ...base, requestId: String(i) }), null);
-    assert.equal(all.match({ ...base, requestId: String(i) })?.rule, 0);
+    assert.equal(none.match({ ...base, request: { id: String(i) } }), null);
+    assert.equal(all.match({ ...base, request: { id: String(i) } })?.rule, 0);
   }
 });

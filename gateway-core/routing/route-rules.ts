@@ -21,8 +21,11 @@ export interface RouteContext {
   task?: string | undefined;
   promptTokens: number;
   budget: BudgetState;
-  /** The request's id: the basis of a rule's `share` draw. */
-  requestId: string;
+  /**
+   * The request: its id is the basis of a rule's `share` draw, read only when a shared rule is
+   * reached (the simulator builds its ids lazily).
+   */
+  request: { readonly id: string };
 }
 
 export interface RouteDecision {
@@ -88,7 +91,7 @@ export class RouteRules {
       if (r.task !== null && (ctx.task === undefined || !r.task.has(ctx.task))) continue;
       if (!(ctx.promptTokens > r.above && ctx.promptTokens <= r.atMost)) continue;
       if (r.budget !== null && r.budget !== ctx.budget) continue;
-      if (r.share < 1 && !(stableUnit(r.salt + ctx.requestId) < r.share)) continue;
+      if (r.share < 1 && !(stableUnit(r.salt + ctx.request.id) < r.share)) continue;
       return r.decision;
     }
     return null;
