@@ -142,6 +142,10 @@ const defaultBounds: GuardrailOptions['bounds'] = {
   'routing.rule.*.share': { min: 0, max: 1, maxStep: 100, cooldownMs: 30_000 },
 };
 
+/** A routing rule's share as a guardrail parameter (bounds `routing.rule.*.share`), and back. */
+const shareParam = (rule: number): string => `routing.rule.${rule}.share`;
+const ruleOfShareParam = (param: string): number => Number(param.split('.')[2]);
+
 export class AdaptiveController implements ControllerMode {
   readonly name = 'adaptive' as const;
   readonly guardrails: Guardrails;
@@ -183,6 +187,11 @@ export class AdaptiveController implements ControllerMode {
     this.shares = o.modelShare === false ? null : new ModelShareSteering(o.intervalMs, o.modelShare);
   }
 
+  /** Whether enough intervals have been seen to tune (`warmupIntervals`). */
+  private get warmedUp(): boolean {
+    return this.intervalsSeen >= (this.o.warmupIntervals ?? 6);
+  }
+
   /** The rollout manager (created on the first interval, when the actuator is known). */
   get rollouts(): RolloutManager | null {
     return this.manager;
@@ -206,7 +215,7 @@ export class AdaptiveController implements ControllerMode {
     this.warmCache(from, now, actuator);
 
     const recent = new TelemetryView(telemetry.window(now - 3 * this.o.intervalMs, now));
-    const warm = this.intervalsSeen >= (this.o.warmupIntervals ?? 6);
+    const warm = this.warmedUp;
     const shares =
       this.shares !== null && warm
         ? this.shares.propose(now, doc, recent.records, (t) => this.forecaster(`tenant:${t}`).forecast(1).p50)
@@ -215,8 +224,7 @@ export class AdaptiveController implements ControllerMode {
     if (this.manager.busy() || !warm) {
       // A cap that makes work queue is lifted even mid-canary (the judge's control evidence
       // restarts with the new control version: it waits longer, it is not misled).
-      if (this.intervalsSeen >= (this.o.warmupIntervals ?? 6))
-        this.capBatches(now, recent, doc, actuator, true);
+      if (warm) this.capBatches(now, recent, doc, actuator, true);
       this.manager.reconcile(now, null);
       return;
     }
@@ -507,10 +515,10 @@ export class AdaptiveController implements ControllerMode {
     if (rises.length > 0) {
       const review = this.guardrails.review(
         now,
-        rises.map((p) => ({ param: `routing.rule.${p.rule}.share`, from: p.from, to: p.share })),
+        rises.map((p) => ({ param: shareParam(p.rule), from: p.from, to: p.share })),
       );
       for (const c of review.apply) {
-        changes.push({ kind: 'rule-share', rule: Number(c.param.split('.')[2]), share: c.to });
+        changes.push({ kind: 'rule-share', rule: ruleOfShareParam(c.param), share: c.to });
         applied.push(c);
       }
       evidence.modelShare = rises.map((p) => ({
@@ -538,12 +546,12 @@ export class AdaptiveController implements ControllerMode {
     if (falls.length === 0 || !actuator.applyPolicy) return false;
     const review = this.guardrails.review(
       now,
-      falls.map((p) => ({ param: `routing.rule.${p.rule}.share`, from: p.from, to: p.share })),
+      falls.map((p) => ({ param: shareParam(p.rule), from: p.from, to: p.share })),
     );
     if (review.apply.length === 0 || review.dryRun) return false;
     const changes: PolicyChange[] = review.apply.map((c) => ({
       kind: 'rule-share',
-      rule: Number(c.param.split('.')[2]),
+      rule: ruleOfShareParam(c.param),
       share: c.to,
     }));
     if (actuator.currentVersion().canary !== null) {
@@ -661,8 +669,8 @@ export class AdaptiveController implements ControllerMode {
     if (this.o.scaleDownOverride === false || !actuator.releaseScaleDown) return;
     const g = this.guardrails.options;
     const next = this.forecaster(`backend:${backend}`).forecast(1).p50;
-    const warm = this.intervalsSeen >= (this.o.warmupIntervals ?? 6);
-    const release = warm && !g.killSwitch && !g.dryRun && !surge && queueDepth < 1 && horizonP50 <= next;
+    const release =
+      this.warmedUp && !g.killSwitch && !g.dryRun && !surge && queueDepth < 1 && horizonP50 <= next;
     const value = release ? target : null;
     if ((this.overrides.get(backend) ?? null) === value) return;
     this.overrides.set(backend, value);

@@ -89,7 +89,10 @@ test('RouteRules: a shared rule takes its fraction of requests by id; the rest g
   assert.equal(shared, 3049);
   assert.equal(both, 1570);
   // The same id always gets the same answer.
-  assert.equal(r.match({ ...base, request: { id: '17' } })?.rule, r.match({ ...base, request: { id: '17' } })?.rule);
+  assert.equal(
+    r.match({ ...base, request: { id: '17' } })?.rule,
+    r.match({ ...base, request: { id: '17' } })?.rule,
+  );
   const none = new RouteRules([{ when: {}, model: 'm', share: 0 }]);
   const all = new RouteRules([{ when: {}, model: 'm', share: 1 }]);
   for (let i = 0; i < 100; i++) {
