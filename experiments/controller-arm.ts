@@ -24,6 +24,7 @@ import type { CacheDemandSource } from '../controller/adaptive-controller.js';
 import type { DemandForecaster } from '../controller/interfaces.js';
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
 import { CacheDemand } from '../simulator/cache/cache-demand.js';
+import type { SimulationOptions } from '../simulator/run-simulation.js';
 import type { Scenario } from '../simulator/scenario/scenario.js';
 import type { ForecastPoint } from './run-series.js';
 import type { ControllerMode as ModeName, Params } from './spec.js';
@@ -144,4 +145,24 @@ export function controllerForArm(
       });
     }
   }
+}
+
+/**
+ * An arm's controller for one simulated run, its pre-warm demand source set on `options`
+ * (cacheDemandForArm) and handed to the controller: what the experiment runner and
+ * `sluice simulate --policy MODE` both need before they hook the controller in.
+ */
+export function controllerForRun(
+  mode: ModeName,
+  scenario: Scenario,
+  options: SimulationOptions,
+  params: Params,
+  intervalMs: number,
+  forecasts: ForecastRecorder,
+  audit: MemoryAuditSink,
+): ControllerMode | null {
+  const policy = options.policyDoc ?? scenario.policy;
+  const cacheDemand = cacheDemandForArm(mode, policy, params);
+  if (cacheDemand !== null) options.cacheDemand = cacheDemand;
+  return controllerForArm(mode, scenario, policy, params, intervalMs, forecasts, audit, cacheDemand);
 }

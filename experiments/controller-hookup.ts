@@ -14,7 +14,7 @@ import type { IntervalRecord } from '../gateway-core/telemetry/interval-record.j
 import type { SimulationOptions } from '../simulator/run-simulation.js';
 import type { RolloutRecord } from '../simulator/run-summary.js';
 import type { Scenario } from '../simulator/scenario/scenario.js';
-import { cacheDemandForArm, controllerForArm, ForecastRecorder } from './controller-arm.js';
+import { controllerForRun, ForecastRecorder } from './controller-arm.js';
 import { emptySeries } from './run-series.js';
 import { SimulatedFleet } from './simulated-fleet.js';
 import type { ControllerMode as ModeName, Params } from './spec.js';
@@ -40,17 +40,14 @@ export function hookController(
     (policy.telemetry?.interval !== undefined ? parseDurationMs(policy.telemetry.interval) : 10_000);
   options.controlIntervalMs = intervalMs;
   const audit = new MemoryAuditSink();
-  const cacheDemand = cacheDemandForArm(mode, policy, params);
-  if (cacheDemand !== null) options.cacheDemand = cacheDemand;
-  const controller = controllerForArm(
+  const controller = controllerForRun(
     mode,
     scenario,
-    policy,
+    options,
     params,
     intervalMs,
     new ForecastRecorder(intervalMs),
     audit,
-    cacheDemand,
   );
   if (controller !== null) {
     const fleet = new SimulatedFleet(emptySeries(intervalMs / 1000));

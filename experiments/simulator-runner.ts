@@ -18,7 +18,7 @@ import { loadScenario } from '../simulator/scenario/scenario-loader.js';
 import { runSimulation, type SimulationOptions } from '../simulator/run-simulation.js';
 import { type ArmRunner, effectiveParams, type RunOutput, type RunRequest } from './arm-runner.js';
 import { MemoryAuditSink } from '../controller/rollout/audit-log.js';
-import { cacheDemandForArm, controllerForArm, ForecastRecorder } from './controller-arm.js';
+import { controllerForRun, ForecastRecorder } from './controller-arm.js';
 import { SimulatedFleet } from './simulated-fleet.js';
 import { SeriesBuilder } from './run-series.js';
 import type { Rollout, RunSummary } from './run-summary.js';
@@ -59,20 +59,8 @@ export class SimulatorRunner implements ArmRunner {
     const mode = request.arm.mode ?? 'static';
     const intervalMs = request.intervalSeconds * 1000;
     const forecasts = new ForecastRecorder(intervalMs);
-    const policy = options.policyDoc ?? scenario.policy;
     const audit = new MemoryAuditSink();
-    const cacheDemand = cacheDemandForArm(mode, policy, params);
-    if (cacheDemand !== null) options.cacheDemand = cacheDemand;
-    const controller = controllerForArm(
-      mode,
-      scenario,
-      policy,
-      params,
-      intervalMs,
-      forecasts,
-      audit,
-      cacheDemand,
-    );
+    const controller = controllerForRun(mode, scenario, options, params, intervalMs, forecasts, audit);
     const split = params.canarySplit;
     const fleet = new SimulatedFleet(
       builder.series,
