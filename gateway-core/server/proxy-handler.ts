@@ -190,54 +190,12 @@ class RequestRun {
       req.model = ctx.quickStart.model;
     }
 
-    // shared limits and budget (none for the gateway's own pre-warm, which only looks in the
-    // shared cache)
-    if (ctx.limits !== null && this.prewarm) {
+    // shared state: the tenant's fleet-wide budget, limits and concurrency (none for the
+    // gateway's own pre-warm), then the shared cache tier
+    if (ctx.limits !== null) {
       const identity = ctx.policies.resolver.identify(req.apiKey);
-      if (identity !== null && ctx.sharedCache !== null && req.cacheKey !== undefined)
-        await this.sharedLookup(ctx.sharedCache, identity, req);
-    } else if (ctx.limits !== null) {
-      const identity = ctx.policies.resolver.identify(req.apiKey);
-      const budget =
-        identity === null ? undefined : ctx.policies.current().doc.tenants[identity.tenant]?.budget;
-      if (
-        identity !== null &&
-        budget !== undefined &&
-        (budget.action ?? 'reject') === 'reject' &&
-        ctx.budgets !== null
-      ) {
-        const b = await ctx.budgets.check(identity.tenant, budget);
-        if (b.exhausted) {
-          this.tenant = identity.tenant;
-          this.countUsage(identity.tenant, 'rejected');
-          this.finish('rejected');
-          return sendError(
-            this.reply,
-            'SLUICE_BUDGET_EXHAUSTED',
-            `Budget of $${budget.usd} per ${budget.period} for tenant "${identity.tenant}" is used up (fleet-wide).`,
-            { retryAfterMs: b.retryAfterMs },
-          );
-        }
-      }
-      this.global = identity === null ? null : limitChecks(ctx.policies.resolver, identity, req);
-      if (this.global !== null) {
-        this.tenant = identity?.tenant ?? '-';
-        const d = await admitGlobally(ctx.limits, this.global);
-        if (!d.allowed) {
-          this.countUsage(this.tenant, 'rejected');
-          this.finish('rejected');
-          const why =
-            d.source === 'fail-closed'
-              ? `Limit "${d.binding?.id}" is fail-closed and its shared state (Redis) is unreachable.`
-              : `Rate limit "${d.binding?.id}" reached (${d.binding?.limit} per ${(d.binding?.periodMs ?? 0) / 1000}s).`;
-          return sendError(this.reply, 'SLUICE_RATE_LIMITED', why, {
-            retryAfterMs: d.retryAfterMs,
-            limit: d.binding ? { id: d.binding.id, capacity: d.binding.burst, remaining: d.remaining } : null,
-          });
-        }
-      }
-      if (identity !== null && ctx.concurrency !== null) {
-        const refused = await this.admitConcurrency(ctx.concurrency, identity, req.model);
+      if (!this.prewarm) {
+        const refused = await this.admitShared(ctx.limits, identity, req);
         if (refused !== null) return refused;
       }
       if (identity !== null && ctx.sharedCache !== null && req.cacheKey !== undefined)
@@ -271,6 +229,58 @@ class RequestRun {
       if (slot.kind === 'expired') return this.unserved(slot.code);
     }
     return await this.attempts(ticket);
+  }
+
+  /** Fleet-wide budget, limits and concurrency through Redis: the refusal sent, or null. */
+  private async admitShared(
+    limits: DistributedLimits,
+    identity: Identity | null,
+    req: GatewayRequest,
+  ): Promise<FastifyReply | null> {
+    const { ctx } = this;
+    const budget =
+      identity === null ? undefined : ctx.policies.current().doc.tenants[identity.tenant]?.budget;
+    if (
+      identity !== null &&
+      budget !== undefined &&
+      (budget.action ?? 'reject') === 'reject' &&
+      ctx.budgets !== null
+    ) {
+      const b = await ctx.budgets.check(identity.tenant, budget);
+      if (b.exhausted) {
+        this.tenant = identity.tenant;
+        this.countUsage(identity.tenant, 'rejected');
+        this.finish('rejected');
+        return sendError(
+          this.reply,
+          'SLUICE_BUDGET_EXHAUSTED',
+          `Budget of $${budget.usd} per ${budget.period} for tenant "${identity.tenant}" is used up (fleet-wide).`,
+          { retryAfterMs: b.retryAfterMs },
+        );
+      }
+    }
+    this.global = identity === null ? null : limitChecks(ctx.policies.resolver, identity, req);
+    if (this.global !== null) {
+      this.tenant = identity?.tenant ?? '-';
+      const d = await admitGlobally(limits, this.global);
+      if (!d.allowed) {
+        this.countUsage(this.tenant, 'rejected');
+        this.finish('rejected');
+        const why =
+          d.source === 'fail-closed'
+            ? `Limit "${d.binding?.id}" is fail-closed and its shared state (Redis) is unreachable.`
+            : `Rate limit "${d.binding?.id}" reached (${d.binding?.limit} per ${(d.binding?.periodMs ?? 0) / 1000}s).`;
+        return sendError(this.reply, 'SLUICE_RATE_LIMITED', why, {
+          retryAfterMs: d.retryAfterMs,
+          limit: d.binding ? { id: d.binding.id, capacity: d.binding.burst, remaining: d.remaining } : null,
+        });
+      }
+    }
+    if (identity !== null && ctx.concurrency !== null) {
+      const refused = await this.admitConcurrency(ctx.concurrency, identity, req.model);
+      if (refused !== null) return refused;
+    }
+    return null;
   }
 
   /**
