@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { SluiceError } from '../gateway-core/errors.js';
 
@@ -75,21 +76,36 @@ interface WebGpuModule {
 
 async function startWebgpu(): Promise<string> {
   const webgpu = (await importOptional('webgpu')) as unknown as WebGpuModule;
-  await importOptional('@tensorflow/tfjs-backend-webgpu');
   Object.assign(globalThis, webgpu.globals);
   const gpu = webgpu.create([]);
   Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   const adapter = (await gpu.requestAdapter()) as { info?: { vendor?: string; description?: string } } | null;
   if (!adapter) throw new Error('no WebGPU adapter (no GPU, or no Vulkan driver/loader)');
+  // The backend registers itself on import only where navigator.gpu already exists, so it is
+  // imported after the line above (seen on an H200: imported first, 'webgpu' was never
+  // registered). A literal specifier, so that a bundler (../shared/gpu/ packs the GPU check with
+  // esbuild) takes it in.
+  await import('@tensorflow/tfjs-backend-webgpu');
+  if (!tf.findBackendFactory('webgpu')) throw new Error('@tensorflow/tfjs-backend-webgpu did not register');
   await activate('webgpu');
   const info = adapter.info;
   return `webgpu (Dawn) ${info?.vendor ?? ''} ${info?.description ?? ''}`.trim();
+}
+
+/**
+ * Can the running backend read a tensor back synchronously (dataSync)? WebGPU in Node cannot: its
+ * readSync draws through OffscreenCanvas, which Node lacks (seen on an H200).
+ */
+export function backendReadsSynchronously(): boolean {
+  return tf.getBackend() !== 'webgpu';
 }
 
 let wasmPathsSet = false;
 
 /** Directory holding the backend's .wasm files: beside a bundle, else in node_modules. */
 function wasmDirectory(): string {
+  const besideScript = dirname(fileURLToPath(import.meta.url));
+  if (existsSync(join(besideScript, 'tfjs-backend-wasm.wasm'))) return besideScript;
   const require = createRequire(import.meta.url);
   const main = require.resolve('@tensorflow/tfjs-backend-wasm');
   return dirname(main);

@@ -5,7 +5,9 @@
  * forgetting. Seeded: initialisers and replay sampling take seeds, never Math.random.
  */
 import * as tf from '@tensorflow/tfjs';
+import { SluiceError } from '../../gateway-core/errors.js';
 import { SeededRng } from '../../gateway-core/rng.js';
+import { backendReadsSynchronously } from '../backend.js';
 
 export class OnlineRegressor {
   private readonly model: tf.Sequential;
@@ -23,6 +25,13 @@ export class OnlineRegressor {
     readonly replaySize = 2048,
     learningRate = 3e-3,
   ) {
+    // A streaming detector reads each step's prediction before it scores the next point.
+    if (!backendReadsSynchronously()) {
+      throw new SluiceError(
+        'SLUICE_CONFIG_INVALID',
+        `the learned detector reads every prediction synchronously, which the '${tf.getBackend()}' backend cannot do in Node: use --backend wasm (or tensorflow where installed)`,
+      );
+    }
     this.model = tf.sequential({
       layers: [
         tf.layers.dense({

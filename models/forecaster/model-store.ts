@@ -93,5 +93,5 @@ export async function loadForecaster(
       weightData,
     }),
   );
-  return { forecaster: NeuralForecaster.restore(model, meta.state), metadata: meta };
+  return { forecaster: await NeuralForecaster.restore(model, meta.state), metadata: meta };
 }

@@ -121,7 +121,7 @@ test('stableWindow: reaches back to a level shift, shortens on a trend', () => {
 test('ACI: at the fit end the split-conformal p90; later it follows the observed misses', async () => {
   const aci = new NeuralForecaster({ ...opts, epochs: 5 });
   await aci.fit(series, 960);
-  const fixed = NeuralForecaster.restore(aci.network, {
+  const fixed = await NeuralForecaster.restore(aci.network, {
     ...aci.state!,
     options: { ...aci.state!.options, adaptiveCalibration: 0 },
   });
@@ -142,7 +142,7 @@ test('ACI: at the fit end the split-conformal p90; later it follows the observed
   );
   // The memoised network rows never leak between series: after the wild one, the original gives
   // what a fresh copy of the model gives.
-  const fresh = NeuralForecaster.restore(aci.network, aci.state!);
+  const fresh = await NeuralForecaster.restore(aci.network, aci.state!);
   assert.deepEqual(aci.forecast(series, 1100, 12), fresh.forecast(series, 1100, 12));
   assert.deepEqual(aci.forecast(wild, 1100, 12), later);
 });

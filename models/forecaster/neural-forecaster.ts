@@ -26,7 +26,8 @@ import { pointsPerDay } from '../forecaster.js';
 import { buildFeatures, type FeatureConfig, firstOrigin, inputSize, scaleValues } from './features.js';
 import { type CalibrationScores, calibrationScores, rankAt, replayAlpha, shiftsAt } from './aci.js';
 import { fitLevel } from './robust-levels.js';
-import { buildQuantileMlp, type TrainResult, trainQuantileMlp } from './quantile-mlp.js';
+import { backendReadsSynchronously } from '../backend.js';
+import { buildQuantileMlp, HostQuantileMlp, type TrainResult, trainQuantileMlp } from './quantile-mlp.js';
 
 export interface NeuralForecasterOptions {
   horizon: number;
@@ -133,6 +134,11 @@ export class NeuralForecaster implements Forecaster {
   readonly name = 'neural-mlp';
   readonly options: NeuralForecasterOptions;
   private models: tf.LayersModel[] = [];
+  /**
+   * The networks' forward passes in JavaScript, where the backend cannot read results
+   * synchronously (WebGPU in Node): forecasting is synchronous. Null where tf.js predicts.
+   */
+  private hostModels: HostQuantileMlp[] | null = null;
   private scaler: RobustScaler | null = null;
   private features: FeatureConfig | null = null;
   private scaledCache = new WeakMap<Float64Array, Float32Array>();
@@ -234,7 +240,7 @@ export class NeuralForecaster implements Forecaster {
         seed: o.seed + k,
         zeroInit: o.level === 'auto',
       });
-      result = trainQuantileMlp(model, batch.inputs, batch.targets!, batch.count, o.horizon, {
+      result = await trainQuantileMlp(model, batch.inputs, batch.targets!, batch.count, o.horizon, {
         epochs: o.epochs,
         batchSize: o.batchSize,
         learningRate: o.learningRate,
@@ -244,6 +250,7 @@ export class NeuralForecaster implements Forecaster {
       });
       this.models.push(model);
     }
+    await this.readHostModels();
     const p90Scores = o.calibrate
       ? this.conformalScores(batch.inputs, batch.targets!, batch.count)
       : undefined;
@@ -288,7 +295,7 @@ export class NeuralForecaster implements Forecaster {
     let result: TrainResult = { epochs: 0, trainLoss: Number.NaN, validationLoss: null };
     this.forgetRows();
     for (const [k, model] of this.models.entries()) {
-      result = trainQuantileMlp(model, batch.inputs, batch.targets!, batch.count, o.horizon, {
+      result = await trainQuantileMlp(model, batch.inputs, batch.targets!, batch.count, o.horizon, {
         epochs: opts.epochs ?? 3,
         batchSize: o.batchSize,
         learningRate: o.learningRate / 4,
@@ -297,6 +304,7 @@ export class NeuralForecaster implements Forecaster {
         patience: 1,
       });
     }
+    await this.readHostModels();
     const span = this.state!.dataSpan;
     span.end = Math.max(span.end, timeAt(series, end - 1));
     span.points = Math.max(span.points, end);
@@ -470,14 +478,23 @@ export class NeuralForecaster implements Forecaster {
     this.seen = null;
   }
 
+  /** After the weights change: host copies of the networks where the backend cannot read synchronously. */
+  private async readHostModels(): Promise<void> {
+    this.hostModels = backendReadsSynchronously()
+      ? null
+      : await Promise.all(this.models.map((m) => HostQuantileMlp.read(m)));
+  }
+
   /** Raw outputs (count x 2H) averaged over the ensemble: one kernel call and read per network. */
   private predictRaw(inputs: Float32Array, count: number): Float32Array {
     const width = inputs.length / count;
     let sum: Float32Array | null = null;
-    for (const model of this.models) {
-      const raw = tf.tidy(() =>
-        (model.predict(tf.tensor2d(inputs, [count, width])) as tf.Tensor).dataSync(),
-      ) as Float32Array;
+    for (const [k, model] of this.models.entries()) {
+      const raw = this.hostModels
+        ? this.hostModels[k].predict(inputs, count)
+        : (tf.tidy(() =>
+            (model.predict(tf.tensor2d(inputs, [count, width])) as tf.Tensor).dataSync(),
+          ) as Float32Array);
       if (!sum) sum = Float32Array.from(raw);
       else for (let i = 0; i < raw.length; i++) sum[i] += raw[i];
     }
@@ -541,18 +558,20 @@ export class NeuralForecaster implements Forecaster {
   }
 
   /** Rebuilds a forecaster from a saved network and state (model-store.ts). */
-  static restore(model: tf.LayersModel, state: NeuralState): NeuralForecaster {
+  static async restore(model: tf.LayersModel, state: NeuralState): Promise<NeuralForecaster> {
     const f = new NeuralForecaster(state.options);
     f.models = [model];
     f.scaler = new RobustScaler(state.scaler.center, state.scaler.scale);
     f.features = state.features;
     f.state = state;
+    await f.readHostModels();
     return f;
   }
 
   dispose(): void {
     for (const m of this.models) m.dispose();
     this.models = [];
+    this.hostModels = null;
   }
 }
 

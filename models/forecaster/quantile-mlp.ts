@@ -75,19 +75,32 @@ export interface TrainResult {
   validationLoss: number | null;
 }
 
-function evalLoss(model: tf.LayersModel, x: tf.Tensor2D, y: tf.Tensor2D, horizon: number): number {
-  return tf.tidy(() => pinballLoss(y, model.predict(x) as tf.Tensor2D, horizon).dataSync()[0]);
+/**
+ * Reads are asynchronous throughout training: WebGPU in Node has no synchronous read back (its
+ * readSync needs OffscreenCanvas), and one read per epoch instead of one per batch keeps a GPU
+ * from stalling on every step.
+ */
+async function evalLoss(
+  model: tf.LayersModel,
+  x: tf.Tensor2D,
+  y: tf.Tensor2D,
+  horizon: number,
+): Promise<number> {
+  const loss = tf.tidy(() => pinballLoss(y, model.predict(x) as tf.Tensor2D, horizon));
+  const value = (await loss.data())[0];
+  loss.dispose();
+  return value;
 }
 
 /** Trains in place on rows (count x width inputs, count x horizon targets) in time order. */
-export function trainQuantileMlp(
+export async function trainQuantileMlp(
   model: tf.LayersModel,
   inputs: Float32Array,
   targets: Float32Array,
   count: number,
   horizon: number,
   opts: TrainOptions,
-): TrainResult {
+): Promise<TrainResult> {
   const width = inputs.length / count;
   const nVal = opts.validation > 0 && count >= 50 ? Math.floor(count * opts.validation) : 0;
   const nTrain = count - nVal;
@@ -103,7 +116,7 @@ export function trainQuantileMlp(
   // The starting weights are a candidate too: a network that starts at a baseline (zeroInit) and
   // cannot beat it on the latest windows should stay that baseline, not keep its least-bad epoch.
   if (xVal && yVal) {
-    best = evalLoss(model, xVal as tf.Tensor2D, yVal as tf.Tensor2D, horizon);
+    best = await evalLoss(model, xVal as tf.Tensor2D, yVal as tf.Tensor2D, horizon);
     bestWeights = model.getWeights().map((w) => w.clone());
   }
   let stale = 0;
@@ -116,7 +129,7 @@ export function trainQuantileMlp(
       order[i] = order[j];
       order[j] = tmp;
     }
-    let sum = 0;
+    let sum: tf.Scalar = tf.scalar(0);
     let batches = 0;
     for (let b = 0; b < nTrain; b += opts.batchSize) {
       const idx = tf.tensor1d(order.subarray(b, Math.min(nTrain, b + opts.batchSize)), 'int32');
@@ -126,15 +139,20 @@ export function trainQuantileMlp(
         () => pinballLoss(yb as tf.Tensor2D, model.apply(xb, { training: true }) as tf.Tensor2D, horizon),
         true,
       );
-      sum += loss ? loss.dataSync()[0] : 0;
+      if (loss) {
+        const next = tf.add(sum, loss) as tf.Scalar;
+        sum.dispose();
+        sum = next;
+      }
       batches++;
       tf.dispose([idx, xb, yb]);
       loss?.dispose();
     }
-    trainLoss = sum / Math.max(1, batches);
+    trainLoss = (await sum.data())[0] / Math.max(1, batches);
+    sum.dispose();
     epochs = epoch + 1;
     if (!xVal || !yVal) continue;
-    const v = evalLoss(model, xVal as tf.Tensor2D, yVal as tf.Tensor2D, horizon);
+    const v = await evalLoss(model, xVal as tf.Tensor2D, yVal as tf.Tensor2D, horizon);
     if (v < best - 1e-5) {
       best = v;
       stale = 0;
@@ -150,4 +168,85 @@ export function trainQuantileMlp(
   if (xVal) tf.dispose([xVal, yVal as tf.Tensor]);
   optimizer.dispose();
   return { epochs, trainLoss, validationLoss: Number.isFinite(best) ? best : null };
+}
+
+/**
+ * The trained network's forward pass in plain JavaScript, on weights read back once. For a backend
+ * that cannot read results synchronously (WebGPU in Node), so that forecasting stays synchronous:
+ * the network is small, and one row costs tens of microseconds here.
+ */
+export class HostQuantileMlp {
+  private constructor(
+    private readonly inputSize: number,
+    private readonly hidden: number,
+    private readonly outputs: number,
+    private readonly w: Record<'h1' | 'b1' | 'h2' | 'b2' | 'deep' | 'bDeep' | 'skip' | 'bSkip', Float32Array>,
+  ) {}
+
+  static async read(model: tf.LayersModel): Promise<HostQuantileMlp> {
+    const layer = async (name: string) => {
+      const [kernel, bias] = model.getLayer(name).getWeights();
+      return {
+        kernel: (await kernel.data()) as Float32Array,
+        bias: (await bias.data()) as Float32Array,
+        shape: kernel.shape,
+      };
+    };
+    const [h1, h2, deep, skip] = await Promise.all(['hidden1', 'hidden2', 'deep_out', 'skip_out'].map(layer));
+    const [inputSize, hidden] = h1.shape as [number, number];
+    const outputs = deep.shape[1] as number;
+    return new HostQuantileMlp(inputSize, hidden, outputs, {
+      h1: h1.kernel,
+      b1: h1.bias,
+      h2: h2.kernel,
+      b2: h2.bias,
+      deep: deep.kernel,
+      bDeep: deep.bias,
+      skip: skip.kernel,
+      bSkip: skip.bias,
+    });
+  }
+
+  /** count x inputSize rows in, count x outputs raw values out (what model.predict gives). */
+  predict(inputs: Float32Array, count: number): Float32Array {
+    const { inputSize: n, hidden: m, outputs: k, w } = this;
+    const out = new Float32Array(count * k);
+    const a = new Float64Array(m);
+    const b = new Float64Array(m);
+    const o = new Float64Array(k);
+    for (let r = 0; r < count; r++) {
+      const x = inputs.subarray(r * n, (r + 1) * n);
+      dense(x, w.h1, w.b1, n, m, a, true);
+      dense(a, w.h2, w.b2, m, m, b, true);
+      dense(b, w.deep, w.bDeep, m, k, o, false);
+      for (let j = 0; j < k; j++) out[r * k + j] = o[j] + w.bSkip[j];
+      for (let i = 0; i < n; i++) {
+        const xi = x[i];
+        if (xi === 0) continue;
+        const row = i * k;
+        for (let j = 0; j < k; j++) out[r * k + j] += xi * w.skip[row + j];
+      }
+    }
+    return out;
+  }
+}
+
+/** y = x W + b (W row-major, inputs x units), with ReLU when asked. */
+function dense(
+  x: ArrayLike<number>,
+  kernel: Float32Array,
+  bias: Float32Array,
+  inputs: number,
+  units: number,
+  y: Float64Array,
+  relu: boolean,
+): void {
+  for (let j = 0; j < units; j++) y[j] = bias[j];
+  for (let i = 0; i < inputs; i++) {
+    const xi = x[i];
+    if (xi === 0) continue;
+    const row = i * units;
+    for (let j = 0; j < units; j++) y[j] += xi * kernel[row + j];
+  }
+  if (relu) for (let j = 0; j < units; j++) if (y[j] < 0) y[j] = 0;
 }
