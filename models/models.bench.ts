@@ -1,6 +1,7 @@
 /**
  * Model benchmarks for `npm run bench`: the neural forecaster's training time on 7 days of
- * 1-minute data (10,080 points, default options: up to 20 epochs with early stopping) and its
+ * 1-minute data (10,080 points, the options `sluice forecast` gives such a series: three seeds,
+ * up to 40 epochs each with early stopping, neural-sizing.ts) and its
  * inference latency per series step (one forecast of 60 steps from one origin, features
  * included), per TF.js backend that starts here; plus the learned detector's rows per second.
  * Benchmarks may read the wall clock; the models themselves never do.
@@ -10,6 +11,7 @@ import { generateSyntheticSeries } from '../datasets/series/synthetic-series.js'
 import { type BackendName, selectBackend } from './backend.js';
 import { ResidualDetector } from './detector/residual-detector.js';
 import { NeuralForecaster } from './forecaster/neural-forecaster.js';
+import { neuralOptionsForSeries } from './forecaster/neural-sizing.js';
 
 export interface ModelBenchRow {
   name: string;
@@ -25,7 +27,9 @@ const TRAIN_POINTS = 10_080;
 export async function benchForecaster(backend: BackendName): Promise<ModelBenchRow[]> {
   await selectBackend(backend, () => {});
   const { series } = generateSyntheticSeries({ stepMs: 60_000, days: 8, seed: 11 });
-  const f = new NeuralForecaster({ horizon: 60 });
+  const f = new NeuralForecaster(
+    neuralOptionsForSeries({ stepMs: series.stepMs, horizon: 60, trainPoints: TRAIN_POINTS }),
+  );
   let t0 = performance.now();
   await f.fit(series, TRAIN_POINTS);
   const trainS = (performance.now() - t0) / 1000;
@@ -42,7 +46,7 @@ export async function benchForecaster(backend: BackendName): Promise<ModelBenchR
   const onWasm = backend === 'wasm';
   return [
     {
-      name: `forecaster train 10,080 pts (${epochs} epochs)`,
+      name: `forecaster train 10,080 pts (${f.options.ensemble} networks, ${epochs} epochs the last)`,
       backend,
       value: trainS,
       unit: 's',

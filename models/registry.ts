@@ -14,6 +14,7 @@ import { ResidualDetector } from './detector/residual-detector.js';
 import type { Forecaster } from './forecaster.js';
 import { pointsPerDay } from './forecaster.js';
 import { NeuralForecaster } from './forecaster/neural-forecaster.js';
+import { neuralOptionsForSeries } from './forecaster/neural-sizing.js';
 
 export const DETECTORS = ['neural-residual', 'robust-zscore', 'ewma-control'] as const;
 export const FORECASTERS = [
@@ -42,16 +43,22 @@ export function createDetector(name: string): Detector {
   }
 }
 
+/** `trainPoints`: the span the model will be fitted on, which sizes the neural forecaster. */
 export function createForecaster(
   name: string,
   stepMs: number,
   horizon: number,
+  trainPoints: number,
   neural: { epochs?: number; seed?: number } = {},
 ): Forecaster {
   const day = pointsPerDay(stepMs);
   switch (name) {
     case 'neural-mlp':
-      return new NeuralForecaster({ horizon, lookback: Math.min(60, Math.max(horizon, day)), ...neural });
+      return new NeuralForecaster({
+        ...neuralOptionsForSeries({ stepMs, horizon, trainPoints }),
+        // A flag left unset must not blank the rule's value.
+        ...Object.fromEntries(Object.entries(neural).filter(([, v]) => v !== undefined)),
+      });
     case 'naive':
       return new NaiveForecaster();
     case 'moving-average':

@@ -52,6 +52,7 @@ test('train saves a model directory, predict forecasts the horizon after the las
   const modelDir = join(dir, 'model');
   const r = await trainSeriesFile({ input, modelDir, horizon: 6, epochs: 3 });
   assert.ok(r.windows > 0);
+  assert.equal(r.epochs, 3);
   const meta = JSON.parse(readFileSync(join(modelDir, 'metadata.json'), 'utf8'));
   assert.equal(meta.dataSpan.points, 144);
   assert.equal(meta.backend, 'wasm');
@@ -61,4 +62,13 @@ test('train saves a model directory, predict forecasts the horizon after the las
   const rows = readFileSync(output, 'utf8').trim().split('\n');
   assert.equal(rows[1].split(',')[0], '2024-01-03 23:30:00');
   assert.equal(rows[6].split(',')[1], '2024-01-04 02:30:00');
+});
+
+test('train without --epochs uses the sizing rule (an unset flag blanked the epochs once: 0 were run)', async () => {
+  const modelDir = join(dir, 'model-default');
+  const r = await trainSeriesFile({ input, modelDir, horizon: 6 });
+  assert.ok(r.epochs > 0, `${r.epochs} epochs`);
+  const meta = JSON.parse(readFileSync(join(modelDir, 'metadata.json'), 'utf8'));
+  assert.equal(meta.networks, 5); // 144 points: the short-span rule, five seeds
+  assert.equal(meta.state.options.seed, 1);
 });

@@ -47,7 +47,7 @@ export async function detectSeriesFile(opts: {
   return { rows: raw.values.length, detector: detector.name };
 }
 
-async function readRegular(path: string): Promise<RegularSeries> {
+export async function readRegular(path: string): Promise<RegularSeries> {
   const raw = await readSeriesCsv(path);
   return toRegularGrid(raw.times, raw.values);
 }
@@ -63,7 +63,7 @@ export async function backtestSeriesFile(opts: {
 }): Promise<{ origins: number; mase: number; coverage90: number }> {
   const series = await readRegular(opts.input);
   const { train } = holdoutSplit(series.values.length, opts.holdout);
-  const model = createForecaster(opts.model, series.stepMs, opts.horizon);
+  const model = createForecaster(opts.model, series.stepMs, opts.horizon, train.end);
   const rows = await rollingOrigin(model, series, {
     trainEnd: train.end,
     horizon: opts.horizon,
@@ -84,7 +84,7 @@ export async function trainSeriesFile(opts: {
 }): Promise<{ windows: number; epochs: number }> {
   const series = await readRegular(opts.input);
   const n = series.values.length;
-  const model = createForecaster('neural-mlp', series.stepMs, opts.horizon, { epochs: opts.epochs });
+  const model = createForecaster('neural-mlp', series.stepMs, opts.horizon, n, { epochs: opts.epochs });
   if (!(model instanceof NeuralForecaster))
     throw new SluiceError('SLUICE_INTERNAL', 'neural-mlp is not neural');
   // Hold out the last 10% to report honest metrics in the metadata, then train on everything.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -67,18 +67,43 @@ test('a forecast uses no point after its origin', async () => {
   assert.throws(() => f.forecast(series, 10, 12), { code: 'SLUICE_CONFIG_INVALID', message: /history/ });
 });
 
-test('save and load give the same forecasts; metadata names backend, span and metrics', async () => {
-  const f = new NeuralForecaster({ ...opts, epochs: 3 });
+test('save and load give the same forecasts, every network of an ensemble; metadata names backend, span and metrics', async () => {
+  const f = new NeuralForecaster({ ...opts, epochs: 3, ensemble: 3 });
   await f.fit(series, 960);
   const dir = mkdtempSync(join(tmpdir(), 'sluice-model-'));
   await saveForecaster(f, dir, { mase: 0.5 });
   const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'));
   assert.equal(meta.backend, 'wasm');
-  assert.equal(meta.version, 1);
+  assert.equal(meta.version, 2);
+  assert.equal(meta.networks, 3);
   assert.equal(meta.metrics.mase, 0.5);
   assert.equal(meta.dataSpan.points, 960);
   const { forecaster } = await loadForecaster(dir);
+  assert.equal(forecaster.networks.length, 3);
   assert.deepEqual(forecaster.forecast(series, 1100, 12), f.forecast(series, 1100, 12));
+  // The first network alone forecasts otherwise: the load kept the ensemble, not just one member.
+  const first = await NeuralForecaster.restore([forecaster.networks[0]], forecaster.state!);
+  assert.notDeepEqual(first.forecast(series, 1100, 12).p50, f.forecast(series, 1100, 12).p50);
+});
+
+test('a version 1 directory (one network, no count) still loads; a missing network file is named', async () => {
+  const f = new NeuralForecaster({ ...opts, epochs: 2 });
+  await f.fit(series, 960);
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-model-v1-'));
+  await saveForecaster(f, dir);
+  const meta = JSON.parse(readFileSync(join(dir, 'metadata.json'), 'utf8'));
+  meta.version = 1;
+  delete meta.networks;
+  writeFileSync(join(dir, 'metadata.json'), JSON.stringify(meta));
+  const { forecaster } = await loadForecaster(dir);
+  assert.deepEqual(forecaster.forecast(series, 1100, 12), f.forecast(series, 1100, 12));
+  meta.version = 2;
+  meta.networks = 2;
+  writeFileSync(join(dir, 'metadata.json'), JSON.stringify(meta));
+  await assert.rejects(loadForecaster(dir), {
+    code: 'SLUICE_CONFIG_INVALID',
+    message: /network 1 .*model-1\.json/,
+  });
 });
 
 test('online update trains on recent windows and moves the data span', async () => {
@@ -121,7 +146,7 @@ test('stableWindow: reaches back to a level shift, shortens on a trend', () => {
 test('ACI: at the fit end the split-conformal p90; later it follows the observed misses', async () => {
   const aci = new NeuralForecaster({ ...opts, epochs: 5 });
   await aci.fit(series, 960);
-  const fixed = await NeuralForecaster.restore(aci.network, {
+  const fixed = await NeuralForecaster.restore([...aci.networks], {
     ...aci.state!,
     options: { ...aci.state!.options, adaptiveCalibration: 0 },
   });
@@ -142,7 +167,7 @@ test('ACI: at the fit end the split-conformal p90; later it follows the observed
   );
   // The memoised network rows never leak between series: after the wild one, the original gives
   // what a fresh copy of the model gives.
-  const fresh = await NeuralForecaster.restore(aci.network, aci.state!);
+  const fresh = await NeuralForecaster.restore([...aci.networks], aci.state!);
   assert.deepEqual(aci.forecast(series, 1100, 12), fresh.forecast(series, 1100, 12));
   assert.deepEqual(aci.forecast(wild, 1100, 12), later);
 });

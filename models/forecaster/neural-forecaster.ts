@@ -551,16 +551,18 @@ export class NeuralForecaster implements Forecaster {
     return calibrationScores(scores);
   }
 
-  /** The trained network (the first of an ensemble), for saving. */
-  get network(): tf.LayersModel {
+  /** The trained networks (one per ensemble seed), for saving. */
+  get networks(): readonly tf.LayersModel[] {
     this.requireFitted();
-    return this.models[0];
+    return this.models;
   }
 
-  /** Rebuilds a forecaster from a saved network and state (model-store.ts). */
-  static async restore(model: tf.LayersModel, state: NeuralState): Promise<NeuralForecaster> {
+  /** Rebuilds a forecaster from its saved networks and state (model-store.ts). */
+  static async restore(models: tf.LayersModel[], state: NeuralState): Promise<NeuralForecaster> {
+    if (models.length === 0)
+      throw new SluiceError('SLUICE_CONFIG_INVALID', 'a saved forecaster holds no network');
     const f = new NeuralForecaster(state.options);
-    f.models = [model];
+    f.models = [...models];
     f.scaler = new RobustScaler(state.scaler.center, state.scaler.scale);
     f.features = state.features;
     f.state = state;
