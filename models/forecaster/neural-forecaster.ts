@@ -27,7 +27,14 @@ import { buildFeatures, type FeatureConfig, firstOrigin, inputSize, scaleValues 
 import { type CalibrationScores, calibrationScores, rankAt, replayAlpha, shiftsAt } from './aci.js';
 import { fitLevel } from './robust-levels.js';
 import { backendReadsSynchronously } from '../backend.js';
-import { buildQuantileMlp, HostQuantileMlp, type TrainResult, trainQuantileMlp } from './quantile-mlp.js';
+import {
+  buildQuantileMlp,
+  HostQuantileMlp,
+  type TrainOptions,
+  type TrainResult,
+  trainQuantileMlp,
+  trainQuantileMlpAsync,
+} from './quantile-mlp.js';
 
 export interface NeuralForecasterOptions {
   horizon: number;
@@ -240,7 +247,7 @@ export class NeuralForecaster implements Forecaster {
         seed: o.seed + k,
         zeroInit: o.level === 'auto',
       });
-      result = await trainQuantileMlp(model, batch.inputs, batch.targets!, batch.count, o.horizon, {
+      const trained = this.train(model, batch.inputs, batch.targets!, batch.count, {
         epochs: o.epochs,
         batchSize: o.batchSize,
         learningRate: o.learningRate,
@@ -248,9 +255,11 @@ export class NeuralForecaster implements Forecaster {
         validation: o.validation,
         patience: o.patience,
       });
+      result = trained instanceof Promise ? await trained : trained;
       this.models.push(model);
     }
-    await this.readHostModels();
+    const hostsRead = this.readHostModels();
+    if (hostsRead) await hostsRead;
     const p90Scores = o.calibrate
       ? this.conformalScores(batch.inputs, batch.targets!, batch.count)
       : undefined;
@@ -295,7 +304,7 @@ export class NeuralForecaster implements Forecaster {
     let result: TrainResult = { epochs: 0, trainLoss: Number.NaN, validationLoss: null };
     this.forgetRows();
     for (const [k, model] of this.models.entries()) {
-      result = await trainQuantileMlp(model, batch.inputs, batch.targets!, batch.count, o.horizon, {
+      const trained = this.train(model, batch.inputs, batch.targets!, batch.count, {
         epochs: opts.epochs ?? 3,
         batchSize: o.batchSize,
         learningRate: o.learningRate / 4,
@@ -303,8 +312,10 @@ export class NeuralForecaster implements Forecaster {
         validation: 0,
         patience: 1,
       });
+      result = trained instanceof Promise ? await trained : trained;
     }
-    await this.readHostModels();
+    const hostsRead = this.readHostModels();
+    if (hostsRead) await hostsRead;
     const span = this.state!.dataSpan;
     span.end = Math.max(span.end, timeAt(series, end - 1));
     span.points = Math.max(span.points, end);
@@ -478,11 +489,33 @@ export class NeuralForecaster implements Forecaster {
     this.seen = null;
   }
 
+  /**
+   * Where the backend reads synchronously, training and everything else in fit() and update()
+   * runs to its end inside the call, with no await that yields (the controller's simulated runs
+   * depend on it, neural-demand-forecaster.ts); only a backend without synchronous reads awaits.
+   */
+  private train(
+    model: tf.LayersModel,
+    inputs: Float32Array,
+    targets: Float32Array,
+    count: number,
+    opts: TrainOptions,
+  ): TrainResult | Promise<TrainResult> {
+    const H = this.options.horizon;
+    return backendReadsSynchronously()
+      ? trainQuantileMlp(model, inputs, targets, count, H, opts)
+      : trainQuantileMlpAsync(model, inputs, targets, count, H, opts);
+  }
+
   /** After the weights change: host copies of the networks where the backend cannot read synchronously. */
-  private async readHostModels(): Promise<void> {
-    this.hostModels = backendReadsSynchronously()
-      ? null
-      : await Promise.all(this.models.map((m) => HostQuantileMlp.read(m)));
+  private readHostModels(): undefined | Promise<void> {
+    if (backendReadsSynchronously()) {
+      this.hostModels = null;
+      return undefined;
+    }
+    return Promise.all(this.models.map((m) => HostQuantileMlp.read(m))).then((hosts) => {
+      this.hostModels = hosts;
+    });
   }
 
   /** Raw outputs (count x 2H) averaged over the ensemble: one kernel call and read per network. */

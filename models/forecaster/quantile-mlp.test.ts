@@ -3,7 +3,12 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { SeededRng } from '../../gateway-core/rng.js';
 import { selectBackend } from '../backend.js';
-import { buildQuantileMlp, HostQuantileMlp, trainQuantileMlp } from './quantile-mlp.js';
+import {
+  buildQuantileMlp,
+  HostQuantileMlp,
+  trainQuantileMlp,
+  trainQuantileMlpAsync,
+} from './quantile-mlp.js';
 
 before(async () => {
   await selectBackend('wasm', () => {});
@@ -63,4 +68,25 @@ test('training reports the mean batch loss, and it falls on a learnable map', as
   assert.ok(many.trainLoss < one.trainLoss / 3, `after 1 epoch ${one.trainLoss}, after 20 ${many.trainLoss}`);
   m1.dispose();
   m2.dispose();
+});
+
+test('the synchronous and the awaiting drivers train the same network to the same weights', async () => {
+  const inputSize = 8;
+  const horizon = 3;
+  const count = 300;
+  const x = rows(count, inputSize, 7);
+  const y = new Float32Array(count * horizon);
+  for (let r = 0; r < count; r++) for (let h = 0; h < horizon; h++) y[r * horizon + h] = x[r * inputSize + h];
+  const opts = { epochs: 30, batchSize: 32, learningRate: 5e-3, seed: 4, validation: 0.2, patience: 2 };
+  const a = buildQuantileMlp({ inputSize, horizon, hidden: 8, seed: 9, zeroInit: true });
+  const b = buildQuantileMlp({ inputSize, horizon, hidden: 8, seed: 9, zeroInit: true });
+  const ra = trainQuantileMlp(a, x, y, count, horizon, opts);
+  const rb = await trainQuantileMlpAsync(b, x, y, count, horizon, opts);
+  assert.deepEqual(rb, ra);
+  assert.ok(ra.epochs > 1 && ra.validationLoss !== null);
+  const wa = a.getWeights().map((w) => Array.from(w.dataSync()));
+  const wb = b.getWeights().map((w) => Array.from(w.dataSync()));
+  assert.deepEqual(wb, wa);
+  a.dispose();
+  b.dispose();
 });

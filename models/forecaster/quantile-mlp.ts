@@ -76,31 +76,24 @@ export interface TrainResult {
 }
 
 /**
- * Reads are asynchronous throughout training: WebGPU in Node has no synchronous read back (its
- * readSync needs OffscreenCanvas), and one read per epoch instead of one per batch keeps a GPU
- * from stalling on every step.
+ * The training loop yields each scalar it must read (a validation loss, an epoch's summed batch
+ * losses) and is resumed with its value, so one loop serves two drivers:
+ * - trainQuantileMlp reads synchronously, so a fit runs to its end inside the call: the
+ *   controller's simulated runs rely on that for determinism (neural-demand-forecaster.ts);
+ * - trainQuantileMlpAsync awaits each read, for a backend that cannot read synchronously (WebGPU
+ *   in Node: its readSync needs OffscreenCanvas).
+ * Either way a read comes once per epoch, not once per batch, so a GPU does not stall each step.
  */
-async function evalLoss(
-  model: tf.LayersModel,
-  x: tf.Tensor2D,
-  y: tf.Tensor2D,
-  horizon: number,
-): Promise<number> {
-  const loss = tf.tidy(() => pinballLoss(y, model.predict(x) as tf.Tensor2D, horizon));
-  const value = (await loss.data())[0];
-  loss.dispose();
-  return value;
-}
+type TrainingLoop = Generator<tf.Scalar, TrainResult, number>;
 
-/** Trains in place on rows (count x width inputs, count x horizon targets) in time order. */
-export async function trainQuantileMlp(
+function* trainingLoop(
   model: tf.LayersModel,
   inputs: Float32Array,
   targets: Float32Array,
   count: number,
   horizon: number,
   opts: TrainOptions,
-): Promise<TrainResult> {
+): TrainingLoop {
   const width = inputs.length / count;
   const nVal = opts.validation > 0 && count >= 50 ? Math.floor(count * opts.validation) : 0;
   const nTrain = count - nVal;
@@ -108,6 +101,10 @@ export async function trainQuantileMlp(
   const y = tf.tensor2d(targets, [count, horizon]);
   const xVal = nVal ? x.slice([nTrain, 0], [nVal, width]) : null;
   const yVal = nVal ? y.slice([nTrain, 0], [nVal, horizon]) : null;
+  const validationLoss = () =>
+    tf.tidy(() =>
+      pinballLoss(yVal as tf.Tensor2D, model.predict(xVal as tf.Tensor2D) as tf.Tensor2D, horizon),
+    );
   const optimizer = tf.train.adam(opts.learningRate);
   const rng = new SeededRng(opts.seed);
   const order = Int32Array.from({ length: nTrain }, (_, i) => i);
@@ -116,7 +113,7 @@ export async function trainQuantileMlp(
   // The starting weights are a candidate too: a network that starts at a baseline (zeroInit) and
   // cannot beat it on the latest windows should stay that baseline, not keep its least-bad epoch.
   if (xVal && yVal) {
-    best = await evalLoss(model, xVal as tf.Tensor2D, yVal as tf.Tensor2D, horizon);
+    best = yield validationLoss();
     bestWeights = model.getWeights().map((w) => w.clone());
   }
   let stale = 0;
@@ -148,11 +145,10 @@ export async function trainQuantileMlp(
       tf.dispose([idx, xb, yb]);
       loss?.dispose();
     }
-    trainLoss = (await sum.data())[0] / Math.max(1, batches);
-    sum.dispose();
+    trainLoss = (yield sum) / Math.max(1, batches);
     epochs = epoch + 1;
     if (!xVal || !yVal) continue;
-    const v = await evalLoss(model, xVal as tf.Tensor2D, yVal as tf.Tensor2D, horizon);
+    const v = yield validationLoss();
     if (v < best - 1e-5) {
       best = v;
       stale = 0;
@@ -168,6 +164,44 @@ export async function trainQuantileMlp(
   if (xVal) tf.dispose([xVal, yVal as tf.Tensor]);
   optimizer.dispose();
   return { epochs, trainLoss, validationLoss: Number.isFinite(best) ? best : null };
+}
+
+/** Trains in place on rows (count x width inputs, count x horizon targets) in time order. */
+export function trainQuantileMlp(
+  model: tf.LayersModel,
+  inputs: Float32Array,
+  targets: Float32Array,
+  count: number,
+  horizon: number,
+  opts: TrainOptions,
+): TrainResult {
+  const loop = trainingLoop(model, inputs, targets, count, horizon, opts);
+  let step = loop.next();
+  while (!step.done) {
+    const value = step.value.dataSync()[0];
+    step.value.dispose();
+    step = loop.next(value);
+  }
+  return step.value;
+}
+
+/** The same training, each read awaited (for a backend without synchronous reads). */
+export async function trainQuantileMlpAsync(
+  model: tf.LayersModel,
+  inputs: Float32Array,
+  targets: Float32Array,
+  count: number,
+  horizon: number,
+  opts: TrainOptions,
+): Promise<TrainResult> {
+  const loop = trainingLoop(model, inputs, targets, count, horizon, opts);
+  let step = loop.next();
+  while (!step.done) {
+    const value = (await step.value.data())[0];
+    step.value.dispose();
+    step = loop.next(value);
+  }
+  return step.value;
 }
 
 /**
