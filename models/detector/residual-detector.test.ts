@@ -84,3 +84,38 @@ test('control chart: a sustained shift of 100 rows scores higher with the EWMA o
   // Measured: 0.685 with, 0.542 without.
   assert.ok(withControl > without + 0.1, `with the control chart ${withControl}, without ${without}`);
 });
+
+test('stuck: a value repeated for 12 rows on a series that never repeats scores high; only with the stuck part on', async () => {
+  // A smooth, real-valued series that the fast model forecasts well: a frozen reading is easy to
+  // forecast too, so only the run of repeats gives it away.
+  const smooth = Float64Array.from(
+    { length: n },
+    (_, i) => 100 + 40 * Math.sin((2 * Math.PI * i) / 1440) + 0.5 * Math.sin(i * 1.7),
+  );
+  for (let i = 2001; i < 2013; i++) smooth[i] = smooth[2000];
+  const on = await new ResidualDetector(opts).score(times, smooth);
+  const off = await new ResidualDetector({ ...opts, stuck: false }).score(times, smooth);
+  const stuckOn = Math.max(...on.subarray(2006, 2013));
+  assert.ok(stuckOn > 0.8, `stuck run max ${stuckOn}`);
+  assert.ok(Math.max(...off.subarray(2006, 2013)) < stuckOn - 0.3, 'the other parts miss most of it');
+  assert.ok(Math.max(...on.subarray(600, 1990)) < 0.5, 'quiet elsewhere');
+});
+
+test('stuck: a count series that repeats values all the time learns that runs are normal', async () => {
+  // Small counts (0..3) repeat their predecessor often; runs of 4-6 happen by chance.
+  let x = 12345;
+  const counts = Float64Array.from({ length: n }, () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return Math.floor((x / 2147483648) ** 2 * 4);
+  });
+  const on = await new ResidualDetector(opts).score(times, counts);
+  const off = await new ResidualDetector({ ...opts, stuck: false }).score(times, counts);
+  let longest = 0;
+  for (let i = 1, r = 1; i < n; i++) {
+    r = counts[i] === counts[i - 1] ? r + 1 : 1;
+    longest = Math.max(longest, r);
+  }
+  assert.ok(longest >= 5, `the series has runs of ${longest}`);
+  // Wherever the stuck part adds to the score, it stays below the half-way mark.
+  for (let i = 256; i < n; i++) if (on[i] > off[i]) assert.ok(on[i] < 0.5, `row ${i}: ${on[i]}`);
+});

@@ -15,8 +15,15 @@
  *   control:  C <- (1 - lambda) C + lambda clip(e_m / sigma_m, +-4), an EWMA control chart of the
  *             level residual, judged against its own online scale sigma_C: a sustained shift
  *             of a few sigma, which no single row shows, accumulates there
+ *   stuck:    r = how many rows in a row hold exactly the value of row i; p = the share of
+ *             the N rows before that run that repeat their predecessor (Laplace-smoothed, N at
+ *             least 100); under runs as common as p says, N p^(r-1) runs this long are expected, and
+ *             z_r = sqrt(2 ln(1 / (N p^(r-1)))) (the normal z of that tail) where it is below 1:
+ *             a sensor or exporter that stops updating repeats one value, which no residual sees
+ *             once the fast model has followed it (a flat line is easy to forecast); a series that
+ *             repeats values normally (counts at zero, quantised latencies) has a large p
  *   score[i] = max(zToScore(|e_f| / sigma_f), zToScore(|E| / sigma_E), zToScore(z_m),
- *                  zToScore(|C| / sigma_C))
+ *                  zToScore(|C| / sigma_C), zToScore(z_r))
  * Rows are processed in chunks: a chunk is scored with the weights learnt from earlier chunks,
  * then the models train on it (rows that scored as anomalous are left out, so faults are not
  * learnt as normal). z = robust scaling fitted on the warm-up rows, which score 0.
@@ -58,6 +65,8 @@ export interface ResidualDetectorOptions {
    * unflagged rows) where that is larger than this fraction of the series-wide scale.
    */
   localScale: number;
+  /** Score runs of exactly repeated values longer than any seen in normal rows. */
+  stuck: boolean;
   seed: number;
 }
 
@@ -76,8 +85,12 @@ export const DEFAULT_RESIDUAL_OPTIONS: ResidualDetectorOptions = {
   level: true,
   control: 0.3,
   localScale: 0.5,
+  stuck: true,
   seed: 7,
 };
+
+/** Rows of history a run of repeated values is judged against, at least. */
+const STUCK_HISTORY = 100;
 
 export class ResidualDetector implements Detector {
   readonly name = 'neural-residual';
@@ -119,6 +132,15 @@ export class ResidualDetector implements Detector {
     let smooth = 0;
     /** flagSum[i] = rows flagged among 0..i-1 (prefix sums, for window counts). */
     const flagSum = new Int32Array(n + 1);
+    // run[i] = rows ending at i that hold exactly values[i]; repeatsBefore[i] = rows before i
+    // that repeat their predecessor. A run is judged by the rows before it began, so neither the
+    // run itself nor the flagging of earlier rows (a constant warm-up has no scale) feeds its p.
+    const run = new Int32Array(n);
+    const repeatsBefore = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) {
+      run[i] = i > 0 && values[i] === values[i - 1] ? run[i - 1] + 1 : 1;
+      repeatsBefore[i + 1] = repeatsBefore[i] + (run[i] > 1 ? 1 : 0);
+    }
     const firstSeasonal = o.seasonal ? P + W : Number.POSITIVE_INFINITY;
     try {
       // Rows before `start` are history only; warm-up rows are trained on but score 0.
@@ -205,6 +227,12 @@ export class ResidualDetector implements Detector {
             smooth = (1 - o.smoothing) * smooth + o.smoothing * Math.max(-cap, Math.min(cap, es));
             pendingRaw = es;
             if (seasScale.count > 50) score = Math.max(score, zToScore(seasScale.z(smooth), o.zHalf));
+          }
+          const runStart = i - run[i] + 1;
+          if (o.stuck && run[i] > 2 && runStart >= STUCK_HISTORY) {
+            const p = (repeatsBefore[runStart] + 1) / (runStart + 2);
+            const logExpected = Math.log(runStart) + (run[i] - 1) * Math.log(p);
+            if (logExpected < 0) score = Math.max(score, zToScore(Math.sqrt(-2 * logExpected), o.zHalf));
           }
           if (i >= o.warmup) out[i] = score;
           // A suppressed row that still looks wrong stays flagged, so the suppression lasts as
