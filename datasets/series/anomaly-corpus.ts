@@ -16,18 +16,21 @@ import { dailyShape, SYNTHETIC_START } from './synthetic-series.js';
 import { formatTimestamp } from './timestamp.js';
 
 export type FaultType = 'flood' | 'outage' | 'slowdown' | 'drift' | 'error_burst';
+/** Faults injected into an outside series (fault-injection.ts). */
+export type InjectedFaultType = 'spike' | 'dip' | 'shift' | 'stuck' | 'noise' | 'shape' | 'drift';
 export type MetricKind = 'requests' | 'latency_p99' | 'error_rate';
 
 export interface LabelWindow {
   /** Indices [start, end) of the fault. */
   start: number;
   end: number;
-  type: FaultType;
+  type: FaultType | InjectedFaultType;
 }
 
 export interface AnomalyCase {
   name: string;
-  kind: MetricKind;
+  /** 'series': an outside series with injected faults. */
+  kind: MetricKind | 'series';
   series: RegularSeries;
   labels: LabelWindow[];
 }
