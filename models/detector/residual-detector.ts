@@ -3,7 +3,7 @@
  * each row from the past, and their residuals, measured against online scales, give the score.
  *   fast:     z[i] from the previous L rows (minus their mean c) and calendar features;
  *             e_f = z[i] - c - f(...),                       catches spikes, drops, bursts
- *   seasonal: z[i] from the rows one day earlier, i-P-W..i-P+W (minus their mean), and calendar;
+ *   seasonal: (lagged-residual.ts) z[i] from the rows one day earlier, i-P-W..i-P+W, and calendar;
  *             E <- (1 - lambda) E + lambda clip(e_s, +-4 sigma_s),  catches slow drifts and
  *             sustained shifts, which the fast model follows and so cannot see
  *   level:    e_m = z[i] - median(z[i-L..i-1]),             catches small steps off a flat
@@ -34,6 +34,7 @@ import { inferStep } from '../../datasets/series/regular-grid.js';
 import { RobustScaler } from '../../datasets/series/robust-scaler.js';
 import type { Detector } from '../detector.js';
 import { zToScore } from '../detector.js';
+import { LaggedResidual } from './lagged-residual.js';
 import { OnlineRegressor } from './online-regressor.js';
 import { OnlineScale } from './online-scale.js';
 
@@ -112,13 +113,22 @@ export class ResidualDetector implements Detector {
     const scaler = RobustScaler.fit(values.subarray(0, o.warmup));
     const z = Float32Array.from(values, (v) => scaler.transform(v));
     const fastWidth = L + CALENDAR_FEATURES;
-    const seasWidth = 2 * W + 1 + CALENDAR_FEATURES;
     const fast = new OnlineRegressor(fastWidth, o.hidden, o.seed);
-    const seasonal = new OnlineRegressor(seasWidth, o.hidden, o.seed + 17);
+    const lagged = (period: number, seed: number) =>
+      new LaggedResidual({
+        period,
+        halfWidth: W,
+        hidden: o.hidden,
+        seed,
+        smoothing: o.smoothing,
+        scaleRate: o.seasonalScaleRate,
+        zHalf: o.zHalf,
+      });
+    // One day back. A second part one week back (seed + 29) was measured on the injected faults
+    // of a public half-hourly series: F1 0.827 -> 0.815, and no change on its hourly sums.
+    const seasons: LaggedResidual[] = [];
+    if (o.seasonal) seasons.push(lagged(P, o.seed + 17));
     const fastScale = new OnlineScale();
-    // The seasonal scale learns slowly and clips hard: a slow drift must not drag it along.
-    const seasScale = new OnlineScale(o.seasonalScaleRate, 2.5);
-    const rawSeasScale = new OnlineScale();
     const levelScale = new OnlineScale();
     // The control statistic's own scale: the level residuals are autocorrelated (a diurnal ramp
     // leaves the lookback median behind), so the textbook sd sqrt(lambda / (2 - lambda)) would
@@ -128,8 +138,6 @@ export class ResidualDetector implements Detector {
     let controlPending = false;
     const past = new Float64Array(L);
     const dev = new Float64Array(L);
-    let pendingRaw = 0;
-    let smooth = 0;
     /** flagSum[i] = rows flagged among 0..i-1 (prefix sums, for window counts). */
     const flagSum = new Int32Array(n + 1);
     // run[i] = rows ending at i that hold exactly values[i]; repeatsBefore[i] = rows before i
@@ -141,7 +149,7 @@ export class ResidualDetector implements Detector {
       run[i] = i > 0 && values[i] === values[i - 1] ? run[i - 1] + 1 : 1;
       repeatsBefore[i + 1] = repeatsBefore[i] + (run[i] > 1 ? 1 : 0);
     }
-    const firstSeasonal = o.seasonal ? P + W : Number.POSITIVE_INFINITY;
+    const flaggedBetween = (from: number, to: number) => flaggedIn(flagSum, from, to);
     try {
       // Rows before `start` are history only; warm-up rows are trained on but score 0.
       for (let s = L; s < n; s += o.chunk) {
@@ -159,23 +167,9 @@ export class ResidualDetector implements Detector {
           calendarFeatures(times[i], fx, base + L);
           fy[r] = z[i] - c;
         }
-        const sRows: number[] = [];
-        for (let i = Math.max(s, firstSeasonal); i < e; i++) sRows.push(i);
-        const sx = new Float32Array(sRows.length * seasWidth);
-        const sy = new Float32Array(sRows.length);
-        sRows.forEach((i, r) => {
-          let c = 0;
-          for (let j = i - P - W; j <= i - P + W; j++) c += z[j];
-          c /= 2 * W + 1;
-          const base = r * seasWidth;
-          for (let j = 0; j <= 2 * W; j++) sx[base + j] = z[i - P - W + j] - c;
-          calendarFeatures(times[i], sx, base + 2 * W + 1);
-          sy[r] = z[i] - c;
-        });
+        for (const season of seasons) season.startChunk(z, times, s, e);
         const fPred = fast.predict(fx, count);
-        const sPred = seasonal.predict(sx, sRows.length);
         const keepF: number[] = [];
-        const keepS: number[] = [];
         for (let r = 0; r < count; r++) {
           const i = s + r;
           // A model whose inputs hold flagged rows forecasts from a fault, not from normal
@@ -216,18 +210,10 @@ export class ResidualDetector implements Detector {
             if (controlScale.count > 50) score = Math.max(score, zToScore(controlScale.z(control), o.zHalf));
             controlPending = true;
           }
-          const k = i >= firstSeasonal ? i - Math.max(s, firstSeasonal) : -1;
-          const seasClean = k >= 0 && flaggedIn(flagSum, i - P - W, i - P + W + 1) === 0;
-          if (seasClean) {
-            // Clip the raw residual at 4 sigma before smoothing: sudden spikes are the fast model's
-            // to report, and an unclipped spike would keep the smoothed residual high (and
-            // alerting) for many rows after the fault has ended.
-            const es = sy[k] - sPred[k];
-            const cap = rawSeasScale.count > 50 ? 4 * rawSeasScale.sigma() : Number.POSITIVE_INFINITY;
-            smooth = (1 - o.smoothing) * smooth + o.smoothing * Math.max(-cap, Math.min(cap, es));
-            pendingRaw = es;
-            if (seasScale.count > 50) score = Math.max(score, zToScore(seasScale.z(smooth), o.zHalf));
-          }
+          const seasClean = seasons.map((season) => season.clean(i, flaggedBetween));
+          seasons.forEach((season, q) => {
+            if (seasClean[q]) score = Math.max(score, season.score(i));
+          });
           const runStart = i - run[i] + 1;
           if (o.stuck && run[i] > 2 && runStart >= STUCK_HISTORY) {
             const p = (repeatsBefore[runStart] + 1) / (runStart + 2);
@@ -247,18 +233,16 @@ export class ResidualDetector implements Detector {
             fastScale.update(ef);
             keepF.push(r);
           }
-          if (seasClean) {
-            seasScale.update(smooth);
-            rawSeasScale.update(pendingRaw);
-            keepS.push(k);
-          }
+          seasons.forEach((season, q) => {
+            if (seasClean[q]) season.accept(i);
+          });
         }
         fast.train(...pick(fx, fy, keepF, fastWidth), o.epochs);
-        seasonal.train(...pick(sx, sy, keepS, seasWidth), o.epochs);
+        for (const season of seasons) season.train(o.epochs);
       }
     } finally {
       fast.dispose();
-      seasonal.dispose();
+      for (const season of seasons) season.dispose();
     }
     return out;
   }
