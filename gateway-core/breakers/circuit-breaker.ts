@@ -73,8 +73,8 @@ function checkConfig(c: CircuitBreakerConfig): CircuitBreakerConfig {
 }
 
 export class CircuitBreaker {
-  readonly config: Readonly<CircuitBreakerConfig>;
-  private readonly window: RollingWindow;
+  private cfg: Readonly<CircuitBreakerConfig>;
+  private window: RollingWindow;
   private current: BreakerState = 'closed';
   private openedAt = 0;
   private probesGranted = 0;
@@ -85,8 +85,24 @@ export class CircuitBreaker {
   refusedCalls = 0;
 
   constructor(config: Partial<CircuitBreakerConfig> = {}) {
-    this.config = Object.freeze(checkConfig({ ...DEFAULT_BREAKER_CONFIG, ...config }));
-    this.window = new RollingWindow(this.config.windowMs, this.config.buckets);
+    this.cfg = Object.freeze(checkConfig({ ...DEFAULT_BREAKER_CONFIG, ...config }));
+    this.window = new RollingWindow(this.cfg.windowMs, this.cfg.buckets);
+  }
+
+  get config(): Readonly<CircuitBreakerConfig> {
+    return this.cfg;
+  }
+
+  /**
+   * New thresholds from a policy reload, keeping the state: an open circuit stays open (its
+   * cooldown now the new one) and a closed one keeps its window of calls unless the window's
+   * length or buckets changed, when it starts a new one (the old counts cover another span).
+   */
+  reconfigure(config: Partial<CircuitBreakerConfig>): void {
+    const next = Object.freeze(checkConfig({ ...DEFAULT_BREAKER_CONFIG, ...config }));
+    if (next.windowMs !== this.cfg.windowMs || next.buckets !== this.cfg.buckets)
+      this.window = new RollingWindow(next.windowMs, next.buckets);
+    this.cfg = next;
   }
 
   /** The state at `now` (an open circuit whose cooldown has passed is half-open). */

@@ -45,7 +45,7 @@ export function checkOutlierConfig(c: OutlierEjectionConfig): OutlierEjectionCon
 }
 
 export class OutlierEjector {
-  readonly config: Readonly<OutlierEjectionConfig>;
+  private cfg: Readonly<OutlierEjectionConfig>;
   private streak = 0;
   private ejections = 0;
   private until = Number.NEGATIVE_INFINITY;
@@ -53,7 +53,16 @@ export class OutlierEjector {
   ejectionCount = 0;
 
   constructor(config: Partial<OutlierEjectionConfig> = {}) {
-    this.config = Object.freeze(checkOutlierConfig({ ...DEFAULT_OUTLIER_CONFIG, ...config }));
+    this.cfg = Object.freeze(checkOutlierConfig({ ...DEFAULT_OUTLIER_CONFIG, ...config }));
+  }
+
+  get config(): Readonly<OutlierEjectionConfig> {
+    return this.cfg;
+  }
+
+  /** New thresholds from a policy reload; a running ejection and the failure streak stay. */
+  reconfigure(config: Partial<OutlierEjectionConfig>): void {
+    this.cfg = Object.freeze(checkOutlierConfig({ ...DEFAULT_OUTLIER_CONFIG, ...config }));
   }
 
   isEjected(now: number): boolean {

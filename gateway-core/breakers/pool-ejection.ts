@@ -15,14 +15,24 @@ import {
 } from './outlier-ejector.js';
 
 export class PoolEjection {
-  readonly config: Readonly<OutlierEjectionConfig>;
+  private cfg: Readonly<OutlierEjectionConfig>;
   private readonly hosts = new Map<string, OutlierEjector>();
   /** Ejections the cap refused (telemetry: the pool is sicker than the cap lets it show). */
   capRefusals = 0;
 
   constructor(config: Partial<OutlierEjectionConfig> = {}, ids: readonly string[] = []) {
-    this.config = Object.freeze(checkOutlierConfig({ ...DEFAULT_OUTLIER_CONFIG, ...config }));
+    this.cfg = Object.freeze(checkOutlierConfig({ ...DEFAULT_OUTLIER_CONFIG, ...config }));
     for (const id of ids) this.add(id);
+  }
+
+  get config(): Readonly<OutlierEjectionConfig> {
+    return this.cfg;
+  }
+
+  /** New thresholds and cap from a policy reload; running ejections and streaks stay. */
+  reconfigure(config: Partial<OutlierEjectionConfig>): void {
+    this.cfg = Object.freeze(checkOutlierConfig({ ...DEFAULT_OUTLIER_CONFIG, ...config }));
+    for (const h of this.hosts.values()) h.reconfigure(this.cfg);
   }
 
   get size(): number {

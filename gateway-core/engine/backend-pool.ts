@@ -9,8 +9,9 @@
  *   'unhealthy' every instance is open-circuited, ejected or draining (the caller falls back)
  */
 import { CircuitBreaker, type CircuitBreakerConfig } from '../breakers/circuit-breaker.js';
+import type { OutlierEjectionConfig } from '../breakers/outlier-ejector.js';
 import { PoolEjection } from '../breakers/pool-ejection.js';
-import type { BackendSpec } from '../policy/schema.js';
+import type { Balancer, BackendSpec } from '../policy/schema.js';
 import { parseDurationMs } from '../policy/duration.js';
 import type { InstrumentedQueue } from '../queues/deadline-queue.js';
 import { createRequestQueue, type QueueOptions } from '../queues/queue-factory.js';
@@ -25,7 +26,8 @@ export interface PoolInstance {
   readonly id: string;
   readonly url: string | undefined;
   readonly stats: InstanceStats;
-  readonly breaker: CircuitBreaker | null;
+  /** Replaced or removed only by a policy reload (BackendPool.retune). */
+  breaker: CircuitBreaker | null;
   /** Set on scale-down: takes no new requests, leaves once idle. */
   draining: boolean;
   /** Whether telemetry knows which pool this instance belongs to (told once, on first use). */
@@ -48,6 +50,16 @@ export interface InstanceInput {
 const DEFAULT_MAX_CONCURRENCY = 64;
 export const DEFAULT_QUEUE_DEPTH = 10_000;
 
+function ejectionConfig(spec: BackendSpec): Partial<OutlierEjectionConfig> | null {
+  const e = spec.outlierEjection;
+  if (!e) return null;
+  return {
+    consecutiveErrors: e.consecutiveErrors,
+    baseEjectionMs: parseDurationMs(e.ejection),
+    maxEjectedPercent: e.maxEjectedPercent ?? 50,
+  };
+}
+
 function breakerConfig(spec: BackendSpec): CircuitBreakerConfig | null {
   const b = spec.breaker;
   if (!b) return null;
@@ -69,12 +81,12 @@ export class BackendPool {
   private views: InstanceStats[] = [];
   readonly classBy: 'tier' | 'tenant';
   readonly queue: InstrumentedQueue<Ticket>;
-  private readonly balancer: LoadBalancer;
+  private balancer: LoadBalancer;
+  private balancerName: Balancer;
   private maxPerInstance: number;
-  private readonly breakerCfg: CircuitBreakerConfig | null;
-  private readonly timeoutMs: number | null;
-  /** Outlier ejection across the pool (null when the policy sets none). */
-  readonly ejection: PoolEjection | null;
+  private breakerCfg: CircuitBreakerConfig | null;
+  private timeoutMs: number | null;
+  private poolEjection: PoolEjection | null;
   private inFlightTotal = 0;
   private readonly eligible: (i: number) => boolean;
   private nowForEligible = 0;
@@ -85,20 +97,15 @@ export class BackendPool {
     queueSpec: PoolQueueOptions,
     private readonly rng: Rng,
   ) {
-    this.balancer = createLoadBalancer(spec.balancer ?? 'round-robin');
+    this.balancerName = spec.balancer ?? 'round-robin';
+    this.balancer = createLoadBalancer(this.balancerName);
     this.maxPerInstance = spec.maxConcurrencyPerInstance ?? DEFAULT_MAX_CONCURRENCY;
     this.queue = createRequestQueue<Ticket>(queueSpec);
     this.classBy = queueSpec.classBy;
     this.breakerCfg = breakerConfig(spec);
     this.timeoutMs = spec.timeout !== undefined ? parseDurationMs(spec.timeout) : null;
-    const e = spec.outlierEjection;
-    this.ejection = e
-      ? new PoolEjection({
-          consecutiveErrors: e.consecutiveErrors,
-          baseEjectionMs: parseDurationMs(e.ejection),
-          maxEjectedPercent: e.maxEjectedPercent ?? 50,
-        })
-      : null;
+    const e = ejectionConfig(spec);
+    this.poolEjection = e ? new PoolEjection(e) : null;
     this.setInstances(spec.instances);
     // One closure for the pool's lifetime, so pick() allocates nothing per request.
     this.eligible = (i: number) => this.isEligible(this.instances[i], this.nowForEligible);
@@ -106,6 +113,11 @@ export class BackendPool {
 
   get inFlight(): number {
     return this.inFlightTotal;
+  }
+
+  /** Outlier ejection across the pool (null when the policy sets none). */
+  get ejection(): PoolEjection | null {
+    return this.poolEjection;
   }
 
   get maxConcurrency(): number {
@@ -116,6 +128,32 @@ export class BackendPool {
   retune(spec: BackendSpec): void {
     this.maxPerInstance = spec.maxConcurrencyPerInstance ?? DEFAULT_MAX_CONCURRENCY;
     this.queue.setMaxDepth(spec.queue?.maxDepth ?? DEFAULT_QUEUE_DEPTH);
+    this.timeoutMs = spec.timeout !== undefined ? parseDurationMs(spec.timeout) : null;
+    const balancer = spec.balancer ?? 'round-robin';
+    if (balancer !== this.balancerName) {
+      // What a balancer keeps (a rotation, latency averages) belongs to its own algorithm.
+      this.balancerName = balancer;
+      this.balancer = createLoadBalancer(balancer);
+    }
+    const breaker = breakerConfig(spec);
+    if (JSON.stringify(breaker) !== JSON.stringify(this.breakerCfg)) {
+      // Breakers keep their state (an open circuit stays open) under new thresholds; a policy
+      // that drops the breaker drops it, one that adds it starts closed.
+      this.breakerCfg = breaker;
+      for (const inst of this.instances) {
+        if (breaker === null) inst.breaker = null;
+        else if (inst.breaker) inst.breaker.reconfigure(breaker);
+        else inst.breaker = new CircuitBreaker(breaker);
+      }
+    }
+    const ejection = ejectionConfig(spec);
+    if (ejection === null) this.poolEjection = null;
+    else if (this.poolEjection === null)
+      this.poolEjection = new PoolEjection(
+        ejection,
+        this.instances.map((i) => i.id),
+      );
+    else this.poolEjection.reconfigure(ejection);
   }
 
   get upstreamTimeoutMs(): number | null {

@@ -369,3 +369,66 @@ test("the gateway's own pre-warm takes no tenant limit, slot or budget, and is r
   h.clock.set(61_000);
   assert.equal(h.submit('key-acme-1').kind, 'dispatch');
 });
+
+test('applyPolicy retunes breakers (state kept) and outlier ejection of an existing pool', () => {
+  const doc = policy();
+  doc.backends.primary.maxConcurrencyPerInstance = 10;
+  doc.backends.primary.breaker = { failureRateThreshold: 0.5, minimumCalls: 20, cooldown: '5s' };
+  const h = new Harness(doc);
+  const state = () => h.engine.backendSnapshot('primary')!.instances[0];
+  const fail = () => h.engine.complete(ticketOf(h.submit('key-acme-1')), { ok: false, kind: '5xx' });
+  fail();
+  fail();
+  assert.equal(state().breaker, 'closed'); // 2 calls, 20 needed
+  // Before the fix a reload left the breaker on its first thresholds.
+  const eager = structuredClone(doc);
+  eager.backends.primary.breaker = { failureRateThreshold: 0.5, minimumCalls: 3, cooldown: '5s' };
+  h.engine.applyPolicy(eager);
+  fail(); // the window kept its 2 failures: 3 of 3 fail
+  assert.equal(state().breaker, 'open');
+  const patient = structuredClone(eager);
+  patient.backends.primary.breaker = { failureRateThreshold: 0.5, minimumCalls: 3, cooldown: '60s' };
+  h.engine.applyPolicy(patient);
+  h.clock.advance(10_000);
+  assert.equal(state().breaker, 'open', 'still open: the reload kept the state, under the new 60 s cooldown');
+  h.clock.advance(50_000);
+  assert.equal(state().breaker, 'half-open');
+  // Dropping the breaker drops it; adding outlier ejection starts it on the pool's instances.
+  const ejecting = structuredClone(doc);
+  delete ejecting.backends.primary.breaker;
+  ejecting.backends.primary.outlierEjection = { consecutiveErrors: 2, ejection: '30s' };
+  h.engine.applyPolicy(ejecting);
+  assert.equal(state().breaker, null);
+  fail();
+  assert.equal(state().ejected, false);
+  const stricter = structuredClone(ejecting);
+  stricter.backends.primary.outlierEjection = { consecutiveErrors: 1, ejection: '30s' };
+  h.engine.applyPolicy(stricter); // the streak of 1 stays; 1 is now enough on the next failure
+  fail();
+  assert.equal(state().ejected, true);
+});
+
+test('applyPolicy switches the balancer of an existing pool', () => {
+  const doc = policy();
+  doc.backends.primary.instances = [{ id: 'p1' }, { id: 'p2' }];
+  doc.backends.primary.maxConcurrencyPerInstance = 10;
+  const h = new Harness(doc);
+  const tickets = Array.from({ length: 4 }, () => ticketOf(h.submit('key-acme-1')));
+  // Round robin alternates.
+  assert.deepEqual(
+    tickets.map((t) => t.instanceId),
+    ['p1', 'p2', 'p1', 'p2'],
+  );
+  for (const t of [tickets[1], tickets[3]])
+    h.engine.complete(t, { ok: true, inputTokens: 10, outputTokens: 1 });
+  // p1 has 2 in flight, p2 none: least connections sends the next two to p2, where round robin
+  // (what the pool kept before the fix) would go on alternating.
+  const leastConn = structuredClone(doc);
+  leastConn.backends.primary.balancer = 'least-connections';
+  h.engine.applyPolicy(leastConn);
+  const next = [ticketOf(h.submit('key-acme-1')), ticketOf(h.submit('key-acme-1'))];
+  assert.deepEqual(
+    next.map((t) => t.instanceId),
+    ['p2', 'p2'],
+  );
+});

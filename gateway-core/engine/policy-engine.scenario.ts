@@ -19,7 +19,7 @@
 import assert from 'node:assert/strict';
 import { ManualClock } from '../clock.js';
 import type { ErrorCode } from '../errors.js';
-import type { PolicyDocument } from '../policy/schema.js';
+import type { BackendSpec, PolicyDocument } from '../policy/schema.js';
 import { SeededRng } from '../rng.js';
 import type { IntervalRecord } from '../telemetry/interval-record.js';
 import { PolicyEngine } from './policy-engine.js';
@@ -94,6 +94,14 @@ export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: 
       tenantConc.set(name, Math.max(tenantConc.get(name) ?? 0, spec.concurrency ?? Number.POSITIVE_INFINITY));
   };
   noteDoc(docs[0]);
+  // The spec each pool runs under: the latest control document that names it (a reload retunes
+  // an existing pool), or the canary's for a pool a canary created.
+  const poolSpecs = new Map<string, BackendSpec>();
+  const notePools = (doc: PolicyDocument, onlyNew = false) => {
+    for (const [name, spec] of Object.entries(doc.backends))
+      if (!onlyNew || !poolSpecs.has(name)) poolSpecs.set(name, spec);
+  };
+  notePools(docs[0]);
   const inFlightAt = new Map<string, number>();
   const inFlightOf = new Map<string, number>();
   const bump = (m: Map<string, number>, k: string, d: number) => m.set(k, (m.get(k) ?? 0) + d);
@@ -191,7 +199,7 @@ export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: 
       const snap = engine.backendSnapshot(name)!;
       // A new ejection respects the pool's cap (at least one may always be out).
       const ejected = snap.instances.filter((i) => i.ejected).length;
-      const pct = docs[0].backends[name]?.outlierEjection?.maxEjectedPercent ?? 50;
+      const pct = poolSpecs.get(name)?.outlierEjection?.maxEjectedPercent ?? 50;
       if (ejected > (ejectedBefore.get(name) ?? 0))
         assert.ok(
           ejected <= Math.max(1, Math.floor((pct * snap.instances.length) / 100)),
@@ -357,6 +365,7 @@ export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: 
         const doc = buildPolicy(op.policy);
         docs.push(doc);
         noteDoc(doc);
+        notePools(doc);
         engine.applyPolicy(doc);
         log.push(`${clock.now()} apply v${engine.version}`);
         afterCall();
@@ -366,6 +375,7 @@ export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: 
         const doc = buildPolicy(op.policy);
         noteDoc(doc);
         canaryDoc = doc;
+        notePools(doc, true);
         const v = engine.setCanary(doc, { percent: op.percent, by: 'requestId' });
         log.push(`${clock.now()} canary v${v.version} ${op.percent}%`);
         afterCall();
@@ -379,7 +389,10 @@ export function runScenario(initial: PolicyChoice, ops: readonly Op[], options: 
         break;
       case 'promote': {
         // The canary's document becomes the control one (before the call: it may dispatch).
-        if (canaryDoc !== null && engine.canaryState !== null) docs.push(canaryDoc);
+        if (canaryDoc !== null && engine.canaryState !== null) {
+          docs.push(canaryDoc);
+          notePools(canaryDoc);
+        }
         if (engine.promoteCanary() !== null) log.push(`${clock.now()} promote v${engine.version}`);
         canaryDoc = null;
         afterCall();

@@ -234,7 +234,8 @@ export class PolicyEngine {
 
   /**
    * Creates pools for new backends; retunes existing ones (queue weights and depth, per-instance
-   * concurrency) and rescales those whose instance list the document changed since `previous`
+   * concurrency, timeout, balancer, breaker thresholds with each breaker's state kept, outlier
+   * ejection) and rescales those whose instance list the document changed since `previous`
    * (an unchanged list leaves a scale made through setInstances alone); updates cache settings.
    */
   private syncPhysical(doc: PolicyDocument, previous: PolicyDocument | null = null): void {
