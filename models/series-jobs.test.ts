@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { selectBackend } from './backend.js';
-import { backtestSeriesFile, detectSeriesFile, predictSeriesFile, trainSeriesFile } from './series-jobs.js';
+import {
+  backtestSeriesFile,
+  detectSeriesFile,
+  predictSeriesFile,
+  trainSeriesFile,
+  updateSeriesFile,
+} from './series-jobs.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sluice-jobs-'));
 const input = join(dir, 'series.csv');
@@ -71,4 +77,27 @@ test('train without --epochs uses the sizing rule (an unset flag blanked the epo
   const meta = JSON.parse(readFileSync(join(modelDir, 'metadata.json'), 'utf8'));
   assert.equal(meta.networks, 5); // 144 points: the short-span rule, five seeds
   assert.equal(meta.state.options.seed, 1);
+});
+
+test('update trains a saved model on the points after its span, saves it back, and refuses a file with nothing new', async () => {
+  const modelDir = join(dir, 'model-update');
+  const lines = readFileSync(input, 'utf8').trim().split('\n');
+  const early = join(dir, 'early.csv');
+  writeFileSync(early, `${lines.slice(0, 1 + 120).join('\n')}\n`); // the first 120 points
+  await trainSeriesFile({ input: early, modelDir, horizon: 6, epochs: 2 });
+  const before = JSON.parse(readFileSync(join(modelDir, 'metadata.json'), 'utf8'));
+  assert.equal(before.dataSpan.points, 120);
+  const weightsBefore = readFileSync(join(modelDir, 'weights.bin'));
+  const r = await updateSeriesFile({ input, modelDir, epochs: 2 });
+  assert.equal(r.newPoints, 24);
+  assert.equal(r.epochs, 2);
+  assert.equal(r.end, '2024-01-03 23:30:00');
+  const after = JSON.parse(readFileSync(join(modelDir, 'metadata.json'), 'utf8'));
+  assert.equal(after.dataSpan.points, 144);
+  assert.equal(after.metrics.updates, 1);
+  assert.notDeepEqual(readFileSync(join(modelDir, 'weights.bin')), weightsBefore, 'the saved weights moved');
+  await assert.rejects(updateSeriesFile({ input, modelDir }), {
+    code: 'SLUICE_CONFIG_INVALID',
+    message: /nothing after the model's last point 2024-01-03 23:30:00/,
+  });
 });

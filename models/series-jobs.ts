@@ -5,8 +5,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { toRegularGrid } from '../datasets/series/regular-grid.js';
-import type { RegularSeries } from '../datasets/series/regular-series.js';
+import { type RegularSeries, timeAt } from '../datasets/series/regular-series.js';
 import { readSeriesCsv } from '../datasets/series/series-csv.js';
+import { formatTimestamp } from '../datasets/series/timestamp.js';
 import { holdoutSplit } from '../datasets/series/time-split.js';
 import { SluiceError } from '../gateway-core/errors.js';
 import { type BackendChoice, type BackendLog, resolveBackendRequest, selectBackend } from './backend.js';
@@ -102,6 +103,44 @@ export async function trainSeriesFile(opts: {
     holdoutPoints: rows.length,
   });
   return { windows: model.state!.training.windows, epochs: model.state!.training.epochs };
+}
+
+/**
+ * Online update of a saved model with the points a series file holds after the model's data
+ * span: a few epochs on the windows whose targets fall among them (NeuralForecaster.update), at
+ * the learning rate's quarter, keeping the scaler; then saved back to the same directory. The
+ * file must be the same series on the same grid (earlier points may be left out as long as the
+ * lookback and the seasonal lags stay covered). Full retraining is `train` again.
+ */
+export async function updateSeriesFile(opts: {
+  input: string;
+  modelDir: string;
+  epochs?: number;
+}): Promise<{ newPoints: number; epochs: number; end: string }> {
+  const series = await readRegular(opts.input);
+  const { forecaster, metadata } = await loadForecaster(opts.modelDir);
+  const span = metadata.dataSpan;
+  if (series.stepMs !== span.stepMs || (span.end - series.start) % series.stepMs !== 0) {
+    throw new SluiceError(
+      'SLUICE_CONFIG_INVALID',
+      `${opts.input}: its grid (start ${formatTimestamp(series.start)}, step ${series.stepMs} ms) is not the model's (step ${span.stepMs} ms, last point ${formatTimestamp(span.end)}): update with the series the model was trained on, extended`,
+    );
+  }
+  const lastKnown = (span.end - series.start) / series.stepMs;
+  const end = series.values.length;
+  const newPoints = end - 1 - lastKnown;
+  if (newPoints <= 0) {
+    throw new SluiceError(
+      'SLUICE_CONFIG_INVALID',
+      `${opts.input}: nothing after the model's last point ${formatTimestamp(span.end)} (the file ends at ${formatTimestamp(timeAt(series, end - 1))}); append the new points and run again`,
+    );
+  }
+  const result = await forecaster.update(series, end, { recent: newPoints, epochs: opts.epochs });
+  await saveForecaster(forecaster, opts.modelDir, {
+    ...metadata.metrics,
+    updates: (metadata.metrics.updates ?? 0) + 1,
+  });
+  return { newPoints, epochs: result.epochs, end: formatTimestamp(forecaster.state!.dataSpan.end) };
 }
 
 /** Forecasts the horizon after the file's last point with a saved model. */

@@ -6,6 +6,7 @@ import {
   predictSeriesFile,
   startBackend,
   trainSeriesFile,
+  updateSeriesFile,
 } from '../../models/series-jobs.js';
 
 interface ForecastArgs {
@@ -86,6 +87,26 @@ const train: CommandModule<object, ForecastArgs> = {
   },
 };
 
+const update: CommandModule<object, ForecastArgs> = {
+  command: 'update',
+  describe: 'Online update of a saved model with the points after its data span (full retraining: train)',
+  builder: (y: Argv) =>
+    common(y)
+      .option('model-dir', { type: 'string', demandOption: true })
+      .option('epochs', { type: 'number', describe: 'epochs on the new windows (default 3)' })
+      .example(
+        '$0 forecast update --input rps.csv --model-dir models/rps',
+        'rps.csv = the training series with new points appended',
+      ) as unknown as Argv<ForecastArgs>,
+  handler: async (argv) => {
+    await startBackend(argv.backend);
+    const r = await updateSeriesFile({ input: argv.input, modelDir: argv.modelDir!, epochs: argv.epochs });
+    process.stderr.write(
+      `sluice forecast update: ${r.newPoints} new points, ${r.epochs} epochs, data to ${r.end} -> ${argv.modelDir}\n`,
+    );
+  },
+};
+
 const predict: CommandModule<object, ForecastArgs> = {
   command: 'predict',
   describe: "Forecast the horizon after a series' last point with a saved model",
@@ -112,11 +133,13 @@ const predict: CommandModule<object, ForecastArgs> = {
 
 export const forecastCommand: CommandModule<object, object> = {
   command: 'forecast',
-  describe: 'Demand forecasting: backtest a model, train and save the neural one, predict with it',
+  describe:
+    'Demand forecasting: backtest a model, train and save the neural one, update it online, predict with it',
   builder: (y: Argv) =>
     y
       .command(backtest)
       .command(train)
+      .command(update)
       .command(predict)
       .demandCommand(1)
       .example(
