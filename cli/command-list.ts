@@ -111,6 +111,18 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./commands/forecast.js')).forecastCommand,
   },
   {
+    name: 'series',
+    usage: 'series',
+    describe: 'Aggregate a trace CSV into a demand series CSV: requests or tokens per bucket',
+    examples: [
+      [
+        '$0 series --trace AzureLLMInferenceTrace_conv.csv --metric tokens --bucket 10s --output conv-tokens.csv',
+        'tokens per 10 s, ready for forecast and detect',
+      ],
+    ],
+    load: async () => (await import('./commands/series.js')).seriesCommand,
+  },
+  {
     name: 'detect',
     usage: 'detect',
     describe: 'Score each row of a series CSV for anomalies (causal), writing timestamp,value,anomaly_score',

@@ -18,6 +18,8 @@ import {
 export interface TraceRow {
   /** Arrival time, ms after the first row. */
   timeMs: number;
+  /** The first row's absolute time (epoch ms; for times in seconds from the start, 0). */
+  originMs: number;
   input: number;
   output: number;
   tenant: string | null;
@@ -108,6 +110,7 @@ export async function* readTrace(path: string, options: TraceReadOptions = {}): 
       if (timeMs > last) last = timeMs;
       yield {
         timeMs: Math.max(timeMs, last),
+        originMs: origin,
         input: row.input,
         output: row.output,
         tenant: row.tenant,
