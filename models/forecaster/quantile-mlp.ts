@@ -166,16 +166,12 @@ function* trainingLoop(
   return { epochs, trainLoss, validationLoss: Number.isFinite(best) ? best : null };
 }
 
-/** Trains in place on rows (count x width inputs, count x horizon targets) in time order. */
-export function trainQuantileMlp(
-  model: tf.LayersModel,
-  inputs: Float32Array,
-  targets: Float32Array,
-  count: number,
-  horizon: number,
-  opts: TrainOptions,
-): TrainResult {
-  const loop = trainingLoop(model, inputs, targets, count, horizon, opts);
+/** (model, inputs: count x width, targets: count x horizon, count, horizon, options), rows in time order. */
+type TrainingArgs = Parameters<typeof trainingLoop>;
+
+/** Trains `model` in place, reading each loss synchronously. */
+export function trainQuantileMlp(...args: TrainingArgs): TrainResult {
+  const loop = trainingLoop(...args);
   let step = loop.next();
   while (!step.done) {
     const value = step.value.dataSync()[0];
@@ -186,15 +182,8 @@ export function trainQuantileMlp(
 }
 
 /** The same training, each read awaited (for a backend without synchronous reads). */
-export async function trainQuantileMlpAsync(
-  model: tf.LayersModel,
-  inputs: Float32Array,
-  targets: Float32Array,
-  count: number,
-  horizon: number,
-  opts: TrainOptions,
-): Promise<TrainResult> {
-  const loop = trainingLoop(model, inputs, targets, count, horizon, opts);
+export async function trainQuantileMlpAsync(...args: TrainingArgs): Promise<TrainResult> {
+  const loop = trainingLoop(...args);
   let step = loop.next();
   while (!step.done) {
     const value = (await step.value.data())[0];
