@@ -119,3 +119,27 @@ test('stuck: a count series that repeats values all the time learns that runs ar
   // Wherever the stuck part adds to the score, it stays below the half-way mark.
   for (let i = 256; i < n; i++) if (on[i] > off[i]) assert.ok(on[i] < 0.5, `row ${i}: ${on[i]}`);
 });
+
+test('a gap in the timestamps: rows after it keep their lags in time and raise no alarm; a later spike still scores', async () => {
+  // Ten days at 10 minutes (144 rows a day) of a noisy daily wave; half of day 7 missing. Taken row
+  // by row (before the grid), one day back after the gap was a day and a half back: max 0.51 there.
+  const step = 600_000;
+  const [g0, g1] = [6 * 144, 6 * 144 + 72];
+  const kept = Array.from({ length: 10 * 144 }, (_, i) => i).filter((i) => i < g0 || i >= g1);
+  let x = 7;
+  const noise = () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648 - 0.5;
+  };
+  const t = Float64Array.from(kept, (i) => Date.UTC(2024, 0, 1) + i * step);
+  const v = Float64Array.from(
+    kept,
+    (i) => 100 + 40 * Math.sin((2 * Math.PI * i) / 144) + 3 * noise() + (i === g1 + 200 ? 40 : 0),
+  );
+  const s = await new ResidualDetector(opts).score(t, v);
+  assert.equal(s.length, kept.length);
+  const after = kept.flatMap((i, r) => (i >= g1 && i < g1 + 190 ? [s[r]] : []));
+  assert.ok(Math.max(...after) < 0.4, `after the gap max ${Math.max(...after)}`);
+  const spike = s[kept.indexOf(g1 + 200)];
+  assert.ok(spike > 0.55, `spike ${spike}`);
+});

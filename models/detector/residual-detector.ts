@@ -101,14 +101,53 @@ export class ResidualDetector implements Detector {
     this.options = { ...DEFAULT_RESIDUAL_OPTIONS, ...options };
   }
 
+  /**
+   * Rows one step apart are scored as they are. Otherwise they go on a grid of the median step
+   * first: a row scores as its slot (rows sharing a slot, as their mean), and an empty slot holds
+   * the last value before it, is never trained on, and makes the windows that reach it unclean,
+   * so lags stay in time (one day back is a day back) and a gap neither leaks a later value
+   * into an earlier window nor shows as a run of repeats.
+   */
   async score(times: Float64Array, values: Float64Array): Promise<Float64Array> {
+    if (values.length < 2) return new Float64Array(values.length);
+    const step = inferStep(times);
+    const slot = Int32Array.from(times, (t) => Math.round((t - times[0]) / step));
+    let regular = true;
+    for (let i = 1; i < slot.length && regular; i++) regular = slot[i] === slot[i - 1] + 1;
+    if (regular) return this.scoreGrid(times, values, null, step);
+    const n = Math.max(...slot) + 1;
+    const sum = new Float64Array(n);
+    const rows = new Uint32Array(n);
+    for (let i = 0; i < slot.length; i++) {
+      sum[slot[i]] += values[i];
+      rows[slot[i]]++;
+    }
+    const gridValues = new Float64Array(n);
+    const filled = new Uint8Array(n);
+    for (let k = 0; k < n; k++) {
+      if (rows[k] > 0) gridValues[k] = sum[k] / rows[k];
+      else {
+        gridValues[k] = k > 0 ? gridValues[k - 1] : 0;
+        filled[k] = 1;
+      }
+    }
+    const gridTimes = Float64Array.from({ length: n }, (_, k) => times[0] + k * step);
+    const gridScores = await this.scoreGrid(gridTimes, gridValues, filled, step);
+    return Float64Array.from(slot, (k) => gridScores[k]);
+  }
+
+  private async scoreGrid(
+    times: Float64Array,
+    values: Float64Array,
+    filled: Uint8Array | null,
+    step: number,
+  ): Promise<Float64Array> {
     const o = this.options;
     const n = values.length;
     const out = new Float64Array(n);
     if (n <= o.warmup + o.lookback) return out;
     const L = o.lookback;
     const W = o.seasonalHalfWidth;
-    const step = inferStep(times);
     const P = Math.round(86_400_000 / step);
     const scaler = RobustScaler.fit(values.subarray(0, o.warmup));
     const z = Float32Array.from(values, (v) => scaler.transform(v));
@@ -145,10 +184,14 @@ export class ResidualDetector implements Detector {
     // run itself nor the flagging of earlier rows (a constant warm-up has no scale) feeds its p.
     const run = new Int32Array(n);
     const repeatsBefore = new Int32Array(n + 1);
+    const isFilled = (i: number) => filled !== null && filled[i] === 1;
     for (let i = 0; i < n; i++) {
-      run[i] = i > 0 && values[i] === values[i - 1] ? run[i - 1] + 1 : 1;
-      repeatsBefore[i + 1] = repeatsBefore[i] + (run[i] > 1 ? 1 : 0);
+      const repeat = i > 0 && !isFilled(i) && !isFilled(i - 1) && values[i] === values[i - 1];
+      run[i] = repeat ? run[i - 1] + 1 : 1;
+      repeatsBefore[i + 1] = repeatsBefore[i] + (repeat ? 1 : 0);
     }
+    // Filled slots among the history rows count as flagged from the start.
+    for (let i = 0; i < Math.min(L, n); i++) flagSum[i + 1] = flagSum[i] + (isFilled(i) ? 1 : 0);
     const flaggedBetween = (from: number, to: number) => flaggedIn(flagSum, from, to);
     try {
       // Rows before `start` are history only; warm-up rows are trained on but score 0.
@@ -172,6 +215,11 @@ export class ResidualDetector implements Detector {
         const keepF: number[] = [];
         for (let r = 0; r < count; r++) {
           const i = s + r;
+          if (isFilled(i)) {
+            // A slot no row fell in: no score, no learning, and unclean for the windows that reach it.
+            flagSum[i + 1] = flagSum[i] + 1;
+            continue;
+          }
           // A model whose inputs hold flagged rows forecasts from a fault, not from normal
           // behaviour: its residual says nothing (the classic false alarm right after a fault).
           const fastClean = flaggedIn(flagSum, i - L, i) === 0;
