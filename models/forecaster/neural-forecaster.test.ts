@@ -186,3 +186,21 @@ test('training leaves out the windows whose lookback or targets touch points fil
   await g.fit(regularSeries(series.start, series.stepMs, wave), n);
   assert.equal(g.state?.training.windows, 465);
 });
+
+test("seasons 'auto': a day and a week back for intraday data; eight weeks and no one-point 'day' for daily data", async () => {
+  const shaped = (n: number, stepMs: number) =>
+    regularSeries(
+      Date.UTC(2023, 0, 2),
+      stepMs,
+      Array.from({ length: n }, (_, i) => 100 + 10 * Math.sin(i / 3)),
+    );
+  const daily = new NeuralForecaster({ horizon: 14, lookback: 14, hidden: 4, epochs: 1 });
+  await daily.fit(shaped(584, 86_400_000), 584);
+  assert.deepEqual(daily.state?.features.seasons, [{ period: 7, count: 8 }]);
+  const hourly = new NeuralForecaster({ horizon: 24, lookback: 24, hidden: 4, epochs: 1 });
+  await hourly.fit(shaped(1613, 3_600_000), 1613);
+  assert.deepEqual(hourly.state?.features.seasons, [
+    { period: 24, count: 7 },
+    { period: 168, count: 1 },
+  ]);
+});

@@ -108,9 +108,6 @@ interface NetRow {
 /** ACI replays at most this many horizons' worth of origins before each forecast. */
 const ACI_WINDOW_HORIZONS = 2;
 
-/** A seasonal lag needs at least this many training windows beyond it to be learnt. */
-const MIN_LAG_WINDOWS = 1000;
-
 export interface DataSpan {
   start: number;
   end: number;
@@ -169,14 +166,23 @@ export class NeuralForecaster implements Forecaster {
     const day = pointsPerDay(stepMs);
     const { lookback, horizon } = this.options;
     const out: FeatureConfig['seasons'] = [];
+    // Daily or coarser data has no day season (a period of one point is only a moving average,
+    // which the lookback already holds), and its week is a few points: averaging eight weeks
+    // there is the analogue of the day season's seven days (a synthetic two-year daily series,
+    // 14 steps: 1.101x of weekly Holt-Winters with the period-1 season and one week, 0.990x
+    // with eight weeks and no period-1 season).
+    const intraday = day > 1;
     for (const [period, most] of [
-      [day, 7],
-      // One week back only: averaging older weeks mixed in old levels and holidays and cost
-      // training windows (30-minute synthetic eval: MASE 0.35 with one week, 0.41-0.44 with 2-3).
-      [7 * day, 1],
+      ...(intraday ? [[day, 7]] : []),
+      // One week back only, with a day season: averaging older weeks mixed in old levels and
+      // holidays and cost training windows (30-minute synthetic eval: MASE 0.35 with one week,
+      // 0.41-0.44 with 2-3).
+      [7 * day, intraday ? 1 : 8],
     ]) {
-      // As many past seasons as still leave half the span (and MIN_LAG_WINDOWS) to train on.
-      const keep = Math.max(MIN_LAG_WINDOWS, Math.floor(end / 2));
+      // As many past seasons as still leave half the span to train on. (Until 2026-11-27 also at
+      // least 1,000 windows: a series shorter than about 2,000 points, two years of daily data
+      // say, got no seasonal inputs at all.)
+      const keep = Math.floor(end / 2);
       const count = Math.min(most, Math.floor((end - lookback - horizon - keep) / period));
       if (count >= 1) out.push({ period, count });
     }
