@@ -63,8 +63,14 @@ export class AzureTraceAggregator {
       throw new SluiceError('SLUICE_TRACE_INVALID', `${this.source}: no rows after the header`);
     }
     const keys = [...this.buckets.keys()];
-    const first = Math.min(...keys);
-    const n = Math.max(...keys) - first + 1;
+    // A loop, not Math.min(...keys): a long trace has more buckets than a call takes arguments.
+    let first = Number.POSITIVE_INFINITY;
+    let last = Number.NEGATIVE_INFINITY;
+    for (const k of keys) {
+      if (k < first) first = k;
+      if (k > last) last = k;
+    }
+    const n = last - first + 1;
     const requests = new Float64Array(n);
     const tokens = new Float64Array(n);
     for (const [k, b] of this.buckets) {

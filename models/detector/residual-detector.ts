@@ -115,7 +115,7 @@ export class ResidualDetector implements Detector {
     let regular = true;
     for (let i = 1; i < slot.length && regular; i++) regular = slot[i] === slot[i - 1] + 1;
     if (regular) return this.scoreGrid(times, values, null, step);
-    const n = Math.max(...slot) + 1;
+    const n = slot[slot.length - 1] + 1; // times are in order (the callers check)
     const sum = new Float64Array(n);
     const rows = new Uint32Array(n);
     for (let i = 0; i < slot.length; i++) {
