@@ -21,6 +21,12 @@ export interface Forecaster {
   forecastBatch?(series: RegularSeries, origins: readonly number[], horizon: number): Forecast[];
 }
 
+/**
+ * Progress of long model work, for a command line to show: networks fitted (`fit`), origins
+ * forecast (`forecast`). Called synchronously; it must not throw.
+ */
+export type ProgressCallback = (event: { phase: 'fit' | 'forecast'; done: number; total: number }) => void;
+
 /** Points per day for a series' step (the daily season). */
 export function pointsPerDay(stepMs: number): number {
   return Math.max(1, Math.round(86_400_000 / stepMs));

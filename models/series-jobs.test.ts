@@ -42,7 +42,20 @@ test('detect writes one row per input row, in order, echoing timestamps, scores 
 
 test('backtest with the naive model: origins from the holdout, forecasts equal the origin value', async () => {
   const output = join(dir, 'preds.csv');
-  const r = await backtestSeriesFile({ input, output, model: 'naive', horizon: 4, step: 4, holdout: 0.25 });
+  const seen: string[] = [];
+  const r = await backtestSeriesFile({
+    input,
+    output,
+    model: 'naive',
+    horizon: 4,
+    step: 4,
+    holdout: 0.25,
+    progress: (e) => seen.push(`${e.phase} ${e.done}/${e.total}`),
+  });
+  assert.deepEqual(
+    seen,
+    Array.from({ length: 9 }, (_, k) => `forecast ${k + 1}/9`),
+  );
   const rows = readFileSync(output, 'utf8').trim().split('\n');
   assert.equal(rows[0], 'origin,timestamp,p50,p90');
   // Train on 108 points; origins 107, 111, ..., 139: 9 origins x 4 steps.
@@ -56,7 +69,21 @@ test('backtest with the naive model: origins from the holdout, forecasts equal t
 
 test('train saves a model directory, predict forecasts the horizon after the last point', async () => {
   const modelDir = join(dir, 'model');
-  const r = await trainSeriesFile({ input, modelDir, horizon: 6, epochs: 3 });
+  const fits: string[] = [];
+  const r = await trainSeriesFile({
+    input,
+    modelDir,
+    horizon: 6,
+    epochs: 3,
+    progress: (e) => {
+      if (e.phase === 'fit') fits.push(`${e.done}/${e.total}`);
+    },
+  });
+  // A holdout fit, then the full one: five networks each (144 points: the short-span rule).
+  assert.deepEqual(
+    fits,
+    [1, 2, 3, 4, 5, 1, 2, 3, 4, 5].map((k) => `${k}/5`),
+  );
   assert.ok(r.windows > 0);
   assert.equal(r.epochs, 3);
   const meta = JSON.parse(readFileSync(join(modelDir, 'metadata.json'), 'utf8'));

@@ -13,7 +13,7 @@ import { SluiceError } from '../gateway-core/errors.js';
 import { type BackendChoice, type BackendLog, resolveBackendRequest, selectBackend } from './backend.js';
 import { backtestCsv, rollingOrigin } from './eval/backtest.js';
 import { forecastMetrics, seasonalNaiveScale } from './eval/forecast-metrics.js';
-import { pointsPerDay } from './forecaster.js';
+import { type ProgressCallback, pointsPerDay } from './forecaster.js';
 import { loadForecaster, saveForecaster } from './forecaster/model-store.js';
 import { NeuralForecaster } from './forecaster/neural-forecaster.js';
 import { createDetector, createForecaster } from './registry.js';
@@ -61,14 +61,17 @@ export async function backtestSeriesFile(opts: {
   horizon: number;
   step: number;
   holdout: number;
+  progress?: ProgressCallback;
 }): Promise<{ origins: number; mase: number; coverage90: number }> {
   const series = await readRegular(opts.input);
   const { train } = holdoutSplit(series.values.length, opts.holdout);
   const model = createForecaster(opts.model, series.stepMs, opts.horizon, train.end);
+  if (model instanceof NeuralForecaster) model.onProgress = opts.progress ?? null;
   const rows = await rollingOrigin(model, series, {
     trainEnd: train.end,
     horizon: opts.horizon,
     step: opts.step,
+    onProgress: opts.progress,
   });
   write(opts.output, backtestCsv(series, rows));
   const scale = seasonalNaiveScale(series.values, train.end, 1);
@@ -82,18 +85,21 @@ export async function trainSeriesFile(opts: {
   modelDir: string;
   horizon: number;
   epochs?: number;
+  progress?: ProgressCallback;
 }): Promise<{ windows: number; epochs: number }> {
   const series = await readRegular(opts.input);
   const n = series.values.length;
   const model = createForecaster('neural-mlp', series.stepMs, opts.horizon, n, { epochs: opts.epochs });
   if (!(model instanceof NeuralForecaster))
     throw new SluiceError('SLUICE_INTERNAL', 'neural-mlp is not neural');
+  model.onProgress = opts.progress ?? null;
   // Hold out the last 10% to report honest metrics in the metadata, then train on everything.
   const { train } = holdoutSplit(n, 0.1);
   const rows = await rollingOrigin(model, series, {
     trainEnd: train.end,
     horizon: opts.horizon,
     step: opts.horizon,
+    onProgress: opts.progress,
   });
   const m = forecastMetrics(rows, seasonalNaiveScale(series.values, train.end, pointsPerDay(series.stepMs)));
   await model.fit(series, n);

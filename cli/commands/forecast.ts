@@ -8,6 +8,7 @@ import {
   trainSeriesFile,
   updateSeriesFile,
 } from '../../models/series-jobs.js';
+import { jobProgress } from '../job-progress.js';
 
 interface ForecastArgs {
   input: string;
@@ -47,6 +48,7 @@ const backtest: CommandModule<object, ForecastArgs> = {
       ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
     await startBackend(argv.backend);
+    const progress = jobProgress('sluice forecast backtest');
     const r = await backtestSeriesFile({
       input: argv.input,
       output: argv.output!,
@@ -54,7 +56,8 @@ const backtest: CommandModule<object, ForecastArgs> = {
       horizon: argv.horizon,
       step: argv.step ?? argv.horizon,
       holdout: argv.holdout,
-    });
+      progress: progress.report,
+    }).finally(() => progress.stop());
     process.stderr.write(
       `sluice forecast backtest: ${r.origins} origins, MASE(naive scale) ${r.mase.toFixed(3)}, p90 coverage ${r.coverage90.toFixed(3)} -> ${argv.output}\n`,
     );
@@ -75,12 +78,14 @@ const train: CommandModule<object, ForecastArgs> = {
       ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
     await startBackend(argv.backend);
+    const progress = jobProgress('sluice forecast train');
     const r = await trainSeriesFile({
       input: argv.input,
       modelDir: argv.modelDir!,
       horizon: argv.horizon,
       epochs: argv.epochs,
-    });
+      progress: progress.report,
+    }).finally(() => progress.stop());
     process.stderr.write(
       `sluice forecast train: ${r.windows} windows, ${r.epochs} epochs -> ${argv.modelDir}\n`,
     );

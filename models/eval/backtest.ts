@@ -7,7 +7,7 @@
 import type { RegularSeries } from '../../datasets/series/regular-series.js';
 import { sliceSeries, timeAt } from '../../datasets/series/regular-series.js';
 import { formatTimestamp } from '../../datasets/series/timestamp.js';
-import type { Forecaster } from '../forecaster.js';
+import type { Forecaster, ProgressCallback } from '../forecaster.js';
 import type { ForecastPoint } from './forecast-metrics.js';
 
 export interface BacktestRow extends ForecastPoint {
@@ -27,6 +27,8 @@ export interface BacktestOptions {
   partial?: boolean;
   /** First origin to use (default trainEnd - 1). */
   firstOrigin?: number;
+  /** Told after each origin is forecast. */
+  onProgress?: ProgressCallback;
 }
 
 export async function rollingOrigin(
@@ -38,7 +40,10 @@ export async function rollingOrigin(
   const n = series.values.length;
   const rows: BacktestRow[] = [];
   const lastOrigin = opts.partial ? n - 1 : n - 1 - opts.horizon;
-  for (let t = opts.firstOrigin ?? opts.trainEnd - 1; t <= lastOrigin; t += opts.step) {
+  const firstOrigin = opts.firstOrigin ?? opts.trainEnd - 1;
+  const total = Math.max(0, Math.floor((lastOrigin - firstOrigin) / opts.step) + 1);
+  let done = 0;
+  for (let t = firstOrigin; t <= lastOrigin; t += opts.step) {
     const view = sliceSeries(series, 0, t + 1);
     const f = forecaster.forecast(view, t, opts.horizon);
     for (let h = 1; h <= opts.horizon; h++) {
@@ -52,6 +57,7 @@ export async function rollingOrigin(
         p90: f.p90[h - 1],
       });
     }
+    opts.onProgress?.({ phase: 'forecast', done: ++done, total });
   }
   return rows;
 }

@@ -21,7 +21,7 @@ import type { RegularSeries } from '../../datasets/series/regular-series.js';
 import { timeAt } from '../../datasets/series/regular-series.js';
 import { RobustScaler } from '../../datasets/series/robust-scaler.js';
 import { SluiceError } from '../../gateway-core/errors.js';
-import type { Forecast, Forecaster } from '../forecaster.js';
+import type { Forecast, Forecaster, ProgressCallback } from '../forecaster.js';
 import { pointsPerDay } from '../forecaster.js';
 import { buildFeatures, type FeatureConfig, firstOrigin, inputSize, scaleValues } from './features.js';
 import { type CalibrationScores, calibrationScores, rankAt, replayAlpha, shiftsAt } from './aci.js';
@@ -156,6 +156,8 @@ export class NeuralForecaster implements Forecaster {
   private rowCache = new Map<number, NetRow & { level: number }>();
   private seen: { start: number; stepMs: number; values: Float64Array } | null = null;
   state: NeuralState | null = null;
+  /** Told after each network of the ensemble is trained (not saved with the model). */
+  onProgress: ProgressCallback | null = null;
 
   constructor(options: Partial<NeuralForecasterOptions> = {}) {
     this.options = { ...DEFAULT_NEURAL_OPTIONS, ...options };
@@ -283,6 +285,7 @@ export class NeuralForecaster implements Forecaster {
       });
       result = trained instanceof Promise ? await trained : trained;
       this.models.push(model);
+      this.onProgress?.({ phase: 'fit', done: k + 1, total: Math.max(1, o.ensemble) });
     }
     const hostsRead = this.readHostModels();
     if (hostsRead) await hostsRead;
