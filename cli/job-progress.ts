@@ -5,7 +5,7 @@
 import cliProgress from 'cli-progress';
 import type { ProgressCallback } from '../models/forecaster.js';
 
-const UNITS = { fit: 'networks fitted', forecast: 'origins forecast' } as const;
+const UNITS = { fit: 'networks fitted', forecast: 'origins forecast', score: 'rows scored' } as const;
 
 export interface JobProgress {
   report: ProgressCallback;
@@ -36,11 +36,16 @@ export function jobProgress(
       stop: () => bar?.stop(),
     };
   }
+  let last = 0;
   return {
     report: (e) => {
-      const every = e.phase === 'fit' ? 1 : Math.max(1, Math.ceil(e.total / 10));
-      if (e.done % every === 0 || e.done === e.total)
-        stream.write(`${title}: ${e.done}/${e.total} ${UNITS[e.phase]}\n`);
+      // A line per network; for origins and rows, one each time another tenth is done.
+      const tenth = Math.max(1, Math.ceil(e.total / 10));
+      const before = e.done > last ? last : 0; // a new phase starts from 0
+      const line =
+        e.phase === 'fit' || Math.floor(e.done / tenth) > Math.floor(before / tenth) || e.done === e.total;
+      last = e.done;
+      if (line) stream.write(`${title}: ${e.done}/${e.total} ${UNITS[e.phase]}\n`);
     },
     stop: () => {},
   };

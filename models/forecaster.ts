@@ -23,9 +23,14 @@ export interface Forecaster {
 
 /**
  * Progress of long model work, for a command line to show: networks fitted (`fit`), origins
- * forecast (`forecast`). Called synchronously; it must not throw.
+ * forecast (`forecast`), rows scored by a detector (`score`). Called synchronously; it must not
+ * throw.
  */
-export type ProgressCallback = (event: { phase: 'fit' | 'forecast'; done: number; total: number }) => void;
+export type ProgressCallback = (event: {
+  phase: 'fit' | 'forecast' | 'score';
+  done: number;
+  total: number;
+}) => void;
 
 /** Points per day for a series' step (the daily season). */
 export function pointsPerDay(stepMs: number): number {

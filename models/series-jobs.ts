@@ -15,6 +15,7 @@ import { backtestCsv, rollingOrigin } from './eval/backtest.js';
 import { forecastMetrics, seasonalNaiveScale } from './eval/forecast-metrics.js';
 import { type ProgressCallback, pointsPerDay } from './forecaster.js';
 import { loadForecaster, saveForecaster } from './forecaster/model-store.js';
+import { ResidualDetector } from './detector/residual-detector.js';
 import { NeuralForecaster } from './forecaster/neural-forecaster.js';
 import { createDetector, createForecaster } from './registry.js';
 
@@ -32,6 +33,7 @@ export async function detectSeriesFile(opts: {
   input: string;
   output: string;
   detector: string;
+  progress?: ProgressCallback;
 }): Promise<{ rows: number; detector: string }> {
   const raw = await readSeriesCsv(opts.input);
   for (let i = 1; i < raw.times.length; i++) {
@@ -40,6 +42,7 @@ export async function detectSeriesFile(opts: {
     }
   }
   const detector = createDetector(opts.detector);
+  if (detector instanceof ResidualDetector) detector.onProgress = opts.progress ?? null;
   const scores = await detector.score(Float64Array.from(raw.times), Float64Array.from(raw.values));
   const lines = ['timestamp,value,anomaly_score'];
   for (let i = 0; i < raw.values.length; i++)

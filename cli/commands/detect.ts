@@ -2,6 +2,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { DETECTORS } from '../../models/registry.js';
 import { detectSeriesFile, startBackend } from '../../models/series-jobs.js';
+import { jobProgress } from '../job-progress.js';
 
 interface DetectArgs {
   input: string;
@@ -30,7 +31,13 @@ export const detectCommand: CommandModule<object, DetectArgs> = {
       ) as unknown as Argv<DetectArgs>,
   handler: async (argv) => {
     await startBackend(argv.backend);
-    const r = await detectSeriesFile({ input: argv.input, output: argv.output, detector: argv.detector });
+    const progress = jobProgress('sluice detect');
+    const r = await detectSeriesFile({
+      input: argv.input,
+      output: argv.output,
+      detector: argv.detector,
+      progress: progress.report,
+    }).finally(() => progress.stop());
     process.stderr.write(`sluice detect: ${r.rows} rows scored by ${r.detector} -> ${argv.output}\n`);
   },
 };

@@ -143,3 +143,12 @@ test('a gap in the timestamps: rows after it keep their lags in time and raise n
   const spike = s[kept.indexOf(g1 + 200)];
   assert.ok(spike > 0.55, `spike ${spike}`);
 });
+
+test('progress: told after each chunk, ending at every row', async () => {
+  const d = new ResidualDetector(opts);
+  const done: number[] = [];
+  d.onProgress = (e) => done.push(e.done);
+  await d.score(times, values);
+  // Chunks of 512 rows from row 32 (the lookback): 544, 1056, ... and the last at n.
+  assert.deepEqual(done, [544, 1056, 1568, 2080, 2592, n]);
+});

@@ -33,6 +33,7 @@ import { CALENDAR_FEATURES, calendarFeatures } from '../../datasets/series/calen
 import { inferStep } from '../../datasets/series/regular-grid.js';
 import { RobustScaler } from '../../datasets/series/robust-scaler.js';
 import type { Detector } from '../detector.js';
+import type { ProgressCallback } from '../forecaster.js';
 import { zToScore } from '../detector.js';
 import { LaggedResidual } from './lagged-residual.js';
 import { OnlineRegressor } from './online-regressor.js';
@@ -96,6 +97,8 @@ const STUCK_HISTORY = 100;
 export class ResidualDetector implements Detector {
   readonly name = 'neural-residual';
   readonly options: ResidualDetectorOptions;
+  /** Told after each chunk of rows is scored. */
+  onProgress: ProgressCallback | null = null;
 
   constructor(options: Partial<ResidualDetectorOptions> = {}) {
     this.options = { ...DEFAULT_RESIDUAL_OPTIONS, ...options };
@@ -287,6 +290,7 @@ export class ResidualDetector implements Detector {
         }
         fast.train(...pick(fx, fy, keepF, fastWidth), o.epochs);
         for (const season of seasons) season.train(o.epochs);
+        this.onProgress?.({ phase: 'score', done: e, total: n });
       }
     } finally {
       fast.dispose();
