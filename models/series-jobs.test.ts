@@ -8,6 +8,7 @@ import {
   backtestSeriesFile,
   detectSeriesFile,
   predictSeriesFile,
+  readRegular,
   trainSeriesFile,
   updateSeriesFile,
 } from './series-jobs.js';
@@ -127,4 +128,26 @@ test('update trains a saved model on the points after its span, saves it back, a
     code: 'SLUICE_CONFIG_INVALID',
     message: /nothing after the model's last point 2024-01-03 23:30:00/,
   });
+});
+
+test('missing values: detect writes their rows back empty with score 0; forecast sees their times as filled gaps', async () => {
+  const lines = readFileSync(input, 'utf8').trim().split('\n');
+  const gappy = join(dir, 'gappy.csv');
+  // Rows 50..59 lose their value (the timestamp stays).
+  writeFileSync(
+    gappy,
+    `${lines.map((l, k) => (k >= 51 && k <= 60 ? l.replace(/,[^,]*,a$/, ',,a') : l)).join('\n')}\n`,
+  );
+  const output = join(dir, 'gappy-scores.csv');
+  const r = await detectSeriesFile({ input: gappy, output, detector: 'robust-zscore' });
+  assert.equal(r.rows, 144);
+  const rows = readFileSync(output, 'utf8').trim().split('\n');
+  assert.equal(rows[51], '2024-01-02 01:00:00,,0');
+  assert.equal(Number(rows[50].split(',')[1]), Number(lines[50].split(',')[1])); // the row before, as read
+  const series = await readRegular(gappy);
+  assert.equal(series.values.length, 144);
+  assert.deepEqual(
+    Array.from(series.filled).flatMap((f, i) => (f ? [i] : [])),
+    Array.from({ length: 10 }, (_, k) => 50 + k),
+  );
 });

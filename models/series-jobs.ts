@@ -4,7 +4,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { toRegularGrid } from '../datasets/series/regular-grid.js';
+import { inferStep, toRegularGrid } from '../datasets/series/regular-grid.js';
 import { type RegularSeries, timeAt } from '../datasets/series/regular-series.js';
 import { readSeriesCsv } from '../datasets/series/series-csv.js';
 import { formatTimestamp } from '../datasets/series/timestamp.js';
@@ -43,16 +43,36 @@ export async function detectSeriesFile(opts: {
   }
   const detector = createDetector(opts.detector);
   if (detector instanceof ResidualDetector) detector.onProgress = opts.progress ?? null;
-  const scores = await detector.score(Float64Array.from(raw.times), Float64Array.from(raw.values));
+  // Rows without a value are a gap to the detector; they are written back with no value, score 0.
+  const present = raw.values.flatMap((v, i) => (Number.isNaN(v) ? [] : [i]));
+  const scored = await detector.score(
+    Float64Array.from(present, (i) => raw.times[i]),
+    Float64Array.from(present, (i) => raw.values[i]),
+  );
+  const scores = new Float64Array(raw.values.length);
+  present.forEach((i, k) => {
+    scores[i] = scored[k];
+  });
   const lines = ['timestamp,value,anomaly_score'];
-  for (let i = 0; i < raw.values.length; i++)
-    lines.push(`${raw.stamps[i]},${raw.values[i]},${+scores[i].toFixed(6)}`);
+  for (let i = 0; i < raw.values.length; i++) {
+    const value = Number.isNaN(raw.values[i]) ? '' : raw.values[i];
+    lines.push(`${raw.stamps[i]},${value},${+scores[i].toFixed(6)}`);
+  }
   write(opts.output, `${lines.join('\n')}\n`);
   return { rows: raw.values.length, detector: detector.name };
 }
 
 export async function readRegular(path: string): Promise<RegularSeries> {
   const raw = await readSeriesCsv(path);
+  // A missing value is a gap: the grid fills and flags it.
+  const present = raw.values.flatMap((v, i) => (Number.isNaN(v) ? [] : [i]));
+  if (present.length < raw.values.length) {
+    return toRegularGrid(
+      present.map((i) => raw.times[i]),
+      present.map((i) => raw.values[i]),
+      inferStep(raw.times),
+    );
+  }
   return toRegularGrid(raw.times, raw.values);
 }
 

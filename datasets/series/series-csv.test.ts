@@ -40,3 +40,17 @@ test('streams a file line by line', async () => {
   writeFileSync(path, 'timestamp,value\n2014-04-01T00:00:00Z,4\n2014-04-01T00:01:00Z\n');
   await assert.rejects(readSeriesCsv(path), { message: /s\.csv line 3/ });
 });
+
+test('missing values (empty, NaN, NA, null, None) are NaN, not errors; Infinity still is one', () => {
+  const s = parseSeriesCsv(
+    'timestamp,value\n1396310400,1\n1396310460,\n1396310520,NaN\n1396310580,NA\n1396310640,null\n1396310700,None\n1396310760,7\n',
+  );
+  assert.equal(s.values.length, 7);
+  assert.deepEqual(
+    s.values.map((v) => (Number.isNaN(v) ? 'missing' : v)),
+    [1, 'missing', 'missing', 'missing', 'missing', 'missing', 7],
+  );
+  assert.throws(() => parseSeriesCsv('timestamp,value\n1396310400,Infinity\n'), {
+    message: /line 2: bad value 'Infinity' \(a number; a missing one may be empty, NaN, NA or null\)/,
+  });
+});

@@ -1,16 +1,21 @@
 /**
  * Series CSV (CONTRACTS.md): a header naming `timestamp` and `value` (any order, other columns
  * ignored), then one row per sample. Read line by line so that large files stream; a bad row is
- * a SLUICE_TRACE_INVALID error that names its line number.
+ * a SLUICE_TRACE_INVALID error that names its line number. A missing value (an empty cell, NaN,
+ * NA, null, None: what public datasets write) is NaN; the jobs treat its time as a gap.
  */
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SluiceError } from '../../gateway-core/errors.js';
 import { parseTimestamp } from './timestamp.js';
 
+/** Cells that mean "no value" rather than a bad one. */
+const MISSING = new Set(['', 'nan', 'na', 'n/a', 'null', 'none']);
+
 export interface RawSeries {
   /** Epoch ms of each row, in file order. */
   times: number[];
+  /** NaN where the value is missing. */
   values: number[];
   /** The timestamp text as written, so outputs can echo it unchanged. */
   stamps: string[];
@@ -52,8 +57,10 @@ export class SeriesCsvParser {
       this.fail(`expected at least ${this.width()} columns`);
     const t = parseTimestamp(stamp);
     if (!Number.isFinite(t)) this.fail(`bad timestamp '${stamp}'`);
-    const v = valueText === '' ? Number.NaN : Number(valueText);
-    if (!Number.isFinite(v)) this.fail(`bad value '${valueText}'`);
+    const missing = MISSING.has(valueText.toLowerCase());
+    const v = missing ? Number.NaN : Number(valueText);
+    if (!missing && !Number.isFinite(v))
+      this.fail(`bad value '${valueText}' (a number; a missing one may be empty, NaN, NA or null)`);
     this.series.times.push(t);
     this.series.values.push(v);
     this.series.stamps.push(stamp);
