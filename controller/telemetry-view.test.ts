@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { LatencyHistogram } from '../gateway-core/histogram.js';
 import type { PolicyDocument } from '../gateway-core/policy/schema.js';
 import type { IntervalRecord } from '../gateway-core/telemetry/interval-record.js';
+import { quietIntervalRecord } from '../gateway-core/telemetry/quiet-interval-record.js';
 import { backendResolver, TelemetryView } from './telemetry-view.js';
 
 const doc: PolicyDocument = {
@@ -16,35 +17,8 @@ const doc: PolicyDocument = {
 function rec(start: number, instance: string, fields: Partial<IntervalRecord>): IntervalRecord {
   const h = new LatencyHistogram();
   for (let i = 0; i < (fields.completed ?? 0); i++) h.record(100);
-  return {
-    tenant: 'x',
-    model: 'big',
-    instance,
-    tier: 't',
-    arm: 'control',
-    policyVersion: 1,
-    start,
-    intervalMs: 10_000,
-    arrived: 0,
-    completed: 0,
-    rejected: 0,
-    failed: 0,
-    timedOut: 0,
-    cacheHits: 0,
-    cacheLookups: 0,
-    withinSlo: 0,
-    latencyMs: { p50: null, p90: null, p99: null, mean: null, max: null },
-    latencyHistogram: h.toJSON(),
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    queueDepthMax: 0,
-    queueDepthMean: 0,
-    inFlight: 0,
-    instances: null,
-    breakerState: null,
-    ...fields,
-  };
+  const tags = { tenant: 'x', model: 'big', instance, tier: 't', arm: 'control', policyVersion: 1 } as const;
+  return { ...quietIntervalRecord(tags, start, 10_000), latencyHistogram: h.toJSON(), ...fields };
 }
 
 test('pool gauges are read once per interval; arrivals go to the model primary pool', () => {

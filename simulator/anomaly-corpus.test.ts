@@ -6,39 +6,27 @@ import { test } from 'node:test';
 import { readAnomalyCorpus } from '../datasets/series/anomaly-corpus-files.js';
 import { LatencyHistogram } from '../gateway-core/histogram.js';
 import type { IntervalRecord } from '../gateway-core/telemetry/interval-record.js';
+import { quietIntervalRecord } from '../gateway-core/telemetry/quiet-interval-record.js';
 import { aggregateRecords, CORPUS_START, generateSimCorpus } from './anomaly-corpus.js';
 import { writeSimCorpus } from './anomaly-corpus-cli.js';
 
 function record(start: number, arrived: number, failed: number, latencies: number[]): IntervalRecord {
   const h = new LatencyHistogram();
   for (const l of latencies) h.record(l);
-  return {
+  const tags = {
     tenant: 't',
     model: 'm',
     instance: 'i',
     tier: 's',
     arm: 'control',
     policyVersion: 1,
-    start,
-    intervalMs: 60_000,
+  } as const;
+  return {
+    ...quietIntervalRecord(tags, start, 60_000),
     arrived,
     completed: arrived - failed,
-    rejected: 0,
     failed,
-    timedOut: 0,
-    cacheHits: 0,
-    cacheLookups: 0,
-    withinSlo: 0,
-    latencyMs: { p50: null, p90: null, p99: null, mean: null, max: null },
     latencyHistogram: h.toJSON(),
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    queueDepthMax: 0,
-    queueDepthMean: 0,
-    inFlight: 0,
-    instances: null,
-    breakerState: null,
   };
 }
 

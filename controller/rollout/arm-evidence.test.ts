@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LatencyHistogram } from '../../gateway-core/histogram.js';
 import type { IntervalRecord } from '../../gateway-core/telemetry/interval-record.js';
+import { quietIntervalRecord } from '../../gateway-core/telemetry/quiet-interval-record.js';
 import { armEvidence } from './arm-evidence.js';
 import { AuditLog, MemoryAuditSink } from './audit-log.js';
 import { Conditions } from './conditions.js';
@@ -14,33 +15,13 @@ function rec(
 ): IntervalRecord {
   const h = new LatencyHistogram();
   for (const x of latencies) h.record(x);
+  const tags = { tenant: 't', model: 'm', instance: 'i', tier: 'x', arm, policyVersion: version };
   return {
-    tenant: 't',
-    model: 'm',
-    instance: 'i',
-    tier: 'x',
-    arm,
-    policyVersion: version,
-    start: 0,
-    intervalMs: 10_000,
+    ...quietIntervalRecord(tags, 0, 10_000),
     arrived: latencies.length,
     completed: latencies.length,
-    rejected: 0,
-    failed: 0,
-    timedOut: 0,
-    cacheHits: 0,
-    cacheLookups: 0,
     withinSlo: latencies.length,
-    latencyMs: { p50: null, p90: null, p99: null, mean: null, max: null },
     latencyHistogram: h.toJSON(),
-    inputTokens: 0,
-    outputTokens: 0,
-    costUsd: 0,
-    queueDepthMax: 0,
-    queueDepthMean: 0,
-    inFlight: 0,
-    instances: null,
-    breakerState: null,
     ...extra,
   };
 }

@@ -1,36 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { IntervalRecord } from '../../gateway-core/telemetry/interval-record.js';
+import { quietIntervalRecord } from '../../gateway-core/telemetry/quiet-interval-record.js';
 import { intervalRecordsToSeries } from './interval-series.js';
 
 function record(start: number, tenant: string, arrived: number, inputTokens: number): IntervalRecord {
+  const tags = { tenant, model: 'm', instance: 'i', tier: 't', arm: 'control', policyVersion: 1 } as const;
   return {
-    tenant,
-    model: 'm',
-    instance: 'i',
-    tier: 't',
-    arm: 'control',
-    policyVersion: 1,
-    start,
-    intervalMs: 10_000,
+    ...quietIntervalRecord(tags, start, 10_000),
     arrived,
     completed: arrived,
-    rejected: 0,
-    failed: 0,
-    timedOut: 0,
-    cacheHits: 0,
-    cacheLookups: 0,
     withinSlo: arrived,
-    latencyMs: { p50: null, p90: null, p99: null, mean: null, max: null },
-    latencyHistogram: {} as IntervalRecord['latencyHistogram'],
     inputTokens,
     outputTokens: 1,
-    costUsd: 0,
-    queueDepthMax: 0,
-    queueDepthMean: 0,
-    inFlight: 0,
-    instances: null,
-    breakerState: null,
   };
 }
 
