@@ -64,16 +64,13 @@ export async function detectSeriesFile(opts: {
 
 export async function readRegular(path: string): Promise<RegularSeries> {
   const raw = await readSeriesCsv(path);
-  // A missing value is a gap: the grid fills and flags it.
+  // A missing value is a gap: the grid (its step from every row's time) fills and flags it.
   const present = raw.values.flatMap((v, i) => (Number.isNaN(v) ? [] : [i]));
-  if (present.length < raw.values.length) {
-    return toRegularGrid(
-      present.map((i) => raw.times[i]),
-      present.map((i) => raw.values[i]),
-      inferStep(raw.times),
-    );
-  }
-  return toRegularGrid(raw.times, raw.values);
+  return toRegularGrid(
+    present.map((i) => raw.times[i]),
+    present.map((i) => raw.values[i]),
+    raw.times.length > 1 ? inferStep(raw.times) : undefined,
+  );
 }
 
 /** Rolling-origin backtest: fit on the first (1 - holdout), forecast from every step-th origin after. */

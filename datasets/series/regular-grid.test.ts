@@ -17,3 +17,9 @@ test('irregular times snap to the nearest slot of a given step', () => {
   assert.equal(g.start, 1000);
   assert.deepEqual(Array.from(g.values), [1, 2, 3]);
 });
+
+test("fill 'previous': a gap holds the last value before it (nothing from after it)", () => {
+  const g = toRegularGrid([0, 60_000, 240_000, 240_000, 300_000], [1, 2, 5, 7, 4], undefined, 'previous');
+  assert.deepEqual(Array.from(g.values), [1, 2, 2, 2, 6, 4]);
+  assert.deepEqual(Array.from(g.filled), [0, 0, 1, 1, 0, 0]);
+});

@@ -1,8 +1,11 @@
 /**
  * Puts irregular rows on a regular grid: step = the median gap between rows (or as given),
- * index = round((t - t0) / step), rows sharing a slot are averaged, and empty slots are filled by
- * linear interpolation between their observed neighbours and flagged in `filled`.
+ * index = round((t - t0) / step), rows sharing a slot are averaged, and empty slots are flagged in
+ * `filled` and filled by linear interpolation between their observed neighbours (forecasting
+ * looks at whole spans), or with the last value before them (`'previous'`: causal, for a
+ * detector that must not see a later row in an earlier slot).
  */
+export type GapFill = 'linear' | 'previous';
 import { SluiceError } from '../../gateway-core/errors.js';
 import type { RegularSeries } from './regular-series.js';
 
@@ -23,6 +26,7 @@ export function toRegularGrid(
   times: ArrayLike<number>,
   values: ArrayLike<number>,
   stepMs?: number,
+  fill: GapFill = 'linear',
 ): RegularSeries {
   if (times.length === 0) throw new SluiceError('SLUICE_TRACE_INVALID', 'empty series');
   let t0 = Number.POSITIVE_INFINITY;
@@ -48,7 +52,12 @@ export function toRegularGrid(
     out[k] = sum[k] / count[k];
     // Fill the gap (prev, k) on the straight line between the two observed neighbours.
     for (let j = prev + 1; j < k; j++) {
-      out[j] = prev < 0 ? out[k] : out[prev] + ((out[k] - out[prev]) * (j - prev)) / (k - prev);
+      out[j] =
+        prev < 0
+          ? out[k]
+          : fill === 'previous'
+            ? out[prev]
+            : out[prev] + ((out[k] - out[prev]) * (j - prev)) / (k - prev);
       filled[j] = 1;
     }
     prev = k;

@@ -30,7 +30,7 @@
  * P = rows per day from the median time step; the seasonal part waits until a day has passed.
  */
 import { CALENDAR_FEATURES, calendarFeatures } from '../../datasets/series/calendar-features.js';
-import { inferStep } from '../../datasets/series/regular-grid.js';
+import { inferStep, toRegularGrid } from '../../datasets/series/regular-grid.js';
 import { RobustScaler } from '../../datasets/series/robust-scaler.js';
 import type { Detector } from '../detector.js';
 import type { ProgressCallback } from '../forecaster.js';
@@ -118,24 +118,10 @@ export class ResidualDetector implements Detector {
     let regular = true;
     for (let i = 1; i < slot.length && regular; i++) regular = slot[i] === slot[i - 1] + 1;
     if (regular) return this.scoreGrid(times, values, null, step);
-    const n = slot[slot.length - 1] + 1; // times are in order (the callers check)
-    const sum = new Float64Array(n);
-    const rows = new Uint32Array(n);
-    for (let i = 0; i < slot.length; i++) {
-      sum[slot[i]] += values[i];
-      rows[slot[i]]++;
-    }
-    const gridValues = new Float64Array(n);
-    const filled = new Uint8Array(n);
-    for (let k = 0; k < n; k++) {
-      if (rows[k] > 0) gridValues[k] = sum[k] / rows[k];
-      else {
-        gridValues[k] = k > 0 ? gridValues[k - 1] : 0;
-        filled[k] = 1;
-      }
-    }
-    const gridTimes = Float64Array.from({ length: n }, (_, k) => times[0] + k * step);
-    const gridScores = await this.scoreGrid(gridTimes, gridValues, filled, step);
+    // Times are in order (the callers check), so the grid starts at times[0] like `slot`.
+    const grid = toRegularGrid(times, values, step, 'previous');
+    const gridTimes = Float64Array.from(grid.values, (_, k) => grid.start + k * step);
+    const gridScores = await this.scoreGrid(gridTimes, grid.values, grid.filled, step);
     return Float64Array.from(slot, (k) => gridScores[k]);
   }
 
