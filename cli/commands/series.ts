@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import { seriesCsv } from '../../datasets/series/anomaly-corpus.js';
+import { seriesCsv } from '../../datasets/series/series-csv.js';
 import { TRACE_METRICS, type TraceMetric, traceToSeries } from '../../datasets/series/trace-series.js';
 import { parseColumnMap } from '../../datasets/traces/trace-format.js';
 import { SluiceError } from '../../gateway-core/errors.js';

@@ -12,6 +12,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SeededRng } from '../../gateway-core/rng.js';
 import type { RegularSeries } from './regular-series.js';
+import { seriesCsv } from './series-csv.js';
 import { dailyShape, SYNTHETIC_START } from './synthetic-series.js';
 import { formatTimestamp } from './timestamp.js';
 
@@ -119,14 +120,6 @@ export function generateAnomalyCorpus(opts: CorpusOptions): AnomalyCase[] {
     }
   }
   return cases;
-}
-
-export function seriesCsv(series: RegularSeries): string {
-  const lines = ['timestamp,value'];
-  for (let i = 0; i < series.values.length; i++) {
-    lines.push(`${formatTimestamp(series.start + i * series.stepMs)},${+series.values[i].toFixed(6)}`);
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 /** Writes `<name>.csv` per case and `labels.json` (NAB's combined-windows shape) into dir. */

@@ -7,7 +7,8 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SluiceError } from '../../gateway-core/errors.js';
-import { parseTimestamp } from './timestamp.js';
+import type { RegularSeries } from './regular-series.js';
+import { formatTimestamp, parseTimestamp } from './timestamp.js';
 
 /** Cells that mean "no value" rather than a bad one. */
 const MISSING = new Set(['', 'nan', 'na', 'n/a', 'null', 'none']);
@@ -92,4 +93,13 @@ export async function readSeriesCsv(path: string): Promise<RawSeries> {
   const rl = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
   for await (const line of rl) parser.push(line);
   return parser.finish();
+}
+
+/** A regular series as series CSV (`timestamp,value`, the grid's times, values to 6 decimals). */
+export function seriesCsv(series: RegularSeries): string {
+  const lines = ['timestamp,value'];
+  for (let i = 0; i < series.values.length; i++) {
+    lines.push(`${formatTimestamp(series.start + i * series.stepMs)},${+series.values[i].toFixed(6)}`);
+  }
+  return `${lines.join('\n')}\n`;
 }
