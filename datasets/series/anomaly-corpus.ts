@@ -25,7 +25,8 @@ export interface LabelWindow {
   /** Indices [start, end) of the fault. */
   start: number;
   end: number;
-  type: FaultType | InjectedFaultType;
+  /** 'labelled': a window from a real series' labels, cause unnamed. */
+  type: FaultType | InjectedFaultType | 'labelled';
 }
 
 export interface AnomalyCase {

@@ -5,6 +5,7 @@ import { NaiveForecaster } from '../baselines/naive.js';
 import { SeasonalNaiveForecaster } from '../baselines/seasonal-naive.js';
 import { backtestCsv, rollingOrigin } from './backtest.js';
 import { combine, detectionCounts, detectionScore, nabRaw, nabScore } from './detection-metrics.js';
+import { evaluateDetectorLeaveOneOut, type ScoredCase } from './detector-evaluation.js';
 import { forecastMetrics, seasonalNaiveScale } from './forecast-metrics.js';
 
 test('forecast metrics on hand-computed points', () => {
@@ -69,4 +70,45 @@ test('window F1 with tolerance, and the NAB-style score of perfect, null and noi
   // One window caught at its first row (sigma(-1)), one missed (-1), one false row (-0.11).
   const sig = 2 / (1 + Math.exp(-5)) - 1;
   assert.ok(Math.abs(raw.raw - (sig - 1 - 0.11)) < 1e-12);
+});
+
+test('leave-one-out thresholds: each series scored at the threshold best on the others', async () => {
+  // A detector whose scores are the values, so every count below follows by hand.
+  const identity = {
+    name: 'identity',
+    score: async (_t: Float64Array, v: Float64Array) => Float64Array.from(v),
+  };
+  const series = (marks: Record<number, number>): ScoredCase => {
+    const values = new Float64Array(200);
+    for (const [i, v] of Object.entries(marks)) values[Number(i)] = v;
+    return {
+      name: 'x',
+      times: Float64Array.from(values, (_, i) => i * 60_000),
+      values,
+      labels: [{ start: 100, end: 110, type: 'labelled' }],
+    };
+  };
+  // A: caught at 0.72. B: caught at 0.72, a false 0.42 at row 50. C: a weak 0.42 in the window,
+  // a false 0.72 at row 20 (inside a 15% probation span of 30 rows).
+  const cases = [series({ 105: 0.72 }), series({ 105: 0.72, 50: 0.42 }), series({ 105: 0.42, 20: 0.72 })];
+  // A tuned on B, C: every threshold to 0.40 gives P 2/4, R 1 (F1 0.667), 0.45..0.70 gives 0.5: 0.05.
+  // B tuned on A, C: to 0.40, P 2/3, R 1 (0.8): 0.05. C tuned on A, B: 0.45..0.70 gives F1 1: 0.45,
+  // where C's only event is the false one. Pooled: 4 events, 2 true, 2 of 3 windows: F1 4/7.
+  const r = await evaluateDetectorLeaveOneOut(identity, cases, { tolerance: 0 });
+  assert.deepEqual(
+    r.perSeries?.map((p) => p.threshold),
+    [0.05, 0.05, 0.45],
+  );
+  assert.deepEqual([r.events, r.truePositives, r.windowsHit, r.windows], [4, 2, 2, 3]);
+  assert.ok(Math.abs(r.f1 - 4 / 7) < 1e-12);
+  assert.ok(Math.abs(r.tuningF1 - (2 / 3 + 0.8 + 1) / 3) < 1e-12);
+  // With probation C's false alarm is not scored: A and B still pick 0.05, C still 0.45 (now no
+  // events, window missed): 3 events, 2 true, 2 of 3 windows.
+  const p = await evaluateDetectorLeaveOneOut(identity, cases, { tolerance: 0, probation: 0.15 });
+  assert.deepEqual(
+    p.perSeries?.map((s) => s.threshold),
+    [0.05, 0.05, 0.45],
+  );
+  assert.deepEqual([p.events, p.truePositives, p.windowsHit], [3, 2, 2]);
+  assert.ok(Math.abs(p.f1 - 2 / 3) < 1e-12);
 });

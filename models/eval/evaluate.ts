@@ -1,6 +1,7 @@
 /**
  * `npm run eval` (node dist/models/eval/evaluate.js [--json FILE] [--backend B] [--quick]
- * [--series A.csv,B.csv [--horizon H] [--step S] [--series-only]]):
+ * [--series A.csv,B.csv [--horizon H] [--step S]] [--labelled FILE.json [--labelled-data DIR]]
+ * [--series-only]):
  *  (a) Azure LLM traces as requests and tokens per 10 s, last 20% held out, horizons 1..30,
  *      neural vs naive and moving average (MASE scaled by the in-sample naive MAE);
  *  (b) synthetic multi-week demand at 1-minute and 30-minute resolution (daily and weekly
@@ -12,7 +13,10 @@
  *      that models/ never imports the simulator), thresholds tuned on the tune runs; and on the
  *      in-process synthetic corpus (datasets/series/anomaly-corpus.ts) as a second check;
  *  (d) any series CSVs named with --series: forecasting judged like (b), and detectors on the
- *      series with injected faults (datasets/series/fault-injection.ts), reported without a target.
+ *      series with injected faults (datasets/series/fault-injection.ts), reported without a target;
+ *  (e) --labelled FILE.json [--labelled-data DIR]: real series with labelled anomaly windows in
+ *      NAB's layout (datasets/series/labelled-series.ts), each scored at the threshold best on the
+ *      others, NAB's probation span unscored, reported without a target.
  * Prints a table, writes JSON, and states each target as met or not, whatever the numbers are.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -23,6 +27,7 @@ import { readAnomalyCorpus } from '../../datasets/series/anomaly-corpus-files.js
 import { readAzureTraceSeries } from '../../datasets/series/azure-trace-series.js';
 import type { RegularSeries } from '../../datasets/series/regular-series.js';
 import { injectFaults } from '../../datasets/series/fault-injection.js';
+import { readLabelledSeries } from '../../datasets/series/labelled-series.js';
 import { generateSyntheticSeries } from '../../datasets/series/synthetic-series.js';
 import { holdoutSplit } from '../../datasets/series/time-split.js';
 import { resolveBackendRequest, selectBackend } from '../backend.js';
@@ -38,7 +43,7 @@ import { pointsPerDay } from '../forecaster.js';
 import { NeuralForecaster } from '../forecaster/neural-forecaster.js';
 import { readRegular } from '../series-jobs.js';
 import { neuralOptionsForSeries } from '../forecaster/neural-sizing.js';
-import { type DetectorResult, evaluateDetector } from './detector-evaluation.js';
+import { type DetectorResult, evaluateDetector, evaluateDetectorLeaveOneOut } from './detector-evaluation.js';
 import { evaluateScenario, type ScenarioResult, type ScenarioSpec } from './forecast-evaluation.js';
 
 export const SIM_CORPUS_DIR = join(process.cwd(), 'datasets', 'series', 'sim-corpus');
@@ -224,7 +229,8 @@ function targets(
       met: cand.coverage90 >= 0.85 && cand.coverage90 <= 0.95,
     });
   }
-  for (const corpus of new Set(detection.map((d) => d.corpus).filter((c) => !c.startsWith('series ')))) {
+  const extra = (c: string) => c.startsWith('series ') || c.startsWith('labelled ');
+  for (const corpus of new Set(detection.map((d) => d.corpus).filter((c) => !extra(c)))) {
     const rows = detection.filter((d) => d.corpus === corpus);
     const learned = rows.find((d) => d.detector === 'neural-residual');
     const others = rows.filter((d) => d !== learned);
@@ -260,8 +266,10 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
     horizon,
     Number(arg(argv, 'step') ?? Math.max(1, Math.floor(horizon / 10))),
   );
-  const builtIn =
-    seriesFiles.length > 0 && argv.includes('--series-only') ? [] : [...azure, ...syntheticScenarios(quick)];
+  const labelledFile = arg(argv, 'labelled');
+  // --series-only: just the files named (--series, --labelled), none of the built-in scenarios.
+  const filesOnly = argv.includes('--series-only') && (seriesFiles.length > 0 || labelledFile !== undefined);
+  const builtIn = filesOnly ? [] : [...azure, ...syntheticScenarios(quick)];
   const specs = (part === 'detect' ? [] : [...builtIn, ...files]).filter(
     (s) => only === undefined || s.name.includes(only),
   );
@@ -272,7 +280,9 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
   }
   const corpora: Array<{ name: string; tuning: AnomalyCase[]; testing: AnomalyCase[] }> = [];
   const simDir = arg(argv, 'corpus-dir') ?? SIM_CORPUS_DIR;
-  if (existsSync(join(simDir, 'test', 'corpus.json'))) {
+  if (filesOnly) {
+    // The named files only.
+  } else if (existsSync(join(simDir, 'test', 'corpus.json'))) {
     corpora.push({
       name: 'simulator',
       tuning: await readAnomalyCorpus(join(simDir, 'tune')),
@@ -284,11 +294,13 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
     );
   }
   const corpus = { perKind: quick ? 2 : 4, days: 5, faultsPerSeries: 4 };
-  corpora.push({
-    name: 'synthetic',
-    tuning: generateAnomalyCorpus({ seed: 101, ...corpus }),
-    testing: generateAnomalyCorpus({ seed: 202, ...corpus }),
-  });
+  if (!filesOnly) {
+    corpora.push({
+      name: 'synthetic',
+      tuning: generateAnomalyCorpus({ seed: 101, ...corpus }),
+      testing: generateAnomalyCorpus({ seed: 202, ...corpus }),
+    });
+  }
   // Each --series file as a detection check too: faults injected on its real background, two
   // cases to tune the threshold on, three to score (no target: an extra view, not the issue's corpus).
   for (const file of seriesFiles) {
@@ -301,10 +313,25 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
     });
   }
   const detection: EvaluationReport['detection'] = [];
+  const detectors = () => [new RobustZScoreDetector(), new EwmaControlDetector(), new ResidualDetector()];
   for (const c of part === 'forecast' ? [] : corpora) {
-    for (const d of [new RobustZScoreDetector(), new EwmaControlDetector(), new ResidualDetector()]) {
+    for (const d of detectors()) {
       process.stderr.write(`eval: detector ${d.name} on the ${c.name} corpus ...\n`);
       detection.push({ corpus: c.name, ...(await evaluateDetector(d, c.tuning, c.testing, 10)) });
+    }
+  }
+  if (labelledFile !== undefined && part !== 'forecast') {
+    const { cases, missing } = await readLabelledSeries(labelledFile, arg(argv, 'labelled-data'));
+    if (missing.length > 0)
+      process.stderr.write(
+        `eval: ${missing.length} labelled files not found, skipped: ${missing.join(', ')}\n`,
+      );
+    const name = `labelled ${basename(labelledFile)} (${cases.length} series)`;
+    for (const d of detectors()) {
+      process.stderr.write(`eval: detector ${d.name} on ${name} ...\n`);
+      // NAB's windows are already wide (a tenth of each series), so no tolerance beyond them.
+      const result = await evaluateDetectorLeaveOneOut(d, cases, { tolerance: 0, probation: 0.15 });
+      detection.push({ corpus: name, ...result });
     }
   }
   const report: EvaluationReport = {

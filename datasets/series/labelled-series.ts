@@ -1,0 +1,110 @@
+/**
+ * Real series with labelled anomaly windows, in NAB's layout: a JSON file
+ *   { "<CSV path, relative to the data folder>": [["<start>", "<end>"], ...], ... }
+ * (stamps, both ends inclusive: NAB's labels/combined_windows.json, and what writeAnomalyCorpus
+ * writes as labels.json) beside the series CSVs it names. Each CSV is kept as recorded, rows and
+ * times unchanged, because that is what `sluice detect` scores (real metrics arrive late, twice or
+ * not at all); a window covers the rows whose time lies within it. Rows without a value are left
+ * out. Files the JSON names but the folder lacks are skipped and listed, so a download of part of
+ * a corpus can still be scored; none found at all is an error.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { SluiceError } from '../../gateway-core/errors.js';
+import type { LabelWindow } from './anomaly-corpus.js';
+import { readSeriesCsv } from './series-csv.js';
+import { parseTimestamp } from './timestamp.js';
+
+export interface LabelledRows {
+  /** The CSV's path as the JSON names it. */
+  name: string;
+  times: Float64Array;
+  values: Float64Array;
+  /** Row indices [start, end). */
+  labels: LabelWindow[];
+}
+
+export interface LabelledCorpus {
+  cases: LabelledRows[];
+  /** Files named in the JSON but not found under the data folder. */
+  missing: string[];
+}
+
+type WindowsJson = Record<string, Array<[string, string]>>;
+
+function parseWindowsJson(text: string, source: string): WindowsJson {
+  const fail = (why: string): never => {
+    throw new SluiceError(
+      'SLUICE_TRACE_INVALID',
+      `${source}: ${why}; expected { "<file.csv>": [["<start>", "<end>"], ...] } (NAB's combined_windows.json shape)`,
+    );
+  };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    return fail(`not JSON (${(err as Error).message})`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return fail('not an object');
+  for (const [file, windows] of Object.entries(json)) {
+    if (!Array.isArray(windows)) fail(`"${file}" is not a list of windows`);
+    for (const w of windows as unknown[]) {
+      const ok =
+        Array.isArray(w) &&
+        w.length === 2 &&
+        w.every((s) => typeof s === 'string' && Number.isFinite(parseTimestamp(s)));
+      if (!ok) fail(`"${file}" has a window that is not two timestamps: ${JSON.stringify(w)}`);
+    }
+  }
+  return json as WindowsJson;
+}
+
+/** Index of the first row at or after t (times ascending). */
+function firstAtOrAfter(times: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export async function readLabelledSeries(
+  labelsPath: string,
+  dataDir: string = dirname(labelsPath),
+): Promise<LabelledCorpus> {
+  const windows = parseWindowsJson(readFileSync(labelsPath, 'utf8'), labelsPath);
+  const cases: LabelledRows[] = [];
+  const missing: string[] = [];
+  for (const [file, spans] of Object.entries(windows)) {
+    const path = join(dataDir, file);
+    if (!existsSync(path)) {
+      missing.push(file);
+      continue;
+    }
+    const raw = await readSeriesCsv(path);
+    const order = raw.times
+      .map((_, i) => i)
+      .filter((i) => !Number.isNaN(raw.values[i]))
+      .sort((a, b) => raw.times[a] - raw.times[b] || a - b);
+    const times = Float64Array.from(order, (i) => raw.times[i]);
+    const values = Float64Array.from(order, (i) => raw.values[i]);
+    const labels: LabelWindow[] = spans
+      .map(([from, to]) => ({
+        start: firstAtOrAfter(times, parseTimestamp(from)),
+        end: firstAtOrAfter(times, parseTimestamp(to) + 1),
+        type: 'labelled' as const,
+      }))
+      .filter((w) => w.end > w.start);
+    cases.push({ name: file, times, values, labels });
+  }
+  if (cases.length === 0) {
+    throw new SluiceError(
+      'SLUICE_TRACE_INVALID',
+      `${labelsPath}: none of its ${missing.length} files is under ${dataDir} (name the folder the paths are relative to with --labelled-data)`,
+    );
+  }
+  return { cases, missing };
+}
