@@ -185,13 +185,14 @@ function fmt(x: number | null, d = 3): string {
 function printTables(r: EvaluationReport): void {
   const lines: string[] = [];
   lines.push(`backend: ${r.backend}`, '');
+  const scenarioWidth = Math.max(34, ...r.forecasting.map((s) => s.scenario.length + 1));
   lines.push(
-    'scenario                          model                    MASE   sMAPE%  pinball    cov90  vs-best  fit-s',
+    `${'scenario'.padEnd(scenarioWidth)}model                    MASE   sMAPE%  pinball    cov90  vs-best  fit-s`,
   );
   for (const s of r.forecasting) {
     for (const m of s.models) {
       lines.push(
-        `${s.scenario.padEnd(34)}${m.model.padEnd(24)}${fmt(m.mase).padStart(6)}${fmt(m.smape, 1).padStart(8)}${fmt(m.pinball, 2).padStart(9)}${fmt(m.coverage90).padStart(9)}${fmt(m.ratioToBestBaseline).padStart(9)}${fmt(m.fitSeconds, 1).padStart(7)}`,
+        `${s.scenario.padEnd(scenarioWidth)}${m.model.padEnd(24)}${fmt(m.mase).padStart(6)}${fmt(m.smape, 1).padStart(8)}${fmt(m.pinball, 2).padStart(9)}${fmt(m.coverage90).padStart(9)}${fmt(m.ratioToBestBaseline).padStart(9)}${fmt(m.fitSeconds, 1).padStart(7)}`,
       );
     }
   }
