@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SluiceError } from '../../gateway-core/errors.js';
 import type { LabelWindow } from './anomaly-corpus.js';
+import { lowerBound } from './lower-bound.js';
 import { readSeriesCsv } from './series-csv.js';
 import { parseTimestamp } from './timestamp.js';
 
@@ -59,18 +60,6 @@ function parseWindowsJson(text: string, source: string): WindowsJson {
   return json as WindowsJson;
 }
 
-/** Index of the first row at or after t (times ascending). */
-function firstAtOrAfter(times: Float64Array, t: number): number {
-  let lo = 0;
-  let hi = times.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (times[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 export async function readLabelledSeries(
   labelsPath: string,
   dataDir: string = dirname(labelsPath),
@@ -93,8 +82,8 @@ export async function readLabelledSeries(
     const values = Float64Array.from(order, (i) => raw.values[i]);
     const labels: LabelWindow[] = spans
       .map(([from, to]) => ({
-        start: firstAtOrAfter(times, parseTimestamp(from)),
-        end: firstAtOrAfter(times, parseTimestamp(to) + 1),
+        start: lowerBound(times, parseTimestamp(from)),
+        end: lowerBound(times, parseTimestamp(to) + 1),
         type: 'labelled' as const,
       }))
       .filter((w) => w.end > w.start);

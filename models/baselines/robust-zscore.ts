@@ -4,6 +4,7 @@
  * The window is kept sorted, so each row costs O(w).
  */
 import type { Detector } from '../detector.js';
+import { lowerBound } from '../../datasets/series/lower-bound.js';
 import { zToScore } from '../detector.js';
 
 export class RobustZScoreDetector implements Detector {
@@ -36,17 +37,6 @@ export class RobustZScoreDetector implements Detector {
     }
     return out;
   }
-}
-
-function lowerBound(a: number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function insertSorted(a: number[], x: number): void {
