@@ -45,6 +45,7 @@ import { zToScore } from '../detector.js';
 import { LaggedResidual } from './lagged-residual.js';
 import { OnlineRegressor } from './online-regressor.js';
 import { OnlineScale } from './online-scale.js';
+import { RoutineScoreCalibration } from './routine-score-calibration.js';
 import { TailCalibration } from './tail-calibration.js';
 
 export interface ResidualDetectorOptions {
@@ -90,6 +91,12 @@ export interface ResidualDetectorOptions {
    * a public CPU series went 3,400 rows (12 days) with every window unclean and every score 0.
    */
   relearnDays: number;
+  /**
+   * > 0: when more than this share of the recent 64-row blocks hold a score of 0.5 or more, high
+   * scores are routine for the series and each is read against the series' own scores
+   * (routine-score-calibration.ts; 0 = off).
+   */
+  routineShare: number;
   seed: number;
 }
 
@@ -111,6 +118,7 @@ export const DEFAULT_RESIDUAL_OPTIONS: ResidualDetectorOptions = {
   stuck: true,
   tailShare: 0.01,
   relearnDays: 1,
+  routineShare: 0.5,
   seed: 7,
 };
 
@@ -189,6 +197,7 @@ export class ResidualDetector implements Detector {
     // fast z only in the score written out: calibrating it where rows are flagged as well (and
     // the control chart either way) was measured and dropped, see models/README.md.
     const levelTail = new TailCalibration(o.tailShare > 0 ? o.tailShare : 0.01, 2.5758, 4000);
+    const routine = new RoutineScoreCalibration(o.routineShare > 0 ? o.routineShare : 0.5);
     const fastTail = new TailCalibration(o.tailShare > 0 ? o.tailShare : 0.01, 2.5758, 4000);
     let control = 0;
     let controlPending = false;
@@ -242,6 +251,7 @@ export class ResidualDetector implements Detector {
           levelTail.refresh();
           fastTail.refresh();
         }
+        if (o.routineShare > 0) routine.refresh();
         const fPred = fast.predict(fx, count);
         const keepF: number[] = [];
         for (let r = 0; r < count; r++) {
@@ -310,7 +320,8 @@ export class ResidualDetector implements Detector {
           // calibrated one.
           const outScore = Math.max(score, fastClean ? fastOut : 0);
           score = Math.max(score, fastClean ? fastScore : 0);
-          if (i >= o.warmup) out[i] = outScore;
+          if (i >= o.warmup) out[i] = o.routineShare > 0 ? routine.apply(outScore) : outScore;
+          if (i >= o.warmup) routine.push(outScore);
           // Every row's level z feeds the tail, flagged or not: a series whose routine moves all
           // score as anomalies would otherwise never show its tail to the calibration.
           if (o.tailShare > 0 && levelClean && levelScale.count > 50) levelTail.push(zGlobal);
