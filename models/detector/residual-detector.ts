@@ -29,6 +29,9 @@
  *                  zToScore(|C| / sigma_C), zToScore(z_r)), where the score written out has
  *              |e_f| / sigma_f calibrated by its own tail like z_m (rows are still left out of
  *              training by the raw one)
+ * When more than half of the recent 64-row blocks hold a score of 0.5 or more, alarms are routine
+ * for this series and each score is read against the series' own scores (routineShare,
+ * routine-score-calibration.ts).
  * Rows are processed in chunks: a chunk is scored with the weights learnt from earlier chunks,
  * then the models train on it (rows that scored as anomalous are left out, so faults are not
  * learnt as normal), until half of the last day's rows were left out: then the new behaviour is
@@ -76,11 +79,11 @@ export interface ResidualDetectorOptions {
    * unflagged rows) where that is larger than this fraction of the series-wide scale.
    */
   localScale: number;
-  /** Score runs of exactly repeated values longer than any seen in normal rows. */
+  /** Score runs of exactly repeated values longer than any run before them. */
   stuck: boolean;
   /**
-   * > 0: the level residual's z is calibrated by its own tail (tail-calibration.ts): a z the
-   * series' normal rows exceed this often counts as 2.576 (0 = off).
+   * > 0: the level and fast residuals' z are calibrated by their own tails (tail-calibration.ts):
+   * a z that this share of the series' rows exceed counts as 2.576 (0 = off).
    */
   tailShare: number;
   /**
@@ -320,8 +323,10 @@ export class ResidualDetector implements Detector {
           // calibrated one.
           const outScore = Math.max(score, fastClean ? fastOut : 0);
           score = Math.max(score, fastClean ? fastScore : 0);
-          if (i >= o.warmup) out[i] = o.routineShare > 0 ? routine.apply(outScore) : outScore;
-          if (i >= o.warmup) routine.push(outScore);
+          if (i >= o.warmup) {
+            out[i] = o.routineShare > 0 ? routine.apply(outScore) : outScore;
+            routine.push(outScore);
+          }
           // Every row's level z feeds the tail, flagged or not: a series whose routine moves all
           // score as anomalies would otherwise never show its tail to the calibration.
           if (o.tailShare > 0 && levelClean && levelScale.count > 50) levelTail.push(zGlobal);

@@ -1,12 +1,14 @@
 /**
  * Calibrates a standardised detector statistic by its own upper tail. A statistic this series
- * exceeds on `share` of its normal rows is scaled down to the value a normal residual exceeds as
- * often (2.576 for 1%), so a series with heavy-tailed residuals (quantised values, routine jumps
- * between a few levels: a CPU metric that reads 33.3, 33.4 or 35.8 and nothing between) does not
- * alarm at its routine moves. A statistic whose tail is no heavier than normal is left alone, so
- * series that were well judged before keep their scores.
- * The tail is read from the last `capacity` values pushed (rows judged normal), and only refreshed
- * when asked (once per chunk of rows), so a score never depends on rows after it.
+ * exceeds on `share` of its rows is scaled down to the value a normal residual exceeds as often
+ * (2.576 for 1%), so a series with heavy-tailed residuals (quantised values, routine jumps between
+ * a few levels: a CPU metric that reads 33.3, 33.4 or 35.8 and nothing between) does not alarm at
+ * its routine moves. A statistic whose tail is no heavier than normal is left alone, so series
+ * that were well judged before keep their scores.
+ * The tail is read from the last `capacity` values pushed. The caller pushes rows it flagged as
+ * well: a tail learnt only from rows judged normal never sees routine moves that are all flagged.
+ * It is refreshed only when asked (once per chunk of rows), so a score never depends on rows
+ * after it.
  */
 /** Largest z kept: a departure from a zero scale is infinitely surprising only once. */
 const Z_CAP = 1e6;
