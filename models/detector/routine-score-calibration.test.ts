@@ -10,9 +10,14 @@ test('routine scores: an alarm in every block turns scores into their standing a
   assert.equal(c.apply(0.9), 0.9, 'nothing changes before refresh()');
   c.refresh();
   assert.equal(c.active, true);
-  const mean = (0.9 + 63 * 0.1) / 64;
-  const sd = Math.sqrt(((0.9 - mean) ** 2 + 63 * (0.1 - mean) ** 2) / 64);
-  assert.ok(Math.abs(c.apply(0.9) - zToScore((0.9 - mean) / sd, 4)) < 1e-12);
+  // Scores are read as u = ln(1 + z), z = 4 sqrt(s / (1 - s)) (the surprise zToScore maps to s).
+  const u = (s: number) => Math.log1p(4 * Math.sqrt(s / (1 - s)));
+  const mean = (u(0.9) + 63 * u(0.1)) / 64;
+  const sd = Math.sqrt(((u(0.9) - mean) ** 2 + 63 * (u(0.1) - mean) ** 2) / 64);
+  assert.ok(Math.abs(c.apply(0.9) - zToScore((u(0.9) - mean) / sd, 4)) < 1e-12);
+  // A score beyond the routine ones, read on the same scale: 0.999 is z 126, u 4.85.
+  assert.ok(Math.abs(c.apply(0.999) - zToScore((u(0.999) - mean) / sd, 4)) < 1e-12);
+  assert.ok(c.apply(0.999) > c.apply(0.9) + 0.1, 'unsaturated: a far larger surprise reads higher');
   assert.equal(c.apply(0.05), 0, 'below the usual score: 0');
 });
 

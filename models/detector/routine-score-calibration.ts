@@ -3,13 +3,21 @@
  * A raw score of 0.5 or more is meant to be rare; if more than `hotShare` of the recent blocks of
  * `block` rows hold one, the detector's scales are wrong for this series (a metric that spikes
  * every hour, readings that jump between a few levels, bursts off zero) and would alert in most
- * hours. Then each score s becomes zToScore((s - mean) / sd) over the last `history` raw scores:
- * how far it stands above what this series usually scores. A fault, even a long one (a six-hour
+ * hours. Then each score is read as u = ln(1 + z), z the surprise it stands for (zToScore's
+ * inverse: scores saturate near 1, their z do not), and becomes zToScore((u - mean) / sd) over the
+ * last `history` rows: how far it stands above what this series usually scores. A fault, even a long one (a six-hour
  * drift), fills few blocks, so a series with faults rather than routine alarms keeps its scores.
  * The state is re-read only when asked (once per chunk of rows), so a score never depends on a
  * later row.
  */
 import { zToScore } from '../detector.js';
+
+/** ln(1 + z) for the z that zToScore maps to this score (a score of 1 counts as z = 10^6). */
+function logSurprise(score: number, zHalf: number): number {
+  const s = Math.min(Math.max(score, 0), 1);
+  const z = s >= 1 ? 1e6 : zHalf * Math.sqrt(s / (1 - s));
+  return Math.log1p(Math.min(z, 1e6));
+}
 
 export class RoutineScoreCalibration {
   private readonly ring: Float64Array;
@@ -31,7 +39,7 @@ export class RoutineScoreCalibration {
   }
 
   push(score: number): void {
-    this.ring[this.pushed % this.ring.length] = score;
+    this.ring[this.pushed % this.ring.length] = logSurprise(score, this.zHalf);
     this.pushed++;
   }
 
@@ -39,12 +47,13 @@ export class RoutineScoreCalibration {
     const n = Math.min(this.pushed, this.ring.length);
     const first = this.pushed - n;
     const at = (k: number) => this.ring[(first + k) % this.ring.length];
+    const high = logSurprise(this.high, this.zHalf);
     let blocks = 0;
     let hot = 0;
     for (let b = 0; b + this.block <= n; b += this.block) {
       blocks++;
       for (let k = b; k < b + this.block; k++) {
-        if (at(k) >= this.high) {
+        if (at(k) >= high) {
           hot++;
           break;
         }
@@ -62,7 +71,8 @@ export class RoutineScoreCalibration {
 
   apply(score: number): number {
     if (!this.on || this.sd === 0) return score;
-    return zToScore(Math.max(0, (score - this.mean) / this.sd), this.zHalf);
+    const u = logSurprise(score, this.zHalf);
+    return zToScore(Math.max(0, (u - this.mean) / this.sd), this.zHalf);
   }
 
   /** Whether scores are being read against the series' own (high scores are routine). */
