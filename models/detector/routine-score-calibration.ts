@@ -4,9 +4,10 @@
  * `block` rows hold one, the detector's scales are wrong for this series (a metric that spikes
  * every hour, readings that jump between a few levels, bursts off zero) and would alert in most
  * hours. Then each score is read as u = ln(1 + z), z the surprise it stands for (zToScore's
- * inverse: scores saturate near 1, their z do not), and becomes zToScore((u - mean) / sd) over the
- * last `history` rows: how far it stands above what this series usually scores. A fault, even a long one (a six-hour
- * drift), fills few blocks, so a series with faults rather than routine alarms keeps its scores.
+ * inverse: scores saturate near 1, their z do not), and becomes zToScore((u - mean) / sd) over
+ * the last `history` rows: how far it stands above what this series usually scores. A fault,
+ * even a long one (a six-hour drift), fills few blocks, so a series with faults rather than
+ * routine alarms keeps its scores.
  * The state is re-read only when asked (once per chunk of rows), so a score never depends on a
  * later row.
  */
