@@ -81,6 +81,20 @@ async function azureScenarios(dir: string): Promise<ScenarioSpec[]> {
   return specs;
 }
 
+/** Seasonal naive and Holt-Winters for each season (a day, a week) the training span holds twice. */
+function seasonalBaselines(day: number, trainEnd: number): Forecaster[] {
+  const out: Forecaster[] = [];
+  for (const [period, name] of [
+    [day, 'daily'],
+    [7 * day, 'weekly'],
+  ] as const) {
+    if (trainEnd <= 2 * period) continue;
+    out.push(new SeasonalNaiveForecaster(period, `seasonal-naive-${name}`));
+    out.push(new HoltWintersForecaster(period, { label: `holt-winters-${name}` }));
+  }
+  return out;
+}
+
 function syntheticScenarios(quick: boolean): ScenarioSpec[] {
   const out: ScenarioSpec[] = [];
   const configs = [
@@ -112,13 +126,7 @@ function syntheticScenarios(quick: boolean): ScenarioSpec[] {
     });
     const day = pointsPerDay(c.stepMs);
     const { train } = holdoutSplit(series.values.length, 0.2);
-    const baselines: Forecaster[] = [
-      new SeasonalNaiveForecaster(day, 'seasonal-naive-daily'),
-      new SeasonalNaiveForecaster(7 * day, 'seasonal-naive-weekly'),
-      new HoltWintersForecaster(day, { label: 'holt-winters-daily' }),
-    ];
-    if (train.end > 2 * 7 * day)
-      baselines.push(new HoltWintersForecaster(7 * day, { label: 'holt-winters-weekly' }));
+    const baselines = seasonalBaselines(day, train.end);
     out.push({
       name: `synthetic ${c.label} ${c.days}d`,
       series,
@@ -146,15 +154,7 @@ async function fileScenarios(files: string[], horizon: number, step: number): Pr
     const series = await readRegular(file);
     const day = pointsPerDay(series.stepMs);
     const { train } = holdoutSplit(series.values.length, 0.2);
-    const baselines: Forecaster[] = [new NaiveForecaster()];
-    if (train.end > 2 * day) {
-      baselines.push(new SeasonalNaiveForecaster(day, 'seasonal-naive-daily'));
-      baselines.push(new HoltWintersForecaster(day, { label: 'holt-winters-daily' }));
-    }
-    if (train.end > 2 * 7 * day) {
-      baselines.push(new SeasonalNaiveForecaster(7 * day, 'seasonal-naive-weekly'));
-      baselines.push(new HoltWintersForecaster(7 * day, { label: 'holt-winters-weekly' }));
-    }
+    const baselines: Forecaster[] = [new NaiveForecaster(), ...seasonalBaselines(day, train.end)];
     out.push({
       name: `series ${basename(file).replace(/\.csv$/, '')}`,
       series,
