@@ -66,4 +66,5 @@ test('labelled series: a malformed window names the file and the expected shape'
   );
   writeFileSync(join(dir, 'labels.json'), '{"a.csv": [');
   await assert.rejects(readLabelledSeries(join(dir, 'labels.json')), /not JSON/);
+  await assert.rejects(readLabelledSeries(join(dir, 'nope.json')), /nope.json: no such file/);
 });

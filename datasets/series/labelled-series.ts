@@ -64,6 +64,12 @@ export async function readLabelledSeries(
   labelsPath: string,
   dataDir: string = dirname(labelsPath),
 ): Promise<LabelledCorpus> {
+  if (!existsSync(labelsPath)) {
+    throw new SluiceError(
+      'SLUICE_TRACE_INVALID',
+      `${labelsPath}: no such file (a JSON of label windows, e.g. NAB's labels/combined_windows.json)`,
+    );
+  }
   const windows = parseWindowsJson(readFileSync(labelsPath, 'utf8'), labelsPath);
   const cases: LabelledRows[] = [];
   const missing: string[] = [];

@@ -28,6 +28,7 @@ import { readAzureTraceSeries } from '../../datasets/series/azure-trace-series.j
 import type { RegularSeries } from '../../datasets/series/regular-series.js';
 import { injectFaults } from '../../datasets/series/fault-injection.js';
 import { readLabelledSeries } from '../../datasets/series/labelled-series.js';
+import { SluiceError } from '../../gateway-core/errors.js';
 import { generateSyntheticSeries } from '../../datasets/series/synthetic-series.js';
 import { holdoutSplit } from '../../datasets/series/time-split.js';
 import { resolveBackendRequest, selectBackend } from '../backend.js';
@@ -328,6 +329,12 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
         `eval: ${missing.length} labelled files not found, skipped: ${missing.join(', ')}\n`,
       );
     const name = `labelled ${basename(labelledFile)} (${cases.length} series)`;
+    if (cases.length < 2) {
+      throw new SluiceError(
+        'SLUICE_CONFIG_INVALID',
+        `${labelledFile}: ${cases.length} labelled series found; thresholds are chosen on the other series, so at least two are needed (name more files in the JSON, or check --labelled-data)`,
+      );
+    }
     for (const d of detectors()) {
       process.stderr.write(`eval: detector ${d.name} on ${name} ...\n`);
       // NAB's windows are already wide (a tenth of each series), so no tolerance beyond them.
@@ -350,5 +357,12 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  await runEvaluation(process.argv.slice(2));
+  try {
+    await runEvaluation(process.argv.slice(2));
+  } catch (err) {
+    // A bad input (a labels file, a series CSV) is named in one line, not a stack trace.
+    if (!(err instanceof SluiceError)) throw err;
+    process.stderr.write(`eval: ${err.message}\n`);
+    process.exitCode = 2;
+  }
 }
