@@ -94,7 +94,7 @@ test('leave-one-out thresholds: each series scored at the threshold best on the 
   // A tuned on B, C: every threshold to 0.40 gives P 2/4, R 1 (F1 0.667), 0.45..0.70 gives 0.5: 0.05.
   // B tuned on A, C: to 0.40, P 2/3, R 1 (0.8): 0.05. C tuned on A, B: 0.45..0.70 gives F1 1: 0.45,
   // where C's only event is the false one. Pooled: 4 events, 2 true, 2 of 3 windows: F1 4/7.
-  const r = await evaluateDetectorLeaveOneOut(identity, cases, { tolerance: 0 });
+  const r = await evaluateDetectorLeaveOneOut(identity, cases, { tolerance: 0, clock: () => 0 });
   assert.deepEqual(
     r.perSeries?.map((p) => p.threshold),
     [0.05, 0.05, 0.45],
@@ -104,7 +104,11 @@ test('leave-one-out thresholds: each series scored at the threshold best on the 
   assert.ok(Math.abs(r.tuningF1 - (2 / 3 + 0.8 + 1) / 3) < 1e-12);
   // With probation C's false alarm is not scored: A and B still pick 0.05, C still 0.45 (now no
   // events, window missed): 3 events, 2 true, 2 of 3 windows.
-  const p = await evaluateDetectorLeaveOneOut(identity, cases, { tolerance: 0, probation: 0.15 });
+  const p = await evaluateDetectorLeaveOneOut(identity, cases, {
+    tolerance: 0,
+    probation: 0.15,
+    clock: () => 0,
+  });
   assert.deepEqual(
     p.perSeries?.map((s) => s.threshold),
     [0.05, 0.05, 0.45],

@@ -7,6 +7,7 @@ import type { RegularSeries } from '../../datasets/series/regular-series.js';
 import type { Forecaster } from '../forecaster.js';
 import { rollingOrigin } from './backtest.js';
 import { type ForecastMetrics, forecastMetrics, seasonalNaiveScale } from './forecast-metrics.js';
+import { type Clock, timed } from './timed.js';
 
 export interface ScenarioSpec {
   name: string;
@@ -39,14 +40,8 @@ export interface ScenarioResult {
   bestBaseline: string;
 }
 
-/** Wall-clock seconds of an async step (evaluation glue may read the clock; models may not). */
-async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
-  const t0 = performance.now();
-  const v = await f();
-  return [v, (performance.now() - t0) / 1000];
-}
-
-export async function evaluateScenario(spec: ScenarioSpec): Promise<ScenarioResult> {
+/** `clock` (ms) times each fit. */
+export async function evaluateScenario(spec: ScenarioSpec, clock: Clock): Promise<ScenarioResult> {
   const scale = seasonalNaiveScale(spec.series.values, spec.trainEnd, spec.scalePeriod);
   const models: ModelResult[] = [];
   let origins = 0;
@@ -55,7 +50,7 @@ export async function evaluateScenario(spec: ScenarioSpec): Promise<ScenarioResu
     [spec.candidate, 'candidate'],
   ];
   for (const [model, role] of entries) {
-    const [, fitSeconds] = await timed(() => model.fit(spec.series, spec.trainEnd));
+    const [, fitSeconds] = await timed(clock, () => model.fit(spec.series, spec.trainEnd));
     const rows = await rollingOrigin(model, spec.series, {
       trainEnd: spec.trainEnd,
       horizon: spec.horizon,
