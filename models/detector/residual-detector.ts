@@ -199,9 +199,10 @@ export class ResidualDetector implements Detector {
     // The level z is calibrated where it is judged (a calibrated level flags fewer rows); the
     // fast z only in the score written out: calibrating it where rows are flagged as well (and
     // the control chart either way) was measured and dropped, see models/README.md.
-    const levelTail = new TailCalibration(o.tailShare > 0 ? o.tailShare : 0.01, 2.5758, 4000);
-    const routine = new RoutineScoreCalibration(o.routineShare > 0 ? o.routineShare : 0.5);
-    const fastTail = new TailCalibration(o.tailShare > 0 ? o.tailShare : 0.01, 2.5758, 4000);
+    // Each calibration is null where its option turns it off.
+    const levelTail = o.tailShare > 0 ? new TailCalibration(o.tailShare) : null;
+    const fastTail = o.tailShare > 0 ? new TailCalibration(o.tailShare) : null;
+    const routine = o.routineShare > 0 ? new RoutineScoreCalibration(o.routineShare) : null;
     let control = 0;
     let controlPending = false;
     // Flags before `forgiven` no longer make a window unclean; rows up to `relearnUntil` are
@@ -250,11 +251,9 @@ export class ResidualDetector implements Detector {
           fy[r] = z[i] - c;
         }
         for (const season of seasons) season.startChunk(z, times, s, e);
-        if (o.tailShare > 0) {
-          levelTail.refresh();
-          fastTail.refresh();
-        }
-        if (o.routineShare > 0) routine.refresh();
+        levelTail?.refresh();
+        fastTail?.refresh();
+        routine?.refresh();
         const fPred = fast.predict(fx, count);
         const keepF: number[] = [];
         for (let r = 0; r < count; r++) {
@@ -292,13 +291,14 @@ export class ResidualDetector implements Detector {
                 const local = 1.4826 * ((d[(m - 1) >> 1] + d[m >> 1]) / 2);
                 zl = Math.abs(em) / Math.max(local, o.localScale * levelScale.sigma());
               }
-              levelScore = levelScale.count > 50 ? zToScore(levelTail.apply(zl), o.zHalf) : 0;
+              levelScore =
+                levelScale.count > 50 ? zToScore(levelTail ? levelTail.apply(zl) : zl, o.zHalf) : 0;
             }
           }
           const zf = fastScale.z(ef);
           const fastOut =
-            o.tailShare > 0 && fastScale.count > 50 ? zToScore(fastTail.apply(zf), o.zHalf) : fastScore;
-          if (o.tailShare > 0 && fastClean && fastScale.count > 50) fastTail.push(zf);
+            fastTail && fastScale.count > 50 ? zToScore(fastTail.apply(zf), o.zHalf) : fastScore;
+          if (fastClean && fastScale.count > 50) fastTail?.push(zf);
           let score = levelScore;
           if (o.control > 0 && levelClean && levelScale.count > 50 && levelScale.sigma() > 0) {
             // Standardised and clipped, so one spike moves the statistic by at most lambda 4 (a
@@ -324,12 +324,12 @@ export class ResidualDetector implements Detector {
           const outScore = Math.max(score, fastClean ? fastOut : 0);
           score = Math.max(score, fastClean ? fastScore : 0);
           if (i >= o.warmup) {
-            out[i] = o.routineShare > 0 ? routine.apply(outScore) : outScore;
-            routine.push(outScore);
+            out[i] = routine ? routine.apply(outScore) : outScore;
+            routine?.push(outScore);
           }
           // Every row's level z feeds the tail, flagged or not: a series whose routine moves all
           // score as anomalies would otherwise never show its tail to the calibration.
-          if (o.tailShare > 0 && levelClean && levelScale.count > 50) levelTail.push(zGlobal);
+          if (levelClean && levelScale.count > 50) levelTail?.push(zGlobal);
           // A suppressed row that still looks wrong stays flagged, so the suppression lasts as
           // long as the fault does and ends only when the lookback is clean again, or when the
           // fault has lasted so long that it is the new normal (relearnDays).

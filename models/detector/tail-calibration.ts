@@ -23,7 +23,7 @@ export class TailCalibration {
     readonly share = 0.01,
     /** The |z| a standard normal exceeds with probability `share`. */
     readonly normalQuantile = 2.5758,
-    capacity = 2000,
+    capacity = 4000,
     /** Values needed before the tail is trusted. */
     readonly minCount = 200,
   ) {
