@@ -254,14 +254,18 @@ function targets(
   return out;
 }
 
+async function azureScenariosIfPresent(argv: string[]): Promise<ScenarioSpec[]> {
+  const azureDir = arg(argv, 'azure-dir') ?? AZURE_DIR;
+  const specs = existsSync(azureDir) ? await azureScenarios(azureDir) : [];
+  if (specs.length === 0) {
+    process.stderr.write(`eval: no Azure traces at ${azureDir}: part (a) skipped (use --azure-dir)\n`);
+  }
+  return specs;
+}
+
 export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
   const quick = argv.includes('--quick');
   const backend = await selectBackend(resolveBackendRequest(arg(argv, 'backend')));
-  const azureDir = arg(argv, 'azure-dir') ?? AZURE_DIR;
-  const azure = existsSync(azureDir) ? await azureScenarios(azureDir) : [];
-  if (azure.length === 0) {
-    process.stderr.write(`eval: no Azure traces at ${azureDir}: part (a) skipped (use --azure-dir)\n`);
-  }
   const part = arg(argv, 'part') ?? 'all';
   const only = arg(argv, 'only');
   const seriesFiles = arg(argv, 'series')?.split(',') ?? [];
@@ -274,7 +278,11 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
   const labelledFile = arg(argv, 'labelled');
   // --series-only: just the files named (--series, --labelled), none of the built-in scenarios.
   const filesOnly = argv.includes('--series-only') && (seriesFiles.length > 0 || labelledFile !== undefined);
-  const builtIn = filesOnly ? [] : [...azure, ...syntheticScenarios(quick)];
+  // The built-in scenarios are built (traces read, series generated) only when they will run.
+  const builtIn =
+    filesOnly || part === 'detect'
+      ? []
+      : [...(await azureScenariosIfPresent(argv)), ...syntheticScenarios(quick)];
   const specs = (part === 'detect' ? [] : [...builtIn, ...files]).filter(
     (s) => only === undefined || s.name.includes(only),
   );
