@@ -187,6 +187,26 @@ test('training leaves out the windows whose lookback or targets touch points fil
   assert.equal(g.state?.training.windows, 465);
 });
 
+test('where most windows touch a short gap, windows with at most 10% filled points are trained on', async () => {
+  const n = 500;
+  const wave = Array.from({ length: n }, (_, i) => 50 + 10 * Math.sin(i / 5));
+  // Two filled points in every 20 (hourly data missing an hour or two each day): each 36-point
+  // window (lookback 24, horizon 12) holds 2, 3 or 4 of them, so none is clean.
+  const gappy = regularSeries(series.start, series.stepMs, wave);
+  for (let i = 0; i < n; i++) if (i % 20 === 10 || i % 20 === 11) gappy.filled[i] = 1;
+  const f = new NeuralForecaster({
+    horizon: 12,
+    lookback: 24,
+    hidden: 8,
+    seasons: [],
+    epochs: 1,
+    maxWindows: 10_000,
+  });
+  await f.fit(gappy, n);
+  // Of origins 23..487 (465), 115 read at most 3 filled points (3 / 36 <= 10%; 4 / 36 is over).
+  assert.equal(f.state?.training.windows, 115);
+});
+
 test("seasons 'auto': a day and a week back for intraday data; eight weeks and no one-point 'day' for daily data", async () => {
   const shaped = (n: number, stepMs: number) =>
     regularSeries(

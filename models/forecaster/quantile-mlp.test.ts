@@ -5,6 +5,7 @@ import { SeededRng } from '../../gateway-core/rng.js';
 import { selectBackend } from '../backend.js';
 import {
   buildQuantileMlp,
+  effectiveBatchSize,
   HostQuantileMlp,
   trainQuantileMlp,
   trainQuantileMlpAsync,
@@ -89,4 +90,16 @@ test('the synchronous and the awaiting drivers train the same network to the sam
   assert.deepEqual(wb, wa);
   a.dispose();
   b.dispose();
+});
+
+test('a short span trains in smaller batches, so that an epoch holds at least the steps asked for', () => {
+  const opts = { epochs: 1, batchSize: 256, learningRate: 1e-3, seed: 1, validation: 0, patience: 1 };
+  // Without the option the batch is as given.
+  assert.equal(effectiveBatchSize(opts, 1_215), 256);
+  // Nine weeks of hourly data (1,215 training windows): 10 steps an epoch need batches of 122.
+  assert.equal(effectiveBatchSize({ ...opts, minBatchesPerEpoch: 10 }, 1_215), 122);
+  // A long span keeps the largest batch; a tiny one stops at 32; a smaller maximum is kept.
+  assert.equal(effectiveBatchSize({ ...opts, minBatchesPerEpoch: 10 }, 3_600), 256);
+  assert.equal(effectiveBatchSize({ ...opts, minBatchesPerEpoch: 10 }, 100), 32);
+  assert.equal(effectiveBatchSize({ ...opts, batchSize: 16, minBatchesPerEpoch: 10 }, 100), 16);
 });

@@ -67,6 +67,20 @@ export interface TrainOptions {
   /** Fraction of windows (the latest) held out for early stopping; 0 disables it. */
   validation: number;
   patience: number;
+  /**
+   * Shrink the batch (not below 32) until an epoch holds at least this many gradient steps. A
+   * short span in batches of 256 took 4-5 steps an epoch, too few for the skip weights to move
+   * far from their start before early stopping (hourly electricity, 9 weeks: MASE 0.795x of the
+   * weekly seasonal naive over three seeds at 256, 0.759x at 128).
+   */
+  minBatchesPerEpoch?: number;
+}
+
+/** The batch size a training run uses for `nTrain` windows. */
+export function effectiveBatchSize(opts: TrainOptions, nTrain: number): number {
+  const floor = Math.min(opts.batchSize, 32);
+  const want = opts.minBatchesPerEpoch ? Math.ceil(nTrain / opts.minBatchesPerEpoch) : opts.batchSize;
+  return Math.max(floor, Math.min(opts.batchSize, want));
 }
 
 export interface TrainResult {
@@ -108,6 +122,7 @@ function* trainingLoop(
   const optimizer = tf.train.adam(opts.learningRate);
   const rng = new SeededRng(opts.seed);
   const order = Int32Array.from({ length: nTrain }, (_, i) => i);
+  const batchSize = effectiveBatchSize(opts, nTrain);
   let best = Number.POSITIVE_INFINITY;
   let bestWeights: tf.Tensor[] | null = null;
   // The starting weights are a candidate too: a network that starts at a baseline (zeroInit) and
@@ -128,8 +143,8 @@ function* trainingLoop(
     }
     let sum: tf.Scalar = tf.scalar(0);
     let batches = 0;
-    for (let b = 0; b < nTrain; b += opts.batchSize) {
-      const idx = tf.tensor1d(order.subarray(b, Math.min(nTrain, b + opts.batchSize)), 'int32');
+    for (let b = 0; b < nTrain; b += batchSize) {
+      const idx = tf.tensor1d(order.subarray(b, Math.min(nTrain, b + batchSize)), 'int32');
       const xb = tf.gather(x, idx);
       const yb = tf.gather(y, idx);
       const loss = optimizer.minimize(
