@@ -94,7 +94,7 @@ export async function backtestSeriesFile(opts: {
     onProgress: opts.progress,
   });
   write(opts.output, backtestCsv(series, rows));
-  const scale = seasonalNaiveScale(series.values, train.end, 1);
+  const scale = seasonalNaiveScale(series.values, train.end, 1, series.filled);
   const m = forecastMetrics(rows, scale);
   return { origins: rows.length / opts.horizon, mase: m.mase, coverage90: m.coverage90 };
 }
@@ -121,7 +121,10 @@ export async function trainSeriesFile(opts: {
     step: opts.horizon,
     onProgress: opts.progress,
   });
-  const m = forecastMetrics(rows, seasonalNaiveScale(series.values, train.end, pointsPerDay(series.stepMs)));
+  const m = forecastMetrics(
+    rows,
+    seasonalNaiveScale(series.values, train.end, pointsPerDay(series.stepMs), series.filled),
+  );
   await model.fit(series, n);
   await saveForecaster(model, opts.modelDir, {
     holdoutMase: rows.length ? m.mase : null,

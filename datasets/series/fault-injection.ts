@@ -11,6 +11,7 @@
  * Sizes scale with the series' rows per day, so an hourly and a 5-minute series get comparable
  * faults. Seeded: the same seed gives the same case.
  */
+import { SluiceError } from '../../gateway-core/errors.js';
 import { SeededRng } from '../../gateway-core/rng.js';
 import type { AnomalyCase, InjectedFaultType, LabelWindow } from './anomaly-corpus.js';
 import type { RegularSeries } from './regular-series.js';
@@ -34,8 +35,9 @@ export function injectFaults(series: RegularSeries, name: string, seed: number):
   const from = Math.max(Math.floor(n / 4), 2 * day);
   const span = Math.floor((n - from) / INJECTED_FAULTS.length);
   if (span < day + 4) {
-    throw new Error(
-      `${name}: ${n} rows leave ${span} per fault after the first quarter; fault injection needs at least a day (${day} rows) each`,
+    throw new SluiceError(
+      'SLUICE_CONFIG_INVALID',
+      `${name}: ${n} rows leave ${span} per fault after the first quarter; fault injection needs at least a day (${day} rows) each: about ${Math.ceil((INJECTED_FAULTS.length * (day + 4) + 2 * day) / 0.75)} rows`,
     );
   }
   // Each kind in its own slot, the order shuffled by the seed.

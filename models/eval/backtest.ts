@@ -52,7 +52,8 @@ export async function rollingOrigin(
         origin: t,
         index,
         step: h,
-        actual: index < n ? series.values[index] : Number.NaN,
+        // A time the grid filled into a gap was never observed: nothing to score it against.
+        actual: index < n && !series.filled[index] ? series.values[index] : Number.NaN,
         p50: f.p50[h - 1],
         p90: f.p90[h - 1],
       });

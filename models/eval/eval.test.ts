@@ -25,6 +25,26 @@ test('forecast metrics on hand-computed points', () => {
   assert.equal(seasonalNaiveScale([1, 2, 4, 7], 4, 1), 2);
 });
 
+test('times filled into a gap are neither scored nor part of the MASE scale', async () => {
+  // Observed 1, 2, 3, 4, _, _, 7, 8, 9, 10 (two points missing, filled on the line between).
+  const s = regularSeries(Date.UTC(2024, 0, 1), 60_000, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  s.filled[4] = 1;
+  s.filled[5] = 1;
+  // Naive scale over the first 8 points: pairs (3,4), (4,5), (5,6) and (6,7) hold a filled point,
+  // so 4 pairs of |step| 1 remain: scale 1.
+  assert.equal(seasonalNaiveScale(s.values, 8, 1, s.filled), 1);
+  const rows = await rollingOrigin(new NaiveForecaster(), s, { trainEnd: 4, horizon: 3, step: 3 });
+  // Origin 3 forecasts 4, 5, 6 (4 and 5 filled: actual NaN); origin 6 forecasts 7, 8, 9.
+  assert.deepEqual(
+    rows.map((r) => r.actual),
+    [Number.NaN, Number.NaN, 7, 8, 9, 10],
+  );
+  const m = forecastMetrics(rows, 1);
+  // Scored: 7 vs 4 (3), 8 vs 7 (1), 9 vs 7 (2), 10 vs 7 (3): MAE 9 / 4.
+  assert.equal(m.points, 4);
+  assert.equal(m.mae, 9 / 4);
+});
+
 test('rolling origin: each forecast sees only points up to its origin; CSV rows', async () => {
   const s = regularSeries(Date.UTC(2024, 0, 1), 60_000, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   const rows = await rollingOrigin(new NaiveForecaster(), s, { trainEnd: 6, horizon: 2, step: 2 });

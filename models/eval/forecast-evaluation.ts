@@ -42,7 +42,7 @@ export interface ScenarioResult {
 
 /** `clock` (ms) times each fit. */
 export async function evaluateScenario(spec: ScenarioSpec, clock: Clock): Promise<ScenarioResult> {
-  const scale = seasonalNaiveScale(spec.series.values, spec.trainEnd, spec.scalePeriod);
+  const scale = seasonalNaiveScale(spec.series.values, spec.trainEnd, spec.scalePeriod, spec.series.filled);
   const models: ModelResult[] = [];
   let origins = 0;
   const entries: Array<[Forecaster, 'baseline' | 'candidate']> = [

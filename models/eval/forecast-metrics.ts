@@ -5,6 +5,8 @@
  *   sMAPE    = mean 2|y - p50| / (|y| + |p50|)  (a pair of zeros counts as 0), in percent
  *   pinball  = mean(rho_0.5(y, p50) + rho_0.9(y, p90)) / 2, rho_q(y, f) = max(q(y-f), (q-1)(y-f))
  *   coverage = share of y <= p90 (0.9 is perfect calibration)
+ * A point whose actual is NaN (a time the grid filled into a gap: no observation) is not scored,
+ * and the scale leaves out pairs that hold a filled point.
  */
 export interface ForecastPoint {
   actual: number;
@@ -21,10 +23,16 @@ export interface ForecastMetrics {
   coverage90: number;
 }
 
-export function seasonalNaiveScale(values: ArrayLike<number>, end: number, period: number): number {
+export function seasonalNaiveScale(
+  values: ArrayLike<number>,
+  end: number,
+  period: number,
+  filled?: ArrayLike<number>,
+): number {
   let sum = 0;
   let n = 0;
   for (let t = period; t < end; t++) {
+    if (filled && (filled[t] || filled[t - period])) continue;
     sum += Math.abs(values[t] - values[t - period]);
     n++;
   }
@@ -41,7 +49,10 @@ export function forecastMetrics(points: readonly ForecastPoint[], scale: number)
   let sm = 0;
   let pin = 0;
   let cov = 0;
+  let scored = 0;
   for (const p of points) {
+    if (Number.isNaN(p.actual)) continue;
+    scored++;
     const e = Math.abs(p.actual - p.p50);
     ae += e;
     const denom = Math.abs(p.actual) + Math.abs(p.p50);
@@ -49,9 +60,9 @@ export function forecastMetrics(points: readonly ForecastPoint[], scale: number)
     pin += (pinball(0.5, p.actual, p.p50) + pinball(0.9, p.actual, p.p90)) / 2;
     if (p.actual <= p.p90) cov++;
   }
-  const n = Math.max(1, points.length);
+  const n = Math.max(1, scored);
   return {
-    points: points.length,
+    points: scored,
     mae: ae / n,
     mase: ae / n / scale,
     smape: (100 * sm) / n,

@@ -207,6 +207,37 @@ test('where most windows touch a short gap, windows with at most 10% filled poin
   assert.equal(f.state?.training.windows, 115);
 });
 
+test("seasons 'auto' on a series with long gaps: seasonal history is given up, farthest first, until windows remain", async () => {
+  const n = 1613;
+  const wave = Array.from({ length: n }, (_, i) => 100 + 10 * Math.sin((2 * Math.PI * i) / 24));
+  // Hourly, 30 hours silent in every 120 (a sensor that stops for a day and more every 5 days).
+  const gappy = regularSeries(Date.UTC(2023, 0, 2), 3_600_000, wave);
+  for (let i = 0; i < n; i++) if (i % 120 >= 90) gappy.filled[i] = 1;
+  const options = { horizon: 24, lookback: 24, hidden: 4, epochs: 1 };
+  // Seven days averaged and a week back (what a gap-free span this long gets) read a gap in every
+  // window: given by name, they leave nothing to train on.
+  const named = new NeuralForecaster({
+    ...options,
+    seasons: [
+      { period: 24, count: 7 },
+      { period: 168, count: 1 },
+    ],
+  });
+  await assert.rejects(() => named.fit(gappy, n), /0 windows/);
+  // 'auto' keeps one day and one week back: 262 windows, at least a quarter of the 669 the
+  // lookback alone allows.
+  const auto = new NeuralForecaster(options);
+  await auto.fit(gappy, n);
+  assert.deepEqual(auto.state?.features.seasons, [
+    { period: 24, count: 1 },
+    { period: 168, count: 1 },
+  ]);
+  assert.equal(auto.state?.training.windows, 262);
+  const plain = new NeuralForecaster({ ...options, seasons: [] });
+  await plain.fit(gappy, n);
+  assert.equal(plain.state?.training.windows, 669);
+});
+
 test("seasons 'auto': a day and a week back for intraday data; eight weeks and no one-point 'day' for daily data", async () => {
   const shaped = (n: number, stepMs: number) =>
     regularSeries(

@@ -273,7 +273,21 @@ export class NeuralForecaster implements Forecaster {
             ? o.lookback
             : o.level,
     };
-    const origins = this.trainingOrigins(series, 0, end, o.maxWindows);
+    let origins = this.trainingOrigins(series, 0, end, o.maxWindows);
+    // Seasons reach days back, so on a series with long gaps (a traffic sensor silent for days)
+    // nearly every window reads a gap a day or a week back. Seasons are given up, the farthest
+    // reach first, until the windows left are a quarter of those the lookback alone allows
+    // (seasons given by name are kept as given).
+    if (o.seasons === 'auto' && this.features.seasons.length > 0) {
+      const seasonal = this.features;
+      this.features = { ...seasonal, seasons: [] };
+      const plain = this.trainingOrigins(series, 0, end, Number.POSITIVE_INFINITY).length;
+      this.features = seasonal;
+      while (this.features.seasons.length > 0 && origins.length < plain / 4) {
+        this.features = { ...this.features, seasons: fewerSeasons(this.features.seasons) };
+        origins = this.trainingOrigins(series, 0, end, o.maxWindows);
+      }
+    }
     if (origins.length < 10) {
       throw new SluiceError(
         'SLUICE_CONFIG_INVALID',
@@ -672,4 +686,14 @@ function filledCount(series: RegularSeries, end: number): number {
 
 function softplus(x: number): number {
   return x > 20 ? x : Math.log1p(Math.exp(x));
+}
+
+/**
+ * One step less seasonal history: an averaged season keeps only its latest period; otherwise the
+ * season reaching farthest back is dropped.
+ */
+function fewerSeasons(seasons: FeatureConfig['seasons']): FeatureConfig['seasons'] {
+  if (seasons.some((x) => x.count > 1)) return seasons.map((x) => ({ ...x, count: 1 }));
+  const farthest = seasons.reduce((a, b) => (b.period > a.period ? b : a));
+  return seasons.filter((x) => x !== farthest);
 }
