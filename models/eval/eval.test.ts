@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateAnomalyCorpus, writeAnomalyCorpus } from '../../datasets/series/anomaly-corpus.js';
 import { regularSeries } from '../../datasets/series/regular-series.js';
 import { NaiveForecaster } from '../baselines/naive.js';
 import { SeasonalNaiveForecaster } from '../baselines/seasonal-naive.js';
 import { backtestCsv, rollingOrigin } from './backtest.js';
 import { combine, detectionCounts, detectionScore, nabRaw, nabScore } from './detection-metrics.js';
 import { evaluateDetectorLeaveOneOut, type ScoredCase } from './detector-evaluation.js';
+import { runEvaluation } from './evaluate.js';
 import { forecastMetrics, seasonalNaiveScale } from './forecast-metrics.js';
 
 test('forecast metrics on hand-computed points', () => {
@@ -135,4 +140,31 @@ test('leave-one-out thresholds: each series scored at the threshold best on the 
   );
   assert.deepEqual([p.events, p.truePositives, p.windowsHit], [3, 2, 2]);
   assert.ok(Math.abs(p.f1 - 2 / 3) < 1e-12);
+});
+
+test('--detector-seeds: the learned detector again at each seed, named by it; a bad seed is a one-line error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-seeds-'));
+  writeAnomalyCorpus(dir, generateAnomalyCorpus({ seed: 7, perKind: 1, days: 2, faultsPerSeries: 2 }));
+  const args = [
+    '--labelled',
+    join(dir, 'labels.json'),
+    '--series-only',
+    '--part',
+    'detect',
+    '--backend',
+    'wasm',
+  ];
+  const report = await runEvaluation([...args, '--detector-seeds', '7,8', '--json', join(dir, 'r.json')]);
+  // Seed 7 is the shipped detector's own: it is not run twice.
+  assert.deepEqual(
+    report.detection.map((d) => d.detector),
+    ['robust-zscore', 'ewma-control', 'neural-residual', 'neural-residual@s8'],
+  );
+  const [shipped, other] = report.detection.slice(2);
+  assert.notDeepEqual(shipped.perSeries, undefined);
+  assert.equal(other.perSeries?.length, shipped.perSeries?.length);
+  await assert.rejects(
+    () => runEvaluation([...args, '--detector-seeds', '8,x']),
+    /--detector-seeds: 'x' is not an integer seed/,
+  );
 });
