@@ -284,6 +284,23 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
   const quick = argv.includes('--quick');
   const backend = await selectBackend(resolveBackendRequest(arg(argv, 'backend')));
   const part = arg(argv, 'part') ?? 'all';
+  // --detector-seeds 8,9,10: the learned detector again at each of these seeds (rows named
+  // neural-residual@sN), to show how much of its figure is the start of its regressors. Read
+  // before any work, so that a bad value fails at once.
+  const extraSeeds = (arg(argv, 'detector-seeds') ?? '')
+    .split(',')
+    .filter((x) => x.trim() !== '')
+    .map((x) => {
+      const seed = Number(x);
+      if (!Number.isInteger(seed)) {
+        throw new SluiceError(
+          'SLUICE_CONFIG_INVALID',
+          `--detector-seeds: '${x}' is not an integer seed (e.g. --detector-seeds 8,9,10)`,
+        );
+      }
+      return seed;
+    })
+    .filter((seed) => seed !== DEFAULT_RESIDUAL_OPTIONS.seed);
   const only = arg(argv, 'only');
   const seriesFiles = arg(argv, 'series')?.split(',') ?? [];
   const horizon = Number(arg(argv, 'horizon') ?? 60);
@@ -349,22 +366,6 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
     }
   }
   const detection: EvaluationReport['detection'] = [];
-  // --detector-seeds 8,9,10: the learned detector again at each of these seeds (rows named
-  // neural-residual@sN), to show how much of its figure is the start of its regressors.
-  const extraSeeds = (arg(argv, 'detector-seeds') ?? '')
-    .split(',')
-    .filter((x) => x.trim() !== '')
-    .map((x) => {
-      const seed = Number(x);
-      if (!Number.isInteger(seed)) {
-        throw new SluiceError(
-          'SLUICE_CONFIG_INVALID',
-          `--detector-seeds: '${x}' is not an integer seed (e.g. --detector-seeds 8,9,10)`,
-        );
-      }
-      return seed;
-    })
-    .filter((seed) => seed !== DEFAULT_RESIDUAL_OPTIONS.seed);
   const detectors = (): Array<{ label: string; detector: Detector }> => [
     { label: 'robust-zscore', detector: new RobustZScoreDetector() },
     { label: 'ewma-control', detector: new EwmaControlDetector() },

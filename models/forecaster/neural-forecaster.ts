@@ -228,7 +228,7 @@ export class NeuralForecaster implements Forecaster {
     for (let i = 0; i < end; i++) filledBefore[i + 1] = filledBefore[i] + (series.filled[i] ? 1 : 0);
     const filledIn = (a: number, b: number) => filledBefore[b + 1] - filledBefore[Math.max(0, a)];
     const seasons = this.features!.seasons;
-    /** Filled points and points read by origin t (its lookback and targets, and theirs a season back). */
+    /** The share of filled points among those origin t reads (its lookback and targets, and theirs a season back). */
     const filledShare = (t: number) => {
       let filled = filledIn(t - lookback + 1, t + horizon);
       let read = lookback + horizon;
