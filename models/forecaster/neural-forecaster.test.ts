@@ -238,6 +238,41 @@ test("seasons 'auto' on a series with long gaps: seasonal history is given up, f
   assert.equal(plain.state?.training.windows, 669);
 });
 
+test('seasonalStart: a network that starts at the season whose lag fits the latest windows best forecasts that lag untrained', async () => {
+  // Hourly, five weeks of a weekly pattern whose weekdays differ: the week-back value is exact,
+  // the day-back one is not, the level is worse still.
+  const n = 5 * 168;
+  const weekly = (i: number) =>
+    100 + 20 * Math.sin((2 * Math.PI * (i % 24)) / 24) + 8 * Math.floor((i % 168) / 24);
+  const s = regularSeries(
+    Date.UTC(2023, 0, 2),
+    3_600_000,
+    Array.from({ length: n }, (_, i) => weekly(i)),
+  );
+  const options = {
+    horizon: 24,
+    lookback: 24,
+    hidden: 4,
+    epochs: 0,
+    seasons: [
+      { period: 24, count: 1 },
+      { period: 168, count: 1 },
+    ],
+    level: 'auto' as const,
+    ensemble: 1,
+  };
+  const seasonal = new NeuralForecaster({ ...options, seasonalStart: true });
+  await seasonal.fit(s, n - 24);
+  const f = seasonal.forecast(s, n - 25, 24);
+  for (let h = 1; h <= 24; h++)
+    assert.ok(Math.abs(f.p50[h - 1] - weekly(n - 25 + h - 168)) < 1e-3, `h ${h}: ${f.p50[h - 1]}`);
+  // Started at the level, the untrained network forecasts a flat line.
+  const level = new NeuralForecaster({ ...options, seasonalStart: false });
+  await level.fit(s, n - 24);
+  const g = level.forecast(s, n - 25, 24);
+  assert.ok(Math.abs(g.p50[0] - g.p50[12]) < 1e-9);
+});
+
 test("seasons 'auto': a day and a week back for intraday data; eight weeks and no one-point 'day' for daily data", async () => {
   const shaped = (n: number, stepMs: number) =>
     regularSeries(

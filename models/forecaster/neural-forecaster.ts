@@ -76,6 +76,13 @@ export interface NeuralForecasterOptions {
    * about as many points as the calibration set held, the new outcomes weigh as much as it.
    */
   adaptiveCalibration: number | 'auto';
+  /**
+   * With level 'auto': the network may start at a seasonal-naive forecast (one of its seasons'
+   * lag values, taken as they are) instead of at the level, whichever has the lower MAE on the
+   * validation windows. For short spans, where a few hundred windows do not teach the network
+   * to read the week-back inputs from a start at the level.
+   */
+  seasonalStart: boolean;
 }
 
 export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
@@ -97,6 +104,7 @@ export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
   ensemble: 1,
   calibrate: true,
   adaptiveCalibration: 'auto',
+  seasonalStart: false,
 };
 
 /**
@@ -302,6 +310,10 @@ export class NeuralForecaster implements Forecaster {
       origins,
       true,
     );
+    const start =
+      o.level === 'auto' && o.seasonalStart
+        ? this.bestStart(batch.inputs, batch.targets!, batch.count)
+        : null;
     for (const m of this.models) m.dispose();
     this.models = [];
     let result: TrainResult = { epochs: 0, trainLoss: Number.NaN, validationLoss: null };
@@ -313,6 +325,7 @@ export class NeuralForecaster implements Forecaster {
         seed: o.seed + k,
         zeroInit: o.level === 'auto',
       });
+      if (start) startAt(model, start, o.horizon);
       const trained = this.train(model, batch.inputs, batch.targets!, batch.count, {
         epochs: o.epochs,
         batchSize: o.batchSize,
@@ -604,6 +617,31 @@ export class NeuralForecaster implements Forecaster {
     return out;
   }
 
+  /**
+   * The input index holding each horizon's seasonal-naive value for the season whose lag has the
+   * lowest MAE on the validation windows, or null where the level (output 0) does better.
+   */
+  private bestStart(inputs: Float32Array, targets: Float32Array, count: number): number[] | null {
+    const { lookback: L, horizon: H, seasons } = this.features!;
+    const width = inputs.length / count;
+    const from = count - Math.max(1, Math.floor(count * this.options.validation));
+    let best: number[] | null = null;
+    let bestMae = 0;
+    for (let r = from; r < count; r++) for (let h = 0; h < H; h++) bestMae += Math.abs(targets[r * H + h]);
+    seasons.forEach((_, q) => {
+      // Season q's inputs: L lookback values, then its H seasonal-naive values (features.ts).
+      const lag = Array.from({ length: H }, (_, h) => L + q * (L + H) + L + h);
+      let mae = 0;
+      for (let r = from; r < count; r++)
+        for (let h = 0; h < H; h++) mae += Math.abs(targets[r * H + h] - inputs[r * width + lag[h]]);
+      if (mae < bestMae) {
+        bestMae = mae;
+        best = lag;
+      }
+    });
+    return best;
+  }
+
   /** On the calibration windows: is the level alone (output 0) at least as good a p50 (MAE)? */
   private levelBeatsNetwork(inputs: Float32Array, targets: Float32Array, count: number): boolean {
     const H = this.options.horizon;
@@ -696,4 +734,15 @@ function fewerSeasons(seasons: FeatureConfig['seasons']): FeatureConfig['seasons
   if (seasons.some((x) => x.count > 1)) return seasons.map((x) => ({ ...x, count: 1 }));
   const farthest = seasons.reduce((a, b) => (b.period > a.period ? b : a));
   return seasons.filter((x) => x !== farthest);
+}
+
+/** Sets the linear skip so that the untrained network's p50 for horizon h is input lag[h]. */
+function startAt(model: tf.LayersModel, lag: readonly number[], horizon: number): void {
+  const layer = model.getLayer('skip_out');
+  const [kernel, bias] = layer.getWeights();
+  const k = kernel.arraySync() as number[][];
+  for (let h = 0; h < horizon; h++) k[lag[h]][h] = 1;
+  const next = tf.tensor2d(k);
+  layer.setWeights([next, bias]);
+  next.dispose();
 }

@@ -43,6 +43,7 @@ export function neuralOptionsForSeries(shape: SeriesShape): Partial<NeuralForeca
       validation: 0.15,
       level: 'auto',
       ensemble: 5,
+      seasonalStart: true,
     };
   }
   return {
