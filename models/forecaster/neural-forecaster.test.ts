@@ -271,6 +271,29 @@ test('seasonalStart: a network that starts at the season whose lag fits the late
   await level.fit(s, n - 24);
   const g = level.forecast(s, n - 25, 24);
   assert.ok(Math.abs(g.p50[0] - g.p50[12]) < 1e-9);
+  // seasonalBlend: the p50 is that share of the lag plus the rest of the trained network's p50.
+  const noisy = regularSeries(
+    s.start,
+    s.stepMs,
+    Array.from({ length: n }, (_, i) => weekly(i) + 3 * Math.sin(i * 1.7)),
+  );
+  const trained = new NeuralForecaster({ ...options, epochs: 3, seasonalStart: true });
+  await trained.fit(noisy, n - 24);
+  const withBlend = (blend: number) =>
+    NeuralForecaster.restore([...trained.networks], {
+      ...trained.state!,
+      options: { ...trained.state!.options, seasonalBlend: blend },
+    });
+  const net = (await withBlend(0)).forecast(noisy, n - 25, 24);
+  const half = (await withBlend(0.5)).forecast(noisy, n - 25, 24);
+  for (let h = 1; h <= 24; h++) {
+    const lag = noisy.values[n - 25 + h - 168];
+    assert.ok(Math.abs(half.p50[h - 1] - (net.p50[h - 1] + lag) / 2) < 1e-3, `h ${h}`);
+  }
+  assert.ok(
+    net.p50.some((v, h) => Math.abs(v - noisy.values[n - 25 + h + 1 - 168]) > 0.1),
+    'trained off the lag',
+  );
 });
 
 test("seasons 'auto': a day and a week back for intraday data; eight weeks and no one-point 'day' for daily data", async () => {

@@ -83,6 +83,13 @@ export interface NeuralForecasterOptions {
    * to read the week-back inputs from a start at the level.
    */
   seasonalStart: boolean;
+  /**
+   * Where the network started at a season's lag: the p50 is this share of that lag plus the rest
+   * of the network's p50 (0 = the network's alone). A forecast combination: on a month of hourly
+   * demand the network fits its validation windows better than the lag and the held-out span
+   * worse.
+   */
+  seasonalBlend: number;
 }
 
 export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
@@ -105,6 +112,7 @@ export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
   calibrate: true,
   adaptiveCalibration: 'auto',
   seasonalStart: false,
+  seasonalBlend: 0,
 };
 
 /**
@@ -148,6 +156,8 @@ export interface NeuralState {
    * p50 is the level (the network still gives the p90).
    */
   p50FromLevel?: boolean;
+  /** Input index of each horizon's seasonal lag where the network started there (seasonalStart). */
+  startLag?: number[];
   training: TrainResult & { windows: number };
 }
 
@@ -356,6 +366,7 @@ export class NeuralForecaster implements Forecaster {
       p90Offset,
       p90Scores,
       p50FromLevel,
+      startLag: start ?? undefined,
       training: { ...result, windows: batch.count },
     };
   }
@@ -510,6 +521,8 @@ export class NeuralForecaster implements Forecaster {
   ): Map<number, NetRow & { level: number }> {
     const H = this.options.horizon;
     const fromLevel = this.state?.p50FromLevel === true;
+    const lag = this.state?.startLag;
+    const blend = lag ? this.options.seasonalBlend : 0;
     if (!this.agreesWithSeen(series)) this.forgetRows();
     const out = new Map<number, NetRow & { level: number }>();
     const missing: number[] = [];
@@ -523,12 +536,14 @@ export class NeuralForecaster implements Forecaster {
       const part = missing.slice(c, c + chunk);
       const batch = buildFeatures(this.features!, z, series.start, series.stepMs, part, false);
       const raw = this.predictRaw(batch.inputs, batch.count);
+      const width = batch.inputs.length / Math.max(1, batch.count);
       part.forEach((t, k) => {
         const mid = new Float64Array(H);
         const upper = new Float64Array(H);
         for (let h = 0; h < H; h++) {
           const net = raw[k * 2 * H + h];
           mid[h] = fromLevel ? 0 : net;
+          if (blend > 0) mid[h] = (1 - blend) * mid[h] + blend * batch.inputs[k * width + lag![h]];
           upper[h] = net + softplus(raw[k * 2 * H + H + h]);
         }
         const row = { mid, upper, level: batch.levels[k] };

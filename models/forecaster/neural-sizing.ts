@@ -44,6 +44,7 @@ export function neuralOptionsForSeries(shape: SeriesShape): Partial<NeuralForeca
       level: 'auto',
       ensemble: 5,
       seasonalStart: true,
+      seasonalBlend: 0.5,
     };
   }
   return {
