@@ -26,20 +26,32 @@ export const INJECTED_FAULTS: readonly InjectedFaultType[] = [
   'drift',
 ];
 
+/** The first row faults may touch: after the first quarter, and after two days. */
+function faultStart(n: number, day: number): number {
+  return Math.max(Math.floor(n / 4), 2 * day);
+}
+
+/** Rows per fault slot: the rows from faultStart split by kind. */
+function faultSpan(n: number, day: number): number {
+  return Math.floor((n - faultStart(n, day)) / INJECTED_FAULTS.length);
+}
+
 export function injectFaults(series: RegularSeries, name: string, seed: number): AnomalyCase {
   const rng = new SeededRng(seed);
   const base = series.values;
   const v = Float64Array.from(base);
   const n = v.length;
   const day = Math.max(4, Math.round(86_400_000 / series.stepMs));
-  const from = Math.max(Math.floor(n / 4), 2 * day);
-  const span = Math.floor((n - from) / INJECTED_FAULTS.length);
+  const span = faultSpan(n, day);
   if (span < day + 4) {
+    let needed = n;
+    while (faultSpan(needed, day) < day + 4) needed++;
     throw new SluiceError(
       'SLUICE_CONFIG_INVALID',
-      `${name}: ${n} rows leave ${span} per fault after the first quarter; fault injection needs at least a day (${day} rows) each: about ${Math.ceil((INJECTED_FAULTS.length * (day + 4) + 2 * day) / 0.75)} rows`,
+      `${name}: ${n} rows leave ${span} per fault after the first quarter; fault injection needs at least a day (${day} rows) each: ${needed} rows`,
     );
   }
+  const from = faultStart(n, day);
   // Each kind in its own slot, the order shuffled by the seed.
   const order = [...INJECTED_FAULTS];
   for (let i = order.length - 1; i > 0; i--) {

@@ -351,9 +351,8 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
   // Each --series file as a detection check too: faults injected on its real background, two
   // cases to tune the threshold on, three to score (no target: an extra view, not the issue's corpus).
   // A series too short for every kind of fault is left out of this check, with a note.
-  for (const file of part === 'forecast' ? [] : seriesFiles) {
-    const series = await readRegular(file);
-    const name = basename(file).replace(/\.csv$/, '');
+  for (const { name: scenario, series } of part === 'forecast' ? [] : files) {
+    const name = scenario.replace(/^series /, '');
     try {
       corpora.push({
         name: `series ${name}`,
@@ -367,9 +366,10 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
   }
   const detection: EvaluationReport['detection'] = [];
   const detectors = (): Array<{ label: string; detector: Detector }> => [
-    { label: 'robust-zscore', detector: new RobustZScoreDetector() },
-    { label: 'ewma-control', detector: new EwmaControlDetector() },
-    { label: LEARNED, detector: new ResidualDetector() },
+    ...[new RobustZScoreDetector(), new EwmaControlDetector(), new ResidualDetector()].map((d) => ({
+      label: d.name,
+      detector: d,
+    })),
     ...extraSeeds.map((seed) => ({ label: `${LEARNED}@s${seed}`, detector: new ResidualDetector({ seed }) })),
   ];
   for (const c of part === 'forecast' ? [] : corpora) {

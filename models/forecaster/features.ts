@@ -40,6 +40,13 @@ export function inputSize(cfg: FeatureConfig): number {
   );
 }
 
+/** Where season q's seasonal-naive value for each horizon h = 1..H sits in an input row. */
+export function seasonLagInputs(cfg: FeatureConfig, q: number): number[] {
+  const { lookback: L, horizon: H } = cfg;
+  // After the L recent values, each season holds its L lookback values, then its H lag values.
+  return Array.from({ length: H }, (_, h) => L + q * (L + H) + L + h);
+}
+
 /** The first origin whose inputs lie inside the series. */
 export function firstOrigin(cfg: FeatureConfig): number {
   return Math.max(cfg.lookback - 1, ...cfg.seasons.map((s) => s.period * s.count + cfg.lookback - 1));

@@ -23,7 +23,14 @@ import { RobustScaler } from '../../datasets/series/robust-scaler.js';
 import { SluiceError } from '../../gateway-core/errors.js';
 import type { Forecast, Forecaster, ProgressCallback } from '../forecaster.js';
 import { pointsPerDay } from '../forecaster.js';
-import { buildFeatures, type FeatureConfig, firstOrigin, inputSize, scaleValues } from './features.js';
+import {
+  buildFeatures,
+  type FeatureConfig,
+  firstOrigin,
+  inputSize,
+  scaleValues,
+  seasonLagInputs,
+} from './features.js';
 import { type CalibrationScores, calibrationScores, rankAt, replayAlpha, shiftsAt } from './aci.js';
 import { fitLevel } from './robust-levels.js';
 import { backendReadsSynchronously } from '../backend.js';
@@ -236,16 +243,22 @@ export class NeuralForecaster implements Forecaster {
    * one, and training had no window at all), an origin is left out only when more than
    * MAX_FILLED_SHARE of the points it reads were filled.
    */
-  private trainingOrigins(series: RegularSeries, from: number, end: number, cap: number): number[] {
+  private trainingOrigins(
+    series: RegularSeries,
+    from: number,
+    end: number,
+    cap: number,
+    features: FeatureConfig = this.features!,
+  ): number[] {
     const { lookback, horizon } = this.options;
     const last = end - horizon - 1;
-    const first = Math.max(from, firstOrigin(this.features!));
+    const first = Math.max(from, firstOrigin(features));
     if (last < first) return [];
     // filledBefore[i] = filled points among 0..i-1.
     const filledBefore = new Int32Array(end + 1);
     for (let i = 0; i < end; i++) filledBefore[i + 1] = filledBefore[i] + (series.filled[i] ? 1 : 0);
     const filledIn = (a: number, b: number) => filledBefore[b + 1] - filledBefore[Math.max(0, a)];
-    const seasons = this.features!.seasons;
+    const seasons = features.seasons;
     /** The share of filled points among those origin t reads (its lookback and targets, and theirs a season back). */
     const filledShare = (t: number) => {
       let filled = filledIn(t - lookback + 1, t + horizon);
@@ -297,10 +310,8 @@ export class NeuralForecaster implements Forecaster {
     // reach first, until the windows left are a quarter of those the lookback alone allows
     // (seasons given by name are kept as given).
     if (o.seasons === 'auto' && this.features.seasons.length > 0) {
-      const seasonal = this.features;
-      this.features = { ...seasonal, seasons: [] };
-      const plain = this.trainingOrigins(series, 0, end, Number.POSITIVE_INFINITY).length;
-      this.features = seasonal;
+      const noSeasons = { ...this.features, seasons: [] };
+      const plain = this.trainingOrigins(series, 0, end, Number.POSITIVE_INFINITY, noSeasons).length;
       while (this.features.seasons.length > 0 && origins.length < plain / 4) {
         this.features = { ...this.features, seasons: fewerSeasons(this.features.seasons) };
         origins = this.trainingOrigins(series, 0, end, o.maxWindows);
@@ -637,15 +648,15 @@ export class NeuralForecaster implements Forecaster {
    * lowest MAE on the validation windows, or null where the level (output 0) does better.
    */
   private bestStart(inputs: Float32Array, targets: Float32Array, count: number): number[] | null {
-    const { lookback: L, horizon: H, seasons } = this.features!;
+    const features = this.features!;
+    const H = features.horizon;
     const width = inputs.length / count;
     const from = count - Math.max(1, Math.floor(count * this.options.validation));
     let best: number[] | null = null;
     let bestMae = 0;
     for (let r = from; r < count; r++) for (let h = 0; h < H; h++) bestMae += Math.abs(targets[r * H + h]);
-    seasons.forEach((_, q) => {
-      // Season q's inputs: L lookback values, then its H seasonal-naive values (features.ts).
-      const lag = Array.from({ length: H }, (_, h) => L + q * (L + H) + L + h);
+    features.seasons.forEach((_, q) => {
+      const lag = seasonLagInputs(features, q);
       let mae = 0;
       for (let r = from; r < count; r++)
         for (let h = 0; h < H; h++) mae += Math.abs(targets[r * H + h] - inputs[r * width + lag[h]]);
