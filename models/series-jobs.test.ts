@@ -6,6 +6,7 @@ import { before, test } from 'node:test';
 import { selectBackend } from './backend.js';
 import {
   backtestSeriesFile,
+  arrivalTimes,
   detectSeriesFile,
   predictSeriesFile,
   readRegular,
@@ -150,4 +151,38 @@ test('missing values: detect writes their rows back empty with score 0; forecast
     Array.from(series.filled).flatMap((f, i) => (f ? [i] : [])),
     Array.from({ length: 10 }, (_, k) => 50 + k),
   );
+});
+
+test('arrivalTimes: a row stamped before the row above is taken one step after it, and later rows move with it', () => {
+  const t = (hm: string) => Date.parse(`2014-01-07T${hm}:00Z`);
+  const stamps = ['01:50', '01:55', '02:00', '01:00', '01:05', '02:10', '02:10', '02:20'].map(t);
+  const { times, steps } = arrivalTimes(stamps);
+  // The step is 5 minutes; 01:00 follows 02:00, so it becomes 02:05 (a shift of 65 minutes).
+  assert.deepEqual(
+    Array.from(times, (x) => new Date(x).toISOString().slice(11, 16)),
+    ['01:50', '01:55', '02:00', '02:05', '02:10', '03:15', '03:15', '03:25'],
+  );
+  assert.deepEqual(steps, [{ line: 5, backMs: 60 * 60_000 }]);
+  // In order (repeated stamps included), nothing moves.
+  assert.deepEqual(arrivalTimes(stamps.slice(5)).steps, []);
+});
+
+test('detect scores a file whose timestamps go back (an hour written twice), one row per input row', async () => {
+  const back = join(dir, 'back.csv');
+  const rows = ['timestamp,value'];
+  for (let i = 0; i < 600; i++) {
+    // Rows 300-311 repeat the hour before them, as a clock set back would write them.
+    const k = i >= 300 ? i - 12 : i;
+    rows.push(`${new Date(Date.UTC(2014, 0, 1) + k * 300_000).toISOString()},${50 + 10 * Math.sin(i / 20)}`);
+  }
+  writeFileSync(back, `${rows.join('\n')}\n`);
+  const output = join(dir, 'back-scores.csv');
+  const r = await detectSeriesFile({ input: back, output, detector: 'neural-residual' });
+  assert.equal(r.rows, 600);
+  assert.deepEqual(r.clockSteps, [{ line: 302, backMs: 55 * 60_000 }]);
+  const lines = readFileSync(output, 'utf8').trim().split('\n');
+  assert.equal(lines.length, 601);
+  // Timestamps are echoed as given, the repeated hour included.
+  assert.equal(lines[301].split(',')[0], rows[301].split(',')[0]);
+  assert.ok(lines.slice(1).every((l) => Number(l.split(',')[2]) >= 0 && Number(l.split(',')[2]) <= 1));
 });

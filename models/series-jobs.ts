@@ -28,25 +28,58 @@ export async function startBackend(flag: string | undefined, log?: BackendLog): 
   return selectBackend(resolveBackendRequest(flag), log);
 }
 
-/** Scores every row in file order and writes `timestamp,value,anomaly_score` (timestamps as given). */
+/** A row whose timestamp is earlier than the row before it (a clock set back). */
+export interface ClockStep {
+  /** 1-based line of the file (the header is line 1). */
+  line: number;
+  /** How far back its time went from the row before, ms. */
+  backMs: number;
+}
+
+/**
+ * Rows in arrival order get times that never go back: a row stamped before the row above it (a
+ * clock set back, an hour written twice: a public machine-temperature series repeats one) is
+ * taken one step after that row, and every later row moves by the same amount. A stream scores
+ * rows as they arrive, so their order is the truth and their stamps are read as a clock that can
+ * be wrong; the rows keep their own scores and file order.
+ */
+export function arrivalTimes(times: ArrayLike<number>): { times: Float64Array; steps: ClockStep[] } {
+  const out = Float64Array.from(times);
+  const steps: ClockStep[] = [];
+  if (out.length < 2) return { times: out, steps };
+  let step = 0;
+  let shift = 0;
+  for (let i = 1; i < out.length; i++) {
+    out[i] = times[i] + shift;
+    if (out[i] < out[i - 1]) {
+      steps.push({ line: i + 2, backMs: out[i - 1] - out[i] });
+      step ||= inferStep(times);
+      shift += out[i - 1] + step - out[i];
+      out[i] = out[i - 1] + step;
+    }
+  }
+  return { times: out, steps };
+}
+
+/**
+ * Scores every row in file order and writes `timestamp,value,anomaly_score` (timestamps as given).
+ * Where timestamps go back, rows are scored at their arrival times (arrivalTimes) and each such
+ * place is returned.
+ */
 export async function detectSeriesFile(opts: {
   input: string;
   output: string;
   detector: string;
   progress?: ProgressCallback;
-}): Promise<{ rows: number; detector: string }> {
+}): Promise<{ rows: number; detector: string; clockSteps: ClockStep[] }> {
   const raw = await readSeriesCsv(opts.input);
-  for (let i = 1; i < raw.times.length; i++) {
-    if (raw.times[i] < raw.times[i - 1]) {
-      throw new SluiceError('SLUICE_TRACE_INVALID', `${opts.input} line ${i + 2}: timestamps go backwards`);
-    }
-  }
+  const arrival = arrivalTimes(raw.times);
   const detector = createDetector(opts.detector);
   if (detector instanceof ResidualDetector) detector.onProgress = opts.progress ?? null;
   // Rows without a value are a gap to the detector; they are written back with no value, score 0.
   const present = raw.values.flatMap((v, i) => (Number.isNaN(v) ? [] : [i]));
   const scored = await detector.score(
-    Float64Array.from(present, (i) => raw.times[i]),
+    Float64Array.from(present, (i) => arrival.times[i]),
     Float64Array.from(present, (i) => raw.values[i]),
   );
   const scores = new Float64Array(raw.values.length);
@@ -59,7 +92,7 @@ export async function detectSeriesFile(opts: {
     lines.push(`${raw.stamps[i]},${value},${+scores[i].toFixed(6)}`);
   }
   write(opts.output, `${lines.join('\n')}\n`);
-  return { rows: raw.values.length, detector: detector.name };
+  return { rows: raw.values.length, detector: detector.name, clockSteps: arrival.steps };
 }
 
 export async function readRegular(path: string): Promise<RegularSeries> {

@@ -38,6 +38,11 @@ export const detectCommand: CommandModule<object, DetectArgs> = {
       detector: argv.detector,
       progress: progress.report,
     }).finally(() => progress.stop());
+    for (const step of r.clockSteps) {
+      process.stderr.write(
+        `sluice detect: ${argv.input} line ${step.line}: timestamp ${step.backMs / 1000} s before the row above; scored one step after it, later rows moved the same (rows are scored in file order)\n`,
+      );
+    }
     process.stderr.write(`sluice detect: ${r.rows} rows scored by ${r.detector} -> ${argv.output}\n`);
   },
 };

@@ -32,6 +32,9 @@
  * When more than half of the recent 64-row blocks hold a score of 0.5 or more, alarms are routine
  * for this series and each score is read against the series' own scores (routineShare,
  * routine-score-calibration.ts).
+ * Last, one alert per incident (holdDays, alert-hold.ts): a row keeps its full score only when it
+ * is higher than every score of the previous quarter day, else half of it, so an incident alerts
+ * at its onset and again only when it gets worse.
  * Rows are processed in chunks: a chunk is scored with the weights learnt from earlier chunks,
  * then the models train on it (rows that scored as anomalous are left out, so faults are not
  * learnt as normal), until half of the last day's rows were left out: then the new behaviour is
@@ -45,6 +48,7 @@ import { RobustScaler } from '../../datasets/series/robust-scaler.js';
 import type { Detector } from '../detector.js';
 import type { ProgressCallback } from '../forecaster.js';
 import { zToScore } from '../detector.js';
+import { holdAlerts } from './alert-hold.js';
 import { LaggedResidual } from './lagged-residual.js';
 import { OnlineRegressor } from './online-regressor.js';
 import { OnlineScale } from './online-scale.js';
@@ -100,6 +104,11 @@ export interface ResidualDetectorOptions {
    * (routine-score-calibration.ts; 0 = off).
    */
   routineShare: number;
+  /**
+   * > 0: one alert per incident (alert-hold.ts): a row scores in full only when it is higher than
+   * every score of this many days of rows before it, else half of it (0 = off).
+   */
+  holdDays: number;
   seed: number;
 }
 
@@ -122,6 +131,7 @@ export const DEFAULT_RESIDUAL_OPTIONS: ResidualDetectorOptions = {
   tailShare: 0.01,
   relearnDays: 1,
   routineShare: 0.5,
+  holdDays: 0,
   seed: 7,
 };
 
@@ -364,7 +374,7 @@ export class ResidualDetector implements Detector {
       fast.dispose();
       for (const season of seasons) season.dispose();
     }
-    return out;
+    return o.holdDays > 0 ? holdAlerts(out, Math.max(1, Math.round(o.holdDays * P))) : out;
   }
 }
 
