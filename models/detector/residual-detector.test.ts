@@ -67,8 +67,9 @@ test('local scale: a drop in a quiet stretch stands out against the quiet-stretc
     Math.max(
       ...(await new ResidualDetector({ ...opts, ...o }).score(times, quietValues)).subarray(2250, 2260),
     );
-  const withLocal = await peak({ localScale: 0.5, control: 0 });
-  const globalOnly = await peak({ localScale: 0, control: 0 });
+  // The hold (one alert per incident) is left out: it halves a row below an earlier, higher one.
+  const withLocal = await peak({ localScale: 0.5, control: 0, holdDays: 0 });
+  const globalOnly = await peak({ localScale: 0, control: 0, holdDays: 0 });
   assert.ok(
     withLocal > globalOnly + 0.1,
     `with the local scale ${withLocal}, series-wide only ${globalOnly}`,
@@ -170,9 +171,13 @@ test('tail calibration: a quantised CPU-like series does not alarm at its routin
     for (let i = 1000; i < 2490; i++) if (s[i] >= 0.5 && s[i - 1] < 0.5) k++;
     return k;
   };
-  const tailOnly = await new ResidualDetector({ ...opts, routineShare: 0 }).score(t5, v);
+  // The calibrations are compared without the hold, which would merge alarms into incidents.
+  const tailOnly = await new ResidualDetector({ ...opts, routineShare: 0, holdDays: 0 }).score(t5, v);
   const on = await new ResidualDetector(opts).score(t5, v);
-  const off = await new ResidualDetector({ ...opts, tailShare: 0, routineShare: 0 }).score(t5, v);
+  const off = await new ResidualDetector({ ...opts, tailShare: 0, routineShare: 0, holdDays: 0 }).score(
+    t5,
+    v,
+  );
   // Measured: 8 alarms with the tail calibrations (level and fast), 378 without; the drop scores
   // 0.98 and 1. With the routine-score reading as well (the default), no alarm there, and the
   // drop 0.56 against at most 0.09 on the routine rows.
@@ -218,4 +223,22 @@ test('routine scores: a metric that spikes every 20 rows stops alarming at its s
   // Measured: spikes at most 0.364 read against the series' own scores, 0.514 without; the shift 0.804.
   assert.ok(routineOn < routineOff - 0.1, `spikes ${routineOn} with, ${routineOff} without`);
   assert.ok(Math.max(...on.subarray(2500, 2520)) > 0.75, 'the shift');
+});
+
+test('hold: an incident of ten bursts in five hours alarms at its onset and when a burst scores above all before it; without the hold, at each', async () => {
+  // Bursts of +60 for 2 rows every 30 rows of the 1-minute series, rows 2,000-2,299.
+  const bursty = Float64Array.from(values);
+  for (let b = 2000; b < 2300; b += 30) for (let i = b; i < b + 2; i++) bursty[i] += 60;
+  const onsets = (s: Float64Array) => {
+    let k = 0;
+    for (let i = 1990; i < 2320; i++) if (s[i] >= 0.5 && s[i - 1] < 0.5) k++;
+    return k;
+  };
+  const held = await new ResidualDetector(opts).score(times, bursty);
+  const each = await new ResidualDetector({ ...opts, holdDays: 0 }).score(times, bursty);
+  assert.ok(Math.max(...held.subarray(2000, 2002)) > 0.9, 'the first burst alarms');
+  // Measured: 10 without the hold; 5 with it (the bursts score 0.90-0.94, and five of them set a
+  // new high for the incident).
+  assert.ok(onsets(each) >= 8, `alarms without the hold: ${onsets(each)}`);
+  assert.ok(onsets(held) <= onsets(each) / 2, `alarms with the hold: ${onsets(held)}`);
 });

@@ -131,7 +131,7 @@ export const DEFAULT_RESIDUAL_OPTIONS: ResidualDetectorOptions = {
   tailShare: 0.01,
   relearnDays: 1,
   routineShare: 0.5,
-  holdDays: 0,
+  holdDays: 0.25,
   seed: 7,
 };
 
