@@ -1,3 +1,4 @@
+import { arrivalTimes } from '../datasets/series/arrival-times.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +7,6 @@ import { before, test } from 'node:test';
 import { selectBackend } from './backend.js';
 import {
   backtestSeriesFile,
-  arrivalTimes,
   detectSeriesFile,
   predictSeriesFile,
   readRegular,

@@ -1,0 +1,37 @@
+/**
+ * Times for rows in the order they arrived, where a file's timestamps go back.
+ */
+import { inferStep } from './regular-grid.js';
+
+/** A row whose timestamp is earlier than the row before it (a clock set back). */
+export interface ClockStep {
+  /** 1-based line of the file (the header is line 1). */
+  line: number;
+  /** How far back its time went from the row before, ms. */
+  backMs: number;
+}
+
+/**
+ * Rows in arrival order get times that never go back: a row stamped before the row above it (a
+ * clock set back, an hour written twice: a public machine-temperature series repeats one) is
+ * taken one step after that row, and every later row moves by the same amount. A stream scores
+ * rows as they arrive, so their order is the truth and their stamps are read as a clock that can
+ * be wrong; the rows keep their own scores and file order.
+ */
+export function arrivalTimes(times: ArrayLike<number>): { times: Float64Array; steps: ClockStep[] } {
+  const out = Float64Array.from(times);
+  const steps: ClockStep[] = [];
+  if (out.length < 2) return { times: out, steps };
+  let step = 0;
+  let shift = 0;
+  for (let i = 1; i < out.length; i++) {
+    out[i] = times[i] + shift;
+    if (out[i] < out[i - 1]) {
+      steps.push({ line: i + 2, backMs: out[i - 1] - out[i] });
+      step ||= inferStep(times);
+      shift += out[i - 1] + step - out[i];
+      out[i] = out[i - 1] + step;
+    }
+  }
+  return { times: out, steps };
+}
