@@ -162,7 +162,7 @@ test('arrivalTimes: a row stamped before the row above is taken one step after i
     Array.from(times, (x) => new Date(x).toISOString().slice(11, 16)),
     ['01:50', '01:55', '02:00', '02:05', '02:10', '03:15', '03:15', '03:25'],
   );
-  assert.deepEqual(steps, [{ line: 5, backMs: 60 * 60_000 }]);
+  assert.deepEqual(steps, [{ row: 3, backMs: 60 * 60_000 }]);
   // In order (repeated stamps included), nothing moves.
   assert.deepEqual(arrivalTimes(stamps.slice(5)).steps, []);
 });
@@ -175,14 +175,16 @@ test('detect scores a file whose timestamps go back (an hour written twice), one
     const k = i >= 300 ? i - 12 : i;
     rows.push(`${new Date(Date.UTC(2014, 0, 1) + k * 300_000).toISOString()},${50 + 10 * Math.sin(i / 20)}`);
   }
+  // A blank line before the step back: the notice still names the file's own line.
+  rows.splice(200, 0, '');
   writeFileSync(back, `${rows.join('\n')}\n`);
   const output = join(dir, 'back-scores.csv');
   const r = await detectSeriesFile({ input: back, output, detector: 'neural-residual' });
   assert.equal(r.rows, 600);
-  assert.deepEqual(r.clockSteps, [{ line: 302, backMs: 55 * 60_000 }]);
+  assert.deepEqual(r.clockSteps, [{ line: 303, backMs: 55 * 60_000 }]);
   const lines = readFileSync(output, 'utf8').trim().split('\n');
   assert.equal(lines.length, 601);
   // Timestamps are echoed as given, the repeated hour included.
-  assert.equal(lines[301].split(',')[0], rows[301].split(',')[0]);
+  assert.equal(lines[301].split(',')[0], rows[302].split(',')[0]);
   assert.ok(lines.slice(1).every((l) => Number(l.split(',')[2]) >= 0 && Number(l.split(',')[2]) <= 1));
 });

@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { inferStep, toRegularGrid } from '../datasets/series/regular-grid.js';
 import { type RegularSeries, timeAt } from '../datasets/series/regular-series.js';
 import { readSeriesCsv } from '../datasets/series/series-csv.js';
-import { arrivalTimes, type ClockStep } from '../datasets/series/arrival-times.js';
+import { arrivalTimes } from '../datasets/series/arrival-times.js';
 import { formatTimestamp } from '../datasets/series/timestamp.js';
 import { holdoutSplit } from '../datasets/series/time-split.js';
 import { SluiceError } from '../gateway-core/errors.js';
@@ -39,7 +39,7 @@ export async function detectSeriesFile(opts: {
   output: string;
   detector: string;
   progress?: ProgressCallback;
-}): Promise<{ rows: number; detector: string; clockSteps: ClockStep[] }> {
+}): Promise<{ rows: number; detector: string; clockSteps: Array<{ line: number; backMs: number }> }> {
   const raw = await readSeriesCsv(opts.input);
   const arrival = arrivalTimes(raw.times);
   const detector = createDetector(opts.detector);
@@ -60,7 +60,8 @@ export async function detectSeriesFile(opts: {
     lines.push(`${raw.stamps[i]},${value},${+scores[i].toFixed(6)}`);
   }
   write(opts.output, `${lines.join('\n')}\n`);
-  return { rows: raw.values.length, detector: detector.name, clockSteps: arrival.steps };
+  const clockSteps = arrival.steps.map((s) => ({ line: raw.lines[s.row], backMs: s.backMs }));
+  return { rows: raw.values.length, detector: detector.name, clockSteps };
 }
 
 export async function readRegular(path: string): Promise<RegularSeries> {

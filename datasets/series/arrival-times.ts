@@ -5,8 +5,8 @@ import { inferStep } from './regular-grid.js';
 
 /** A row whose timestamp is earlier than the row before it (a clock set back). */
 export interface ClockStep {
-  /** 1-based line of the file (the header is line 1). */
-  line: number;
+  /** Index of the row (0-based, in file order). */
+  row: number;
   /** How far back its time went from the row before, ms. */
   backMs: number;
 }
@@ -27,7 +27,7 @@ export function arrivalTimes(times: ArrayLike<number>): { times: Float64Array; s
   for (let i = 1; i < out.length; i++) {
     out[i] = times[i] + shift;
     if (out[i] < out[i - 1]) {
-      steps.push({ line: i + 2, backMs: out[i - 1] - out[i] });
+      steps.push({ row: i, backMs: out[i - 1] - out[i] });
       step ||= inferStep(times);
       shift += out[i - 1] + step - out[i];
       out[i] = out[i - 1] + step;

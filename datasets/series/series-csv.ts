@@ -20,6 +20,8 @@ export interface RawSeries {
   values: number[];
   /** The timestamp text as written, so outputs can echo it unchanged. */
   stamps: string[];
+  /** Each row's line in the file (the header is line 1; blank lines are skipped). */
+  lines: number[];
 }
 
 /** Incremental parser: feed lines in order, then take the series. */
@@ -27,7 +29,7 @@ export class SeriesCsvParser {
   private lineNo = 0;
   private timeCol = -1;
   private valueCol = -1;
-  readonly series: RawSeries = { times: [], values: [], stamps: [] };
+  readonly series: RawSeries = { times: [], values: [], stamps: [], lines: [] };
 
   constructor(private readonly source = 'series CSV') {}
 
@@ -65,6 +67,7 @@ export class SeriesCsvParser {
     this.series.times.push(t);
     this.series.values.push(v);
     this.series.stamps.push(stamp);
+    this.series.lines.push(this.lineNo);
   }
 
   private width(): number {
