@@ -2,9 +2,12 @@
  * Real series with labelled anomaly windows, in NAB's layout: a JSON file
  *   { "<CSV path, relative to the data folder>": [["<start>", "<end>"], ...], ... }
  * (stamps, both ends inclusive: NAB's labels/combined_windows.json, and what writeAnomalyCorpus
- * writes as labels.json) beside the series CSVs it names. Each CSV is kept as recorded, rows and
- * times unchanged, because that is what `sluice detect` scores (real metrics arrive late, twice or
- * not at all); a window covers the rows whose time lies within it. Rows without a value are left
+ * writes as labels.json) beside the series CSVs it names. Each CSV keeps its rows and times as
+ * recorded, gaps and repeated stamps included, as `sluice detect` scores them (real metrics arrive
+ * late, twice or not at all); a window covers the rows whose time lies within it. One difference:
+ * rows are put in time order (a stable sort), so where a file's stamps go back (a clock set back)
+ * they interleave here, while `sluice detect` keeps file order and moves later rows forward
+ * (arrival-times.ts). Rows without a value are left
  * out. Files the JSON names but the folder lacks are skipped and listed, so a download of part of
  * a corpus can still be scored; none found at all is an error.
  */

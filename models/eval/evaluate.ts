@@ -51,7 +51,7 @@ import { type DetectorResult, evaluateDetector, evaluateDetectorLeaveOneOut } fr
 import { evaluateScenario, type ScenarioResult, type ScenarioSpec } from './forecast-evaluation.js';
 
 /** The learned detector's name in the report (its other seeds: `${LEARNED}@s8`, ...). */
-const LEARNED = 'neural-residual';
+const LEARNED = new ResidualDetector().name;
 
 export const SIM_CORPUS_DIR = join(process.cwd(), 'datasets', 'series', 'sim-corpus');
 export const AZURE_DIR = join(process.cwd(), '..', 'shared', 'datasets', 'azure-llm-2023');
