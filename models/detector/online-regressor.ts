@@ -1,8 +1,8 @@
 /**
  * A small TF.js regressor that learns as data arrives: x -> Dense(hidden, relu) -> Dense(1),
- * Huber loss (robust to the faults it is meant to find), Adam. Each train() call fits the new
- * rows together with an equal sample from a replay buffer of older rows, so it adapts without
- * forgetting. Seeded: initialisers and replay sampling take seeds, never Math.random.
+ * Huber loss (robust to the faults it is meant to find), Adam, the output starting at 0. Each
+ * train() call fits the new rows together with an equal sample from a replay buffer of older
+ * rows, so it adapts without forgetting. Seeded: initialisers and replay sampling take seeds, never Math.random.
  */
 import * as tf from '@tensorflow/tfjs';
 import { SluiceError } from '../../gateway-core/errors.js';
@@ -40,7 +40,13 @@ export class OnlineRegressor {
           activation: 'relu',
           kernelInitializer: tf.initializers.glorotUniform({ seed }),
         }),
-        tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
+        tf.layers.dense({
+          units: 1,
+          // The output starts at 0: untrained, the regressor forecasts its target's baseline (the
+          // window's mean, as the detector centres them), not a random function of the window,
+          // whose early residuals decided which rows were flagged and so what was learnt after.
+          kernelInitializer: tf.initializers.zeros(),
+        }),
       ],
     });
     this.optimizer = tf.train.adam(learningRate);

@@ -67,6 +67,8 @@ export interface ResidualDetectorOptions {
   zHalf: number;
   /** Rows scoring above this are not trained on. */
   trainBelow: number;
+  /** Use the fast model (the previous rows and calendar). Off only to test the other parts alone. */
+  fast: boolean;
   /** Use the seasonal (one day back) model as well as the fast one. */
   seasonal: boolean;
   /** Forgetting rate of the seasonal residual scale. */
@@ -122,6 +124,7 @@ export const DEFAULT_RESIDUAL_OPTIONS: ResidualDetectorOptions = {
   smoothing: 0.1,
   zHalf: 4,
   trainBelow: 0.5,
+  fast: true,
   seasonal: true,
   seasonalScaleRate: 0.002,
   level: true,
@@ -264,7 +267,7 @@ export class ResidualDetector implements Detector {
         levelTail?.refresh();
         fastTail?.refresh();
         routine?.refresh();
-        const fPred = fast.predict(fx, count);
+        const fPred = o.fast ? fast.predict(fx, count) : null;
         const keepF: number[] = [];
         for (let r = 0; r < count; r++) {
           const i = s + r;
@@ -275,9 +278,9 @@ export class ResidualDetector implements Detector {
           }
           // A model whose inputs hold flagged rows forecasts from a fault, not from normal
           // behaviour: its residual says nothing (the classic false alarm right after a fault).
-          const fastClean = unclean(i - L, i) === 0;
-          const ef = fy[r] - fPred[r];
-          const fastScore = fastScale.count > 50 ? zToScore(fastScale.z(ef), o.zHalf) : 0;
+          const fastClean = fPred !== null && unclean(i - L, i) === 0;
+          const ef = fPred ? fy[r] - fPred[r] : 0;
+          const fastScore = fPred && fastScale.count > 50 ? zToScore(fastScale.z(ef), o.zHalf) : 0;
           let em = 0;
           let zl = 0;
           let zGlobal = 0;
@@ -366,7 +369,7 @@ export class ResidualDetector implements Detector {
             if (seasClean[q]) season.accept(i);
           });
         }
-        fast.train(...pick(fx, fy, keepF, fastWidth), o.epochs);
+        if (o.fast) fast.train(...pick(fx, fy, keepF, fastWidth), o.epochs);
         for (const season of seasons) season.train(o.epochs);
         this.onProgress?.({ phase: 'score', done: e, total: n });
       }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { calibrationScores, replayAlpha, shiftsAt } from './aci.js';
+import { aciStep, calibrationScores, replayAlpha, shiftsAt } from './aci.js';
 
 const nine = (offset: number) => Float64Array.from({ length: 9 }, (_, i) => 9 - i + offset);
 
@@ -43,4 +43,13 @@ test('replayAlpha: every miss lowers alpha by 0.9 gamma, every covered point rai
   const a = replayAlpha(0.01, 0, 3, 2, alt, () => 1);
   // s=1 settles (0,1): miss; s=2: (1,1) covered, (0,2) miss; s=3: (2,1) miss, (1,2) covered.
   assert.ok(Math.abs(a - (0.1 + 0.01 * (0.1 - 1) + 2 * 0.01 * (0.1 - 0.5))) < 1e-12);
+});
+
+test("aciStep: 'auto' is 1 / (calibration windows), never under 0.01; a number is kept", () => {
+  assert.equal(aciStep('auto', 40), 0.025);
+  assert.equal(aciStep('auto', 100), 0.01);
+  assert.equal(aciStep('auto', 1200), 0.01);
+  assert.equal(aciStep('auto', 0), 0);
+  assert.equal(aciStep(0.002, 1200), 0.002);
+  assert.equal(aciStep(0, 40), 0);
 });

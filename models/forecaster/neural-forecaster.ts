@@ -31,7 +31,7 @@ import {
   scaleValues,
   seasonLagInputs,
 } from './features.js';
-import { type CalibrationScores, calibrationScores, rankAt, replayAlpha, shiftsAt } from './aci.js';
+import { aciStep, type CalibrationScores, calibrationScores, rankAt, replayAlpha, shiftsAt } from './aci.js';
 import { fitLevel } from './robust-levels.js';
 import { backendReadsSynchronously } from '../backend.js';
 import {
@@ -79,8 +79,9 @@ export interface NeuralForecasterOptions {
    * Step gamma of adaptive conformal inference (0 = off; aci.ts): after the fit, each observed
    * point moves the miss level alpha by gamma (0.1 - the share of the p90s it settles that it
    * exceeds), and the p90 shift is the (1 - alpha) quantile of the calibration scores. 'auto' =
-   * 1 / (calibration windows): each point weighs like one more calibration window, so after
-   * about as many points as the calibration set held, the new outcomes weigh as much as it.
+   * 1 / (calibration windows), at least 0.01 (aci.ts, `aciStep`): each point weighs like one more
+   * calibration window, so after about as many points as the calibration set held, the new
+   * outcomes weigh as much as it; on long series the floor lets the p90 follow a change.
    */
   adaptiveCalibration: number | 'auto';
   /**
@@ -464,7 +465,7 @@ export class NeuralForecaster implements Forecaster {
     const floorZ = nonNegative ? this.scaler!.transform(0) : Number.NEGATIVE_INFINITY;
     const scores = this.state?.p90Scores;
     const setting = this.options.adaptiveCalibration;
-    const gamma = !scores ? 0 : setting === 'auto' ? 1 / scores.n : setting;
+    const gamma = scores ? aciStep(setting, scores.n) : 0;
     const fitEnd = this.state?.dataSpan.points ?? 0;
     // ACI replays from the fit end (the first origin whose outcomes no fit saw), or over the last
     // ACI_WINDOW_HORIZONS horizons' worth of origins on long backtests.
