@@ -236,6 +236,16 @@ test("seasons 'auto' on a series with long gaps: seasonal history is given up, f
   const plain = new NeuralForecaster({ ...options, seasons: [] });
   await plain.fit(gappy, n);
   assert.equal(plain.state?.training.windows, 669);
+  // Without gaps every season is kept, also where the cap on windows (100 here) is under a quarter
+  // of the windows the series holds: the count compared is of windows that would be taken.
+  const whole = regularSeries(Date.UTC(2023, 0, 2), 3_600_000, wave);
+  const capped = new NeuralForecaster({ ...options, maxWindows: 100 });
+  await capped.fit(whole, n);
+  assert.equal(capped.state?.training.windows, 100);
+  assert.deepEqual(capped.state?.features.seasons, [
+    { period: 24, count: 7 },
+    { period: 168, count: 1 },
+  ]);
 });
 
 test('seasonalStart: a network that starts at the season whose lag fits the latest windows best forecasts that lag untrained', async () => {
