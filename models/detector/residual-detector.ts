@@ -45,6 +45,7 @@
 import { CALENDAR_FEATURES, calendarFeatures } from '../../datasets/series/calendar-features.js';
 import { inferStep, toRegularGrid } from '../../datasets/series/regular-grid.js';
 import { RobustScaler } from '../../datasets/series/robust-scaler.js';
+import { EwmaControlDetector } from '../baselines/ewma-control.js';
 import type { Detector } from '../detector.js';
 import type { ProgressCallback } from '../forecaster.js';
 import { zToScore } from '../detector.js';
@@ -111,6 +112,13 @@ export interface ResidualDetectorOptions {
    * every score of this many days of rows before it, else half of it (0 = off).
    */
   holdDays: number;
+  /**
+   * Written out: the larger of this score and the EWMA control chart's on the raw values
+   * (models/baselines/ewma-control.ts), after the warm-up. The chart's plain variance counts a
+   * metric's routine spikes as noise, where the robust parts call them anomalies, and it sees a
+   * sustained change of level the robust parts have learnt to expect.
+   */
+  rawChart: boolean;
   seed: number;
 }
 
@@ -135,6 +143,7 @@ export const DEFAULT_RESIDUAL_OPTIONS: ResidualDetectorOptions = {
   relearnDays: 1,
   routineShare: 0.5,
   holdDays: 0.25,
+  rawChart: true,
   seed: 7,
 };
 
@@ -160,6 +169,13 @@ export class ResidualDetector implements Detector {
    */
   async score(times: Float64Array, values: Float64Array): Promise<Float64Array> {
     if (values.length < 2) return new Float64Array(values.length);
+    const learned = await this.scoreRows(times, values);
+    if (!this.options.rawChart) return learned;
+    const chart = await new EwmaControlDetector().score(times, values);
+    return learned.map((s, i) => (i < this.options.warmup ? s : Math.max(s, chart[i])));
+  }
+
+  private async scoreRows(times: Float64Array, values: Float64Array): Promise<Float64Array> {
     const step = inferStep(times);
     const slot = Int32Array.from(times, (t) => Math.round((t - times[0]) / step));
     let regular = true;
