@@ -2,7 +2,8 @@
  * A small TF.js regressor that learns as data arrives: x -> Dense(hidden, relu) -> Dense(1),
  * Huber loss (robust to the faults it is meant to find), Adam, the output starting at 0. Each
  * train() call fits the new rows together with an equal sample from a replay buffer of older
- * rows, so it adapts without forgetting. Seeded: initialisers and replay sampling take seeds, never Math.random.
+ * rows, so it adapts without forgetting. Seeded: initialisers and replay sampling take seeds,
+ * never Math.random.
  */
 import * as tf from '@tensorflow/tfjs';
 import { SluiceError } from '../../gateway-core/errors.js';

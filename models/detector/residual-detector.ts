@@ -32,9 +32,12 @@
  * When more than half of the recent 64-row blocks hold a score of 0.5 or more, alarms are routine
  * for this series and each score is read against the series' own scores (routineShare,
  * routine-score-calibration.ts).
- * Last, one alert per incident (holdDays, alert-hold.ts): a row keeps its full score only when it
+ * Then one alert per incident (holdDays, alert-hold.ts): a row keeps its full score only when it
  * is higher than every score of the previous quarter day, else half of it, so an incident alerts
- * at its onset and again only when it gets worse.
+ * at its onset and again only when it gets worse. Last, the score written out is the larger of
+ * that and the EWMA control chart's on the raw values (rawChart; the baseline's statistic, whose
+ * plain variance reads routine spikes as noise).
+ * Both regressors' output layers start at 0: untrained, each forecasts its window's mean.
  * Rows are processed in chunks: a chunk is scored with the weights learnt from earlier chunks,
  * then the models train on it (rows that scored as anomalous are left out, so faults are not
  * learnt as normal), until half of the last day's rows were left out: then the new behaviour is
