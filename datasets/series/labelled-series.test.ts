@@ -36,8 +36,17 @@ test('labelled series: windows cover the rows whose times lie in them, as record
   const { cases, missing } = await readLabelledSeries(join(dir, 'labels.json'), join(dir, 'data'));
   assert.deepEqual(missing, ['machine/absent.csv']);
   assert.equal(cases.length, 1);
-  assert.deepEqual([...cases[0].values], [1, 2, 4, 3, 5, 6]);
-  // Rows at 00:10 and 00:17 (indices 2, 3); the second window holds no row and is dropped.
+  // File order, as `sluice detect` scores it: the row stamped 00:10 comes after 00:17 and is
+  // taken one step after it (12 minutes: the step inferStep reads off these irregular rows); later
+  // rows move by the same 19 minutes.
+  assert.deepEqual([...cases[0].values], [1, 2, 3, 4, 5, 6]);
+  const minute = 60_000;
+  const t0 = Date.UTC(2014, 0, 1);
+  assert.deepEqual(
+    [...cases[0].times].map((t) => (t - t0) / minute),
+    [0, 5, 17, 29, 45, 49],
+  );
+  // Rows stamped 00:17 and 00:10 (indices 2, 3); the second window holds no row and is dropped.
   assert.deepEqual(cases[0].labels, [{ start: 2, end: 4, type: 'labelled' }]);
   await assert.rejects(readLabelledSeries(join(dir, 'labels.json')), /none of its 2 files.*--labelled-data/);
 });

@@ -4,18 +4,17 @@
  * (stamps, both ends inclusive: NAB's labels/combined_windows.json, and what writeAnomalyCorpus
  * writes as labels.json) beside the series CSVs it names. Each CSV keeps its rows and times as
  * recorded, gaps and repeated stamps included, as `sluice detect` scores them (real metrics arrive
- * late, twice or not at all); a window covers the rows whose time lies within it. One difference:
- * rows are put in time order (a stable sort), so where a file's stamps go back (a clock set back)
- * they interleave here, while `sluice detect` keeps file order and moves later rows forward
- * (arrival-times.ts). Rows without a value are left
- * out. Files the JSON names but the folder lacks are skipped and listed, so a download of part of
+ * late, twice or not at all); a window covers the rows whose stamp lies within it. Where a file's
+ * stamps go back (a clock set back), rows keep file order and take arrival times, as `sluice
+ * detect` scores them (arrival-times.ts), so the evaluation scores what the command writes. Rows
+ * without a value are left out. Files the JSON names but the folder lacks are skipped and listed, so a download of part of
  * a corpus can still be scored; none found at all is an error.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SluiceError } from '../../gateway-core/errors.js';
 import type { LabelWindow } from './anomaly-corpus.js';
-import { lowerBound } from './lower-bound.js';
+import { arrivalTimes } from './arrival-times.js';
 import { readSeriesCsv } from './series-csv.js';
 import { parseTimestamp } from './timestamp.js';
 
@@ -83,18 +82,12 @@ export async function readLabelledSeries(
       continue;
     }
     const raw = await readSeriesCsv(path);
-    const order = raw.times
-      .map((_, i) => i)
-      .filter((i) => !Number.isNaN(raw.values[i]))
-      .sort((a, b) => raw.times[a] - raw.times[b] || a - b);
-    const times = Float64Array.from(order, (i) => raw.times[i]);
-    const values = Float64Array.from(order, (i) => raw.values[i]);
+    const rows = raw.times.map((_, i) => i).filter((i) => !Number.isNaN(raw.values[i]));
+    const stamps = rows.map((i) => raw.times[i]);
+    const times = arrivalTimes(stamps).times;
+    const values = Float64Array.from(rows, (i) => raw.values[i]);
     const labels: LabelWindow[] = spans
-      .map(([from, to]) => ({
-        start: lowerBound(times, parseTimestamp(from)),
-        end: lowerBound(times, parseTimestamp(to) + 1),
-        type: 'labelled' as const,
-      }))
+      .map(([from, to]) => rowsStampedWithin(stamps, parseTimestamp(from), parseTimestamp(to)))
       .filter((w) => w.end > w.start);
     cases.push({ name: file, times, values, labels });
   }
@@ -105,4 +98,19 @@ export async function readLabelledSeries(
     );
   }
   return { cases, missing };
+}
+
+/**
+ * The rows from the first to the last whose stamp lies in [from, to] (in file order, so a clock
+ * set back inside a window keeps the window one run of rows); empty when none does.
+ */
+function rowsStampedWithin(stamps: readonly number[], from: number, to: number): LabelWindow {
+  let start = -1;
+  let end = -1;
+  stamps.forEach((t, i) => {
+    if (t < from || t > to) return;
+    if (start < 0) start = i;
+    end = i + 1;
+  });
+  return start < 0 ? { start: 0, end: 0, type: 'labelled' } : { start, end, type: 'labelled' };
 }
