@@ -1,4 +1,3 @@
-import { arrivalTimes } from '../datasets/series/arrival-times.js';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -151,20 +150,6 @@ test('missing values: detect writes their rows back empty with score 0; forecast
     Array.from(series.filled).flatMap((f, i) => (f ? [i] : [])),
     Array.from({ length: 10 }, (_, k) => 50 + k),
   );
-});
-
-test('arrivalTimes: a row stamped before the row above is taken one step after it, and later rows move with it', () => {
-  const t = (hm: string) => Date.parse(`2014-01-07T${hm}:00Z`);
-  const stamps = ['01:50', '01:55', '02:00', '01:00', '01:05', '02:10', '02:10', '02:20'].map(t);
-  const { times, steps } = arrivalTimes(stamps);
-  // The step is 5 minutes; 01:00 follows 02:00, so it becomes 02:05 (a shift of 65 minutes).
-  assert.deepEqual(
-    Array.from(times, (x) => new Date(x).toISOString().slice(11, 16)),
-    ['01:50', '01:55', '02:00', '02:05', '02:10', '03:15', '03:15', '03:25'],
-  );
-  assert.deepEqual(steps, [{ row: 3, backMs: 60 * 60_000 }]);
-  // In order (repeated stamps included), nothing moves.
-  assert.deepEqual(arrivalTimes(stamps.slice(5)).steps, []);
 });
 
 test('detect scores a file whose timestamps go back (an hour written twice), one row per input row', async () => {

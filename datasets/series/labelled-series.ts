@@ -7,8 +7,8 @@
  * late, twice or not at all); a window covers the rows whose stamp lies within it. Where a file's
  * stamps go back (a clock set back), rows keep file order and take arrival times, as `sluice
  * detect` scores them (arrival-times.ts), so the evaluation scores what the command writes. Rows
- * without a value are left out. Files the JSON names but the folder lacks are skipped and listed, so a download of part of
- * a corpus can still be scored; none found at all is an error.
+ * without a value are left out. Files the JSON names but the folder lacks are skipped and listed,
+ * so a download of part of a corpus can still be scored; none found at all is an error.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

@@ -24,9 +24,10 @@ const MAX_KEPT = 256;
 const TARGET_MISS = 0.1;
 /**
  * The least step of the 'auto' rule. Alpha is replayed over the last two horizons of points only,
- * so at 1 / (calibration windows) a long series (thousands of windows, a step of 0.001) moved
- * alpha by at most 0.01 there: no adaptation at all. NYC taxi demand, whose held-out span holds
- * Thanksgiving, Christmas and a snowstorm, covered 0.835 at 1 / n, 0.860 at 0.005, 0.888 at 0.01.
+ * so the step bounds how far it can move: on NYC taxi demand (391 calibration windows, 1 / n =
+ * 0.0026, 48 steps), points missed at twice the target rate move alpha by 0.025 over the 96
+ * points replayed, against 0.096 at 0.01. Its held-out span (Thanksgiving, Christmas, a
+ * snowstorm) covered 0.835 at 1 / n, 0.860 at 0.005, 0.888 at 0.01.
  */
 export const MIN_AUTO_STEP = 0.01;
 
