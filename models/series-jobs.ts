@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { inferStep, toRegularGrid } from '../datasets/series/regular-grid.js';
 import { type RegularSeries, timeAt } from '../datasets/series/regular-series.js';
 import { readSeriesCsv } from '../datasets/series/series-csv.js';
-import { arrivalTimes } from '../datasets/series/arrival-times.js';
+import { rowsToScore } from '../datasets/series/arrival-times.js';
 import { formatTimestamp } from '../datasets/series/timestamp.js';
 import { holdoutSplit } from '../datasets/series/time-split.js';
 import { SluiceError } from '../gateway-core/errors.js';
@@ -41,17 +41,13 @@ export async function detectSeriesFile(opts: {
   progress?: ProgressCallback;
 }): Promise<{ rows: number; detector: string; clockSteps: Array<{ line: number; backMs: number }> }> {
   const raw = await readSeriesCsv(opts.input);
-  const arrival = arrivalTimes(raw.times);
+  const arrival = rowsToScore(raw);
   const detector = createDetector(opts.detector);
   if (detector instanceof ResidualDetector) detector.onProgress = opts.progress ?? null;
   // Rows without a value are a gap to the detector; they are written back with no value, score 0.
-  const present = raw.values.flatMap((v, i) => (Number.isNaN(v) ? [] : [i]));
-  const scored = await detector.score(
-    Float64Array.from(present, (i) => arrival.times[i]),
-    Float64Array.from(present, (i) => raw.values[i]),
-  );
+  const scored = await detector.score(arrival.times, arrival.values);
   const scores = new Float64Array(raw.values.length);
-  present.forEach((i, k) => {
+  arrival.rows.forEach((i, k) => {
     scores[i] = scored[k];
   });
   const lines = ['timestamp,value,anomaly_score'];

@@ -2,6 +2,7 @@
  * Times for rows in the order they arrived, where a file's timestamps go back.
  */
 import { inferStep } from './regular-grid.js';
+import type { RawSeries } from './series-csv.js';
 
 /** A row whose timestamp is earlier than the row before it (a clock set back). */
 export interface ClockStep {
@@ -34,4 +35,25 @@ export function arrivalTimes(times: ArrayLike<number>): { times: Float64Array; s
     }
   }
   return { times: out, steps };
+}
+
+/**
+ * The rows a detector scores: those with a value, in file order, at their arrival times. The
+ * times are read over every row, those without a value too (their stamps are still clock
+ * readings), so `sluice detect` and the labelled-series reader give a row the same time.
+ */
+export function rowsToScore(raw: Pick<RawSeries, 'times' | 'values'>): {
+  rows: number[];
+  times: Float64Array;
+  values: Float64Array;
+  steps: ClockStep[];
+} {
+  const arrival = arrivalTimes(raw.times);
+  const rows = raw.values.flatMap((v, i) => (Number.isNaN(v) ? [] : [i]));
+  return {
+    rows,
+    times: Float64Array.from(rows, (i) => arrival.times[i]),
+    values: Float64Array.from(rows, (i) => raw.values[i]),
+    steps: arrival.steps,
+  };
 }

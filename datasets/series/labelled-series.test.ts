@@ -37,14 +37,14 @@ test('labelled series: windows cover the rows whose times lie in them, as record
   assert.deepEqual(missing, ['machine/absent.csv']);
   assert.equal(cases.length, 1);
   // File order, as `sluice detect` scores it: the row stamped 00:10 comes after 00:17 and is
-  // taken one step after it (12 minutes: the step inferStep reads off these irregular rows); later
-  // rows move by the same 19 minutes.
+  // taken one step after it (6 minutes: the median of the forward steps 5, 12, 10, 6, 4 between
+  // all seven rows, the one without a value too); later rows move by the same 13 minutes.
   assert.deepEqual([...cases[0].values], [1, 2, 3, 4, 5, 6]);
   const minute = 60_000;
   const t0 = Date.UTC(2014, 0, 1);
   assert.deepEqual(
     [...cases[0].times].map((t) => (t - t0) / minute),
-    [0, 5, 17, 29, 45, 49],
+    [0, 5, 17, 23, 39, 43],
   );
   // Rows stamped 00:17 and 00:10 (indices 2, 3); the second window holds no row and is dropped.
   assert.deepEqual(cases[0].labels, [{ start: 2, end: 4, type: 'labelled' }]);

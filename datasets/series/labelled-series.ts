@@ -14,7 +14,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { SluiceError } from '../../gateway-core/errors.js';
 import type { LabelWindow } from './anomaly-corpus.js';
-import { arrivalTimes } from './arrival-times.js';
+import { rowsToScore } from './arrival-times.js';
 import { readSeriesCsv } from './series-csv.js';
 import { parseTimestamp } from './timestamp.js';
 
@@ -82,10 +82,8 @@ export async function readLabelledSeries(
       continue;
     }
     const raw = await readSeriesCsv(path);
-    const rows = raw.times.map((_, i) => i).filter((i) => !Number.isNaN(raw.values[i]));
+    const { rows, times, values } = rowsToScore(raw);
     const stamps = rows.map((i) => raw.times[i]);
-    const times = arrivalTimes(stamps).times;
-    const values = Float64Array.from(rows, (i) => raw.values[i]);
     const labels: LabelWindow[] = spans
       .map(([from, to]) => rowsStampedWithin(stamps, parseTimestamp(from), parseTimestamp(to)))
       .filter((w) => w.end > w.start);
