@@ -9,10 +9,24 @@ test('shiftsAt: the ceil((n+1)(1-alpha))-th smallest score, smoothed over 5 hori
   assert.deepEqual(c.sorted[0], [1, 2, 3, 4, 5, 6, 7, 8, 9]);
   // alpha 0.1: rank ceil(10 * 0.9) = 9 -> 9, 10, 11; each horizon averages all three -> 10.
   assert.deepEqual(shiftsAt(c, 0.1), [10, 10, 10]);
-  // alpha 0.5: rank 5 -> 5, 6, 7 -> 6; alpha <= 0: the largest score.
+  // alpha 0.5: rank 5 -> 5, 6, 7 -> 6; alpha 0: the largest score; below 0 it grows at the slope
+  // between the 90th-percentile score and the largest, 0 here (with n = 9 both are rank 9).
   assert.deepEqual(shiftsAt(c, 0.5), [6, 6, 6]);
+  assert.deepEqual(shiftsAt(c, 0), [10, 10, 10]);
   assert.deepEqual(shiftsAt(c, -0.3), [10, 10, 10]);
   assert.deepEqual(shiftsAt(calibrationScores([nine(0)]), 0.5), [5]);
+});
+
+test('shiftsAt below alpha 0: past the largest score at the slope of the top decile', () => {
+  // Scores 1..19: the 90th-percentile rank is ceil(20 * 0.9) = 18 -> 18, the largest 19; each
+  // 0.1 of alpha below 0 adds 19 - 18 = 1. (Before, every alpha <= 0 gave 19.)
+  const c = calibrationScores([Float64Array.from({ length: 19 }, (_, i) => 19 - i)]);
+  assert.deepEqual(shiftsAt(c, 0), [19]);
+  assert.deepEqual(shiftsAt(c, -0.1), [20]);
+  assert.ok(Math.abs(shiftsAt(c, -0.35)[0] - 22.5) < 1e-12);
+  // A shift never falls below the largest score, even where the top decile is flat.
+  const flat = calibrationScores([Float64Array.from({ length: 19 }, (_, i) => Math.min(5, i))]);
+  assert.deepEqual(shiftsAt(flat, -1), [5]);
 });
 
 test('calibrationScores keeps at most 256 order statistics, the extremes included', () => {

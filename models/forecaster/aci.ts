@@ -5,8 +5,10 @@
  *                                         (one step per point, as in the one-step original)
  *   p90_t[h] = raw p90_t[h] + q_h(1 - alpha_t)
  * q_h(1 - alpha) = the ceil((n+1)(1 - alpha))-th smallest calibration score y_h - p90_h (split
- * conformal on windows no gradient step saw), smoothed over 5 neighbouring horizons; alpha <= 0
- * takes the largest score. At alpha = 0.1 this is the split-conformal shift, and the long-run
+ * conformal on windows no gradient step saw), smoothed over 5 neighbouring horizons. At alpha < 0
+ * (more misses than even the largest score would have covered) the quantile function is carried
+ * on past the largest score at the slope of its top decile (tailShift). At alpha = 0.1 this is
+ * the split-conformal shift, and the long-run
  * miss rate tends to 0.1 whatever the series does (the guarantee of ACI), so a held-out span
  * calmer or wilder than the calibration windows pulls the p90 back towards 90% coverage.
  * The state is replayed from the data on each call (from the fit end, or the last `window`
@@ -58,9 +60,10 @@ export function rankAt(c: CalibrationScores, alpha: number): number {
 /** Per-horizon p90 shift at miss level alpha (scaled units), 5-wide running mean over horizons. */
 export function shiftsAt(c: CalibrationScores, alpha: number): number[] {
   const k = rankAt(c, alpha);
-  const raw = c.sorted.map(
-    (a) => a[a.length === c.n ? k : Math.round((k * (a.length - 1)) / Math.max(1, c.n - 1))],
-  );
+  const at = (a: number[], rank: number) =>
+    a[a.length === c.n ? rank : Math.round((rank * (a.length - 1)) / Math.max(1, c.n - 1))];
+  const k90 = rankAt(c, TARGET_MISS);
+  const raw = c.sorted.map((a) => (alpha < 0 ? tailShift(at(a, k), at(a, k90), alpha) : at(a, k)));
   const H = raw.length;
   return raw.map((_, h) => {
     const lo = Math.max(0, h - 2);
@@ -69,6 +72,17 @@ export function shiftsAt(c: CalibrationScores, alpha: number): number[] {
     for (let j = lo; j < hi; j++) s += raw[j];
     return s / (hi - lo);
   });
+}
+
+/**
+ * The shift at alpha < 0, past the largest score. ACI's guarantee asks for an unbounded interval
+ * there; staying at the largest score instead capped the p90 where a held-out span drifts beyond
+ * every calibration window (a month of hourly demand whose last week turns up after three weeks
+ * of decline covered 0.58). Carried on linearly: the quantile function rose by (largest - 90th
+ * score) over its top 0.1 of alpha, and keeps that slope.
+ */
+function tailShift(largest: number, q90: number, alpha: number): number {
+  return largest + (-alpha / TARGET_MISS) * Math.max(0, largest - q90);
 }
 
 /**

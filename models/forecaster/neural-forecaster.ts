@@ -485,6 +485,8 @@ export class NeuralForecaster implements Forecaster {
     // alpha moves in small steps: the shifts of one calibration rank are computed once.
     const shiftByRank = new Map<number, number[]>();
     const shiftFor = (alpha: number): number[] => {
+      // Below 0 the shift grows with alpha itself, not with a rank (aci.ts, tailShift).
+      if (alpha < 0) return shiftsAt(scores!, alpha);
       const k = rankAt(scores!, alpha);
       const known = shiftByRank.get(k);
       if (known) return known;

@@ -19,6 +19,11 @@ test('a short span (one hour of 10-second counts) gets the small network and fiv
   assert.equal(short.ensemble, 5);
   assert.equal(short.lookback, 30);
   assert.equal(short.batchSize, 32);
+  assert.equal(short.adaptiveCalibration, 0.03);
+  assert.equal(
+    neuralOptionsForSeries({ stepMs: 60_000, horizon: 60, trainPoints: 10_080 }).adaptiveCalibration,
+    undefined,
+  );
 });
 
 test('the regime changes where the windows reach SMALL_SPAN_WINDOWS', () => {
