@@ -8,9 +8,9 @@
  * conformal on windows no gradient step saw), smoothed over 5 neighbouring horizons. At alpha < 0
  * (more misses than even the largest score would have covered) the quantile function is carried
  * on past the largest score at the slope of its top decile (tailShift). At alpha = 0.1 this is
- * the split-conformal shift, and the long-run
- * miss rate tends to 0.1 whatever the series does (the guarantee of ACI), so a held-out span
- * calmer or wilder than the calibration windows pulls the p90 back towards 90% coverage.
+ * the split-conformal shift, and the long-run miss rate tends to 0.1 whatever the series does
+ * (the guarantee of ACI), so a held-out span calmer or wilder than the calibration windows pulls
+ * the p90 back towards 90% coverage.
  * The state is replayed from the data on each call (from the fit end, or the last `window`
  * origins), so a forecast stays a function of the points at or before its origin.
  */
