@@ -11,6 +11,8 @@ import { backtestCsv, rollingOrigin } from './backtest.js';
 import { combine, detectionCounts, detectionScore, nabRaw, nabScore } from './detection-metrics.js';
 import { evaluateDetectorLeaveOneOut, type ScoredCase } from './detector-evaluation.js';
 import { runEvaluation } from './evaluate.js';
+import { evaluateScenario } from './forecast-evaluation.js';
+import { KnownRateReference } from './known-rate-reference.js';
 import { forecastMetrics, seasonalNaiveScale } from './forecast-metrics.js';
 
 test('forecast metrics on hand-computed points', () => {
@@ -166,5 +168,42 @@ test('--detector-seeds: the learned detector again at each seed, named by it; a 
   await assert.rejects(
     () => runEvaluation([...args, '--detector-seeds', '8,x']),
     /--detector-seeds: 'x' is not an integer seed/,
+  );
+});
+
+test('a reference row (the known rate) is scored beside the others but is never the best baseline', async () => {
+  // A period-4 pattern; the reference knows it exactly, so its MASE is 0 and the baselines' are not.
+  const pattern = [10, 30, 20, 40];
+  const values = Array.from({ length: 80 }, (_, i) => pattern[i % 4] + (i % 3) - 1);
+  const expected = Float64Array.from(values);
+  const result = await evaluateScenario(
+    {
+      name: 'known',
+      series: regularSeries(0, 60_000, values),
+      trainEnd: 64,
+      horizon: 4,
+      step: 1,
+      scalePeriod: 4,
+      baselines: [new NaiveForecaster(), new SeasonalNaiveForecaster(4)],
+      candidate: new SeasonalNaiveForecaster(4, 'candidate'),
+      reference: new KnownRateReference(expected),
+    },
+    () => 0,
+  );
+  const reference = result.models.find((m) => m.role === 'reference')!;
+  assert.equal(reference.mase, 0);
+  assert.equal(reference.ratioToBestBaseline, null);
+  assert.notEqual(result.bestBaseline, reference.model);
+  // The candidate repeats the best baseline: ratio 1.
+  assert.equal(result.models.find((m) => m.role === 'candidate')!.ratioToBestBaseline, 1);
+  // p90 = mean + 1.2816 sqrt(mean) (Poisson, normal approximation).
+  const f = new KnownRateReference(Float64Array.from([0, 100, 25])).forecast(
+    regularSeries(0, 1, [0, 0, 0]),
+    0,
+    2,
+  );
+  assert.deepEqual([...f.p50], [100, 25]);
+  assert.ok(
+    Math.abs(f.p90[0] - (100 + 12.8155156554)) < 1e-8 && Math.abs(f.p90[1] - (25 + 6.4077578277)) < 1e-8,
   );
 });

@@ -4,10 +4,12 @@
  * [--series-only] [--detector-seeds 8,9,10] [--part forecast|detect] [--only NAME]):
  *  (a) Azure LLM traces as requests and tokens per 10 s, last 20% held out, horizons 1..30,
  *      neural vs naive and moving average (MASE scaled by the in-sample naive MAE);
- *  (b) synthetic multi-week demand at 1-minute and 30-minute resolution (daily and weekly
- *      seasons, trend, holidays, level shifts), last 20% held out, horizons 1..60, neural vs
- *      seasonal naive (daily, weekly) and Holt-Winters (daily, weekly season), MASE scaled by the
- *      in-sample daily seasonal naive MAE;
+ *  (b) multi-week demand at 1-minute and 30-minute resolution drawn from the simulator's diurnal
+ *      workload with its calendar (daily and weekly seasons, trend, holidays, level shifts;
+ *      files written by simulator/demand-series-cli.ts into datasets/series/sim-demand), last
+ *      20% held out, horizons 1..60, neural vs seasonal naive (daily, weekly) and Holt-Winters
+ *      (daily, weekly season), MASE scaled by the in-sample daily seasonal naive MAE, and a
+ *      reference row that knows the workload's rate (the floor the counting noise sets);
  *  (c) detectors on the simulator's labelled fault corpus (files written by
  *      simulator/anomaly-corpus-cli.ts into datasets/series/sim-corpus/{tune,test}, read here so
  *      that models/ never imports the simulator), thresholds tuned on the tune runs; and on the
@@ -31,7 +33,7 @@ import type { RegularSeries } from '../../datasets/series/regular-series.js';
 import { injectFaults } from '../../datasets/series/fault-injection.js';
 import { readLabelledSeries } from '../../datasets/series/labelled-series.js';
 import { SluiceError } from '../../gateway-core/errors.js';
-import { generateSyntheticSeries } from '../../datasets/series/synthetic-series.js';
+import { readDemandFiles } from '../../datasets/series/demand-files.js';
 import { holdoutSplit } from '../../datasets/series/time-split.js';
 import { resolveBackendRequest, selectBackend } from '../backend.js';
 import { EwmaControlDetector } from '../baselines/ewma-control.js';
@@ -49,11 +51,13 @@ import { readRegular } from '../series-jobs.js';
 import { neuralOptionsForSeries } from '../forecaster/neural-sizing.js';
 import { type DetectorResult, evaluateDetector, evaluateDetectorLeaveOneOut } from './detector-evaluation.js';
 import { evaluateScenario, type ScenarioResult, type ScenarioSpec } from './forecast-evaluation.js';
+import { KnownRateReference } from './known-rate-reference.js';
 
 /** The learned detector's name in the report (its other seeds: `${LEARNED}@s8`, ...). */
 const LEARNED = new ResidualDetector().name;
 
 export const SIM_CORPUS_DIR = join(process.cwd(), 'datasets', 'series', 'sim-corpus');
+export const DEMAND_DIR = join(process.cwd(), 'datasets', 'series', 'sim-demand');
 export const AZURE_DIR = join(process.cwd(), '..', 'shared', 'datasets', 'azure-llm-2023');
 const AZURE_FILES = ['AzureLLMInferenceTrace_code.csv', 'AzureLLMInferenceTrace_conv.csv'];
 
@@ -105,49 +109,37 @@ function seasonalBaselines(day: number, trainEnd: number): Forecaster[] {
   return out;
 }
 
-function syntheticScenarios(quick: boolean): ScenarioSpec[] {
+/**
+ * Part (b): the multi-week series the simulator's diurnal workload wrote (datasets/series/
+ * sim-demand, simulator/demand-series-cli.ts), each beside the forecaster that knows the rate it
+ * was drawn from (the floor the counting noise sets). `quick` keeps the first three weeks of each.
+ */
+async function demandScenarios(quick: boolean, dir: string): Promise<ScenarioSpec[]> {
   const out: ScenarioSpec[] = [];
-  const configs = [
-    {
-      label: '1-min',
-      stepMs: 60_000,
-      days: quick ? 21 : 28,
-      holidays: [10, 25],
-      shifts: 2,
-      step: 30,
-    },
-    {
-      label: '30-min',
-      stepMs: 1_800_000,
-      days: 84,
-      holidays: [20, 45, 75],
-      shifts: 3,
-      step: 6,
-    },
-  ];
-  for (const c of configs) {
-    const { series } = generateSyntheticSeries({
-      stepMs: c.stepMs,
-      days: c.days,
-      seed: 2024,
-      holidays: c.holidays,
-      levelShifts: c.shifts,
-      trendPerDay: 0.005,
-    });
-    const day = pointsPerDay(c.stepMs);
-    const { train } = holdoutSplit(series.values.length, 0.2);
-    const baselines = seasonalBaselines(day, train.end);
+  for (const d of await readDemandFiles(dir)) {
+    const day = pointsPerDay(d.series.stepMs);
+    const keep = quick ? Math.min(d.series.values.length, 21 * day) : d.series.values.length;
+    const series = {
+      ...d.series,
+      values: d.series.values.subarray(0, keep),
+      filled: d.series.filled.subarray(0, keep),
+    };
+    const { train } = holdoutSplit(keep, 0.2);
+    const label =
+      d.series.stepMs >= 3_600_000 ? `${d.series.stepMs / 3_600_000}-h` : `${d.series.stepMs / 60_000}-min`;
     out.push({
-      name: `synthetic ${c.label} ${c.days}d`,
+      name: `simulated ${label} ${Math.round(keep / day)}d`,
       series,
       trainEnd: train.end,
       horizon: 60,
-      step: c.step,
+      // About 200 origins over the held-out span.
+      step: Math.max(1, Math.round((keep - train.end) / 200)),
       scalePeriod: day,
-      baselines,
+      baselines: seasonalBaselines(day, train.end),
       candidate: new NeuralForecaster(
         neuralOptionsForSeries({ stepMs: series.stepMs, horizon: 60, trainPoints: train.end }),
       ),
+      reference: new KnownRateReference(d.expected),
     });
   }
   return out;
@@ -316,7 +308,10 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
   const builtIn =
     filesOnly || part === 'detect'
       ? []
-      : [...(await azureScenariosIfPresent(argv)), ...syntheticScenarios(quick)];
+      : [
+          ...(await azureScenariosIfPresent(argv)),
+          ...(await demandScenarios(quick, arg(argv, 'demand-dir') ?? DEMAND_DIR)),
+        ];
   const specs = (part === 'detect' ? [] : [...builtIn, ...files]).filter(
     (s) => only === undefined || s.name.includes(only),
   );

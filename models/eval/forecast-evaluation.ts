@@ -19,11 +19,16 @@ export interface ScenarioSpec {
   scalePeriod: number;
   baselines: Forecaster[];
   candidate: Forecaster;
+  /**
+   * Scored like the others but neither a baseline nor the candidate: where the series was drawn
+   * from a known rate, the forecaster that knows it (the floor the noise sets).
+   */
+  reference?: Forecaster;
 }
 
 export interface ModelResult extends ForecastMetrics {
   model: string;
-  role: 'baseline' | 'candidate';
+  role: 'baseline' | 'candidate' | 'reference';
   fitSeconds: number;
   /** MASE divided by the best baseline's MASE (candidate only). */
   ratioToBestBaseline: number | null;
@@ -45,9 +50,10 @@ export async function evaluateScenario(spec: ScenarioSpec, clock: Clock): Promis
   const scale = seasonalNaiveScale(spec.series.values, spec.trainEnd, spec.scalePeriod, spec.series.filled);
   const models: ModelResult[] = [];
   let origins = 0;
-  const entries: Array<[Forecaster, 'baseline' | 'candidate']> = [
+  const entries: Array<[Forecaster, ModelResult['role']]> = [
     ...spec.baselines.map((b): [Forecaster, 'baseline'] => [b, 'baseline']),
     [spec.candidate, 'candidate'],
+    ...(spec.reference ? [[spec.reference, 'reference'] as [Forecaster, 'reference']] : []),
   ];
   for (const [model, role] of entries) {
     const [, fitSeconds] = await timed(clock, () => model.fit(spec.series, spec.trainEnd));

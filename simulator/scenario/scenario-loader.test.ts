@@ -129,3 +129,45 @@ test('prompts.trending: durations in ms, parameters substituted, problems named 
     },
   );
 });
+
+test('diurnal arrivals take a calendar: weekend, holidays, trendPerDay, levelShifts; problems named with their path', () => {
+  const s = loadScenario('steady', [
+    'duration=14d',
+    'workload.arrivals={"process":"diurnal","mean":5,"weekend":0.5,"holidays":[3],"trendPerDay":0.01,"levelShifts":[{"at":"8d","factor":1.3}]}',
+  ]);
+  assert.deepEqual(s.streams[0].arrivals, {
+    process: 'diurnal',
+    mean: 5,
+    amplitude: 0.5,
+    periodMs: 86_400_000,
+    peakAtMs: 43_200_000,
+    calendar: {
+      weekend: 0.5,
+      holidays: [3],
+      trendPerDay: 0.01,
+      levelShifts: [{ atMs: 8 * 86_400_000, factor: 1.3 }],
+    },
+  });
+  // Without calendar fields the spec is as before.
+  assert.equal(
+    'calendar' in
+      loadScenario('steady', ['workload.arrivals={"process":"diurnal","mean":5}']).streams[0].arrivals,
+    false,
+  );
+  assert.throws(
+    () =>
+      loadScenario('steady', [
+        'workload.arrivals={"process":"diurnal","mean":5,"weekend":0,"holidays":"fridays","levelShifts":[{"at":"1d","factor":0}]}',
+      ]),
+    (e: Error & { details?: string[] }) => {
+      const text = (e.details ?? []).join('\n');
+      for (const want of [
+        /^workload\.arrivals\.weekend: must be a number >= /m,
+        /^workload\.arrivals\.holidays: must be a list/m,
+        /^workload\.arrivals\.levelShifts\[0\]\.factor: must be a number >= /m,
+      ])
+        assert.match(text, want);
+      return true;
+    },
+  );
+});

@@ -6,6 +6,7 @@
 import type { PolicyDocument } from '../../gateway-core/policy/schema.js';
 import type { TokenDistribution } from '../workloads/request-mix.js';
 import type { TrendingSpec } from '../workloads/trending-prompts.js';
+import { type DemandCalendar, calendarProblems } from '../workloads/demand-calendar.js';
 import { parseDurationMs } from './duration.js';
 import type { ArrivalSpec, BackendModelSpec, StreamSpec, TenantWorkload } from './scenario.js';
 
@@ -56,6 +57,33 @@ export function tokenDist(p: Problems, path: string, v: unknown, dflt: TokenDist
   };
 }
 
+/**
+ * A diurnal workload's calendar (weekend, holidays, trendPerDay, levelShifts: [{at, factor}]), or
+ * undefined where it names none of them.
+ */
+function demandCalendar(p: Problems, path: string, r: Rec): DemandCalendar | undefined {
+  if ([r.weekend, r.holidays, r.trendPerDay, r.levelShifts].every((x) => x === undefined)) return undefined;
+  const list = (key: string): unknown[] => {
+    const v = r[key];
+    if (v === undefined) return [];
+    if (Array.isArray(v)) return v;
+    p.add(`${path}.${key}`, `must be a list, got ${JSON.stringify(v)}`);
+    return [];
+  };
+  const calendar: DemandCalendar = {
+    weekend:
+      r.weekend === undefined ? undefined : num(p, `${path}.weekend`, r.weekend, undefined, Number.MIN_VALUE),
+    trendPerDay: r.trendPerDay === undefined ? undefined : num(p, `${path}.trendPerDay`, r.trendPerDay),
+    holidays: list('holidays').map((d, i) => num(p, `${path}.holidays[${i}]`, d)),
+    levelShifts: list('levelShifts').map((x, i) => ({
+      atMs: dur(p, `${path}.levelShifts[${i}].at`, rec(x)?.at),
+      factor: num(p, `${path}.levelShifts[${i}].factor`, rec(x)?.factor, undefined, Number.MIN_VALUE),
+    })),
+  };
+  for (const problem of calendarProblems(calendar)) p.add(path, problem);
+  return calendar;
+}
+
 export function arrivals(p: Problems, path: string, v: unknown): ArrivalSpec {
   const r = rec(v) ?? {};
   const process = r.process;
@@ -63,14 +91,17 @@ export function arrivals(p: Problems, path: string, v: unknown): ArrivalSpec {
     case 'poisson':
     case 'deterministic':
       return { process, rate: num(p, `${path}.rate`, r.rate, undefined, Number.MIN_VALUE) };
-    case 'diurnal':
+    case 'diurnal': {
+      const calendar = demandCalendar(p, path, r);
       return {
         process,
         mean: num(p, `${path}.mean`, r.mean),
         amplitude: num(p, `${path}.amplitude`, r.amplitude, 0.5),
         periodMs: dur(p, `${path}.period`, r.period, 86_400_000),
         peakAtMs: dur(p, `${path}.peakAt`, r.peakAt, 43_200_000),
+        ...(calendar ? { calendar } : {}),
       };
+    }
     case 'mmpp': {
       const states = Array.isArray(r.states) ? r.states : [];
       if (states.length < 2) p.add(`${path}.states`, 'needs at least two states [{rate, meanDwell}]');

@@ -8,6 +8,7 @@ import type { ApiBackendSpec } from '../backends/api-backend.js';
 import type { FaultSpec } from '../backends/fault-schedule.js';
 import type { LlmPoolSpec } from '../backends/llm-pool.js';
 import type { StationSpec } from '../backends/station-backend.js';
+import type { DemandCalendar } from '../workloads/demand-calendar.js';
 import type { MmppState } from '../workloads/mmpp-arrivals.js';
 import type { SpikeSpec } from '../workloads/flash-sale-arrivals.js';
 import type { TokenDistribution } from '../workloads/request-mix.js';
@@ -16,7 +17,14 @@ import type { TrendingSpec } from '../workloads/trending-prompts.js';
 export type ArrivalSpec =
   | { process: 'poisson'; rate: number }
   | { process: 'deterministic'; rate: number }
-  | { process: 'diurnal'; mean: number; amplitude: number; periodMs: number; peakAtMs: number }
+  | {
+      process: 'diurnal';
+      mean: number;
+      amplitude: number;
+      periodMs: number;
+      peakAtMs: number;
+      calendar?: DemandCalendar;
+    }
   | { process: 'mmpp'; states: MmppState[] }
   | { process: 'flash-sale'; base: number; spikes: SpikeSpec[] };
 

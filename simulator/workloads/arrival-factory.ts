@@ -21,7 +21,13 @@ export function createArrivals(
       return new DeterministicArrivals(spec.rate);
     case 'diurnal':
       return diurnalArrivals(
-        { mean: spec.mean, amplitude: spec.amplitude, periodMs: spec.periodMs, peakAtMs: spec.peakAtMs },
+        {
+          mean: spec.mean,
+          amplitude: spec.amplitude,
+          periodMs: spec.periodMs,
+          peakAtMs: spec.peakAtMs,
+          calendar: spec.calendar,
+        },
         rng,
         endMs,
       );
