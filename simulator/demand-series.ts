@@ -43,7 +43,7 @@ export interface DemandSeries {
   expected: Float64Array;
 }
 
-/** Midpoints per step for `expected` (the rate is smooth within a step but for a shift's step). */
+/** Midpoints per step for `expected` (the rate is smooth within a step: shifts start on step boundaries). */
 const EXPECTED_SUBSTEPS = 16;
 
 const DAY_MS = 86_400_000;
