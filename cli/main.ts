@@ -4,7 +4,7 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { isSluiceError } from '../gateway-core/errors.js';
+import { errorReport } from './error-report.js';
 import { commands } from './command-list.js';
 
 const args = hideBin(process.argv);
@@ -22,12 +22,7 @@ const parser = yargs(args)
   .wrap(Math.min(120, process.stdout.columns || 110))
   .fail((msg, err, y) => {
     if (err) {
-      if (isSluiceError(err)) {
-        process.stderr.write(`sluice: ${err.message}\n`);
-        for (const d of err.details) process.stderr.write(`  ${d}\n`);
-      } else {
-        process.stderr.write(`sluice: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-      }
+      process.stderr.write(errorReport(err));
       process.exit(1);
     }
     process.stderr.write(`${y.help()}\n\nsluice: ${msg}\n`);

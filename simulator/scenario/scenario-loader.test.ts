@@ -162,9 +162,9 @@ test('diurnal arrivals take a calendar: weekend, holidays, trendPerDay, levelShi
     (e: Error & { details?: string[] }) => {
       const text = (e.details ?? []).join('\n');
       for (const want of [
-        /^workload\.arrivals\.weekend: must be a number >= /m,
+        /^workload\.arrivals\.weekend: must be a number > 0, got 0$/m,
         /^workload\.arrivals\.holidays: must be a list/m,
-        /^workload\.arrivals\.levelShifts\[0\]\.factor: must be a number >= /m,
+        /^workload\.arrivals\.levelShifts\[0\]\.factor: must be a number > 0, got 0$/m,
       ])
         assert.match(text, want);
       return true;

@@ -26,7 +26,11 @@ export function rec(v: unknown): Rec | null {
 export function num(p: Problems, path: string, v: unknown, dflt?: number, min = 0): number {
   if (v === undefined && dflt !== undefined) return dflt;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min) {
-    p.add(path, `must be a number >= ${min}, got ${JSON.stringify(v)}`);
+    // Number.MIN_VALUE stands for "more than 0"; 5e-324 would say nothing to a reader.
+    p.add(
+      path,
+      `must be a number ${min === Number.MIN_VALUE ? '> 0' : `>= ${min}`}, got ${JSON.stringify(v)}`,
+    );
     return dflt ?? min;
   }
   return v;
