@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { scriptFlag } from './script-flag.js';
 import { type CorpusSeries, generateSimCorpus } from './anomaly-corpus.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -38,18 +39,13 @@ export function writeSimCorpus(dir: string, series: readonly CorpusSeries[]): vo
   );
 }
 
-function arg(argv: string[], name: string, fallback: string): string {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
-}
-
 export async function main(argv: string[]): Promise<void> {
-  const out = arg(argv, 'out', join('out', 'anomaly-corpus'));
+  const out = scriptFlag(argv, 'out', join('out', 'anomaly-corpus'));
   const series = await generateSimCorpus({
-    seed: Number(arg(argv, 'seed', '1')),
-    runs: Number(arg(argv, 'runs', '4')),
-    days: Number(arg(argv, 'days', '3')),
-    meanRate: Number(arg(argv, 'rate', '4')),
+    seed: Number(scriptFlag(argv, 'seed', '1')),
+    runs: Number(scriptFlag(argv, 'runs', '4')),
+    days: Number(scriptFlag(argv, 'days', '3')),
+    meanRate: Number(scriptFlag(argv, 'rate', '4')),
   });
   writeSimCorpus(out, series);
   const windows = series.reduce((a, s) => a + s.labels.length, 0);

@@ -10,6 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { scriptFlag } from './script-flag.js';
 import { seriesCsv } from '../datasets/series/series-csv.js';
 import { simulatedDemandSeries } from './demand-series.js';
 
@@ -56,17 +57,12 @@ export function writeDemandSets(dir: string, seed = DEMAND_SEED, rate = DEMAND_R
   writeFileSync(join(dir, 'demand.json'), `${JSON.stringify(doc, null, 2)}\n`);
 }
 
-function arg(argv: string[], name: string, fallback: string): string {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
-}
-
 export function main(argv: string[]): void {
-  const out = arg(argv, 'out', join('datasets', 'series', 'sim-demand'));
+  const out = scriptFlag(argv, 'out', join('datasets', 'series', 'sim-demand'));
   writeDemandSets(
     out,
-    Number(arg(argv, 'seed', String(DEMAND_SEED))),
-    Number(arg(argv, 'rate', String(DEMAND_RATE))),
+    Number(scriptFlag(argv, 'seed', String(DEMAND_SEED))),
+    Number(scriptFlag(argv, 'rate', String(DEMAND_RATE))),
   );
   process.stdout.write(`demand series: ${DEMAND_SETS.map((s) => s.name).join(', ')} -> ${out}\n`);
 }

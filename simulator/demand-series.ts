@@ -10,7 +10,7 @@
  */
 import { SeededRng } from '../gateway-core/rng.js';
 import type { RegularSeries } from '../datasets/series/regular-series.js';
-import { SYNTHETIC_START } from '../datasets/series/synthetic-series.js';
+import { drawLevelShifts, SYNTHETIC_START } from '../datasets/series/synthetic-series.js';
 import { diurnalArrivals, diurnalRate } from './workloads/diurnal-arrivals.js';
 import type { LevelShift } from './workloads/demand-calendar.js';
 
@@ -53,15 +53,13 @@ export function simulatedDemandSeries(opts: DemandSeriesOptions): DemandSeries {
   const { stepMs, days } = opts;
   const endMs = days * DAY_MS;
   const n = Math.floor(endMs / stepMs);
-  const shifts: LevelShift[] = [];
-  for (let k = 0; k < (opts.levelShifts ?? 0); k++) {
-    const atMs = 7 * DAY_MS + Math.floor(rng.next() * Math.max(1, endMs - 8 * DAY_MS));
-    const up = rng.next() >= 0.5;
-    const factor = up ? 1.2 + 0.15 * rng.next() : 0.75 + 0.1 * rng.next();
-    // On the grid: a shift starts at a step, so `shifts` names the step it changes.
-    shifts.push({ atMs: Math.ceil(atMs / stepMs) * stepMs, factor });
-  }
-  shifts.sort((a, b) => a.atMs - b.atMs);
+  // On the grid: a shift starts at a step, so `shifts` names the step it changes.
+  const shifts: LevelShift[] = drawLevelShifts(
+    rng,
+    opts.levelShifts ?? 0,
+    7 * DAY_MS,
+    endMs - 8 * DAY_MS,
+  ).map((s) => ({ atMs: Math.ceil(s.at / stepMs) * stepMs, factor: s.factor }));
   const holidays = opts.holidays ?? [];
   const spec = {
     mean: (opts.perStep ?? 200) / (stepMs / 1000),

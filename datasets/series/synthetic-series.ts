@@ -46,6 +46,26 @@ export function dailyShape(minuteOfDay: number, amplitude: number): number {
   );
 }
 
+/**
+ * `count` level shifts at random times in [first, first + span) (any unit: steps or ms), each
+ * x0.75-0.85 or x1.2-1.35 with even odds, in time order. Shared by this generator and the
+ * simulator's demand series (simulator/demand-series.ts).
+ */
+export function drawLevelShifts(
+  rng: SeededRng,
+  count: number,
+  first: number,
+  span: number,
+): Array<{ at: number; factor: number }> {
+  const shifts: Array<{ at: number; factor: number }> = [];
+  for (let k = 0; k < count; k++) {
+    const at = first + Math.floor(rng.next() * Math.max(1, span));
+    const factor = rng.next() < 0.5 ? 0.75 + 0.1 * rng.next() : 1.2 + 0.15 * rng.next();
+    shifts.push({ at, factor });
+  }
+  return shifts.sort((a, b) => a.at - b.at);
+}
+
 export function generateSyntheticSeries(opts: SyntheticOptions): SyntheticSeries {
   const rng = new SeededRng(opts.seed);
   const base = opts.base ?? 200;
@@ -57,13 +77,7 @@ export function generateSyntheticSeries(opts: SyntheticOptions): SyntheticSeries
   const relNoise = opts.relNoise ?? 0.03;
   const perDay = Math.round(86_400_000 / opts.stepMs);
   const n = perDay * opts.days;
-  const shifts: Array<{ at: number; factor: number }> = [];
-  for (let k = 0; k < (opts.levelShifts ?? 0); k++) {
-    const at = perDay * 7 + Math.floor(rng.next() * Math.max(1, n - perDay * 8));
-    const factor = rng.next() < 0.5 ? 0.75 + 0.1 * rng.next() : 1.2 + 0.15 * rng.next();
-    shifts.push({ at, factor });
-  }
-  shifts.sort((a, b) => a.at - b.at);
+  const shifts = drawLevelShifts(rng, opts.levelShifts ?? 0, perDay * 7, n - perDay * 8);
   const values = new Float64Array(n);
   let level = 1;
   let nextShift = 0;

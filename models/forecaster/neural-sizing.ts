@@ -46,8 +46,9 @@ export function neuralOptionsForSeries(shape: SeriesShape): Partial<NeuralForeca
       seasonalStart: true,
       seasonalBlend: 0.5,
       // ACI's step as 1 / n gives it on one hour of 10-second counts (32-33 calibration windows).
-      // A month of hourly demand has 70-80 calibration windows, but 48-step windows that overlap
-      // and span three days or so; at 1 / n (0.013) four of sixteen such spans covered 0.95-0.98.
+      // A month of hourly demand has 46-75 calibration windows, but 48-step windows that overlap
+      // and span two to three days; at 1 / n (0.013-0.022) four of sixteen such spans covered
+      // 0.95-0.98.
       adaptiveCalibration: 0.03,
     };
   }
