@@ -68,9 +68,9 @@ export function createForecaster(
     case 'seasonal-naive-weekly':
       return new SeasonalNaiveForecaster(7 * day, name);
     case 'holt-winters-daily':
-      return new HoltWintersForecaster(day, { label: name });
+      return new HoltWintersForecaster(day, { label: name, horizon });
     case 'holt-winters-weekly':
-      return new HoltWintersForecaster(7 * day, { label: name });
+      return new HoltWintersForecaster(7 * day, { label: name, horizon });
     default:
       throw new SluiceError(
         'SLUICE_CONFIG_INVALID',

@@ -67,6 +67,52 @@ test('Holt-Winters fits smoothing parameters that beat fixed poor ones on a nois
   assert.ok(fitted.params.alpha > 0.1);
 });
 
+test('Holt-Winters damps the trend h steps ahead by phi + ... + phi^h (known answer)', async () => {
+  const m = 12;
+  const shape = [3, 5, 2, -1, -4, -6, -3, 0, 2, 4, 1, -3];
+  const y = Array.from({ length: 20 * m }, (_, t) => 50 + 0.25 * t + shape[t % m]);
+  const s = series(y);
+  // alpha = beta = 1, gamma = 0: the level is y - s exactly and the trend its last step (0.25).
+  const f = new HoltWintersForecaster(m, { params: { alpha: 1, beta: 1, gamma: 0, phi: 0.5 } });
+  await f.fit(s, 10 * m);
+  const origin = 15 * m + 4;
+  const out = f.point(s, origin, 6);
+  for (let h = 1; h <= 6; h++) {
+    const expected = 50 + 0.25 * origin + 0.25 * (1 - 0.5 ** h) + shape[(origin + h) % m];
+    assert.ok(Math.abs(out[h - 1] - expected) < 1e-9, `h=${h}: ${out[h - 1]} vs ${expected}`);
+  }
+});
+
+test('Holt-Winters fitted for the horizon beats the one-step fit at that horizon when weekends break the daily season', async () => {
+  // A daily sine of 24 points, weekends at half the level, a little noise: the one-step fit
+  // chases each weekend edge with the trend (beta about 0.5) and carries it a day ahead, as it did
+  // on the simulated half-hourly demand; the fit for 24 steps keeps the trend still.
+  const m = 24;
+  const y = Array.from({ length: m * 7 * 8 }, (_, t) => {
+    const weekend = Math.floor(t / m) % 7 >= 5 ? 0.5 : 1;
+    const base = 100 * (1 + Math.sin(2 * Math.PI * ((t % m) / m - 0.25)));
+    return weekend * base + (((t * 7919) % 17) - 8) / 2;
+  });
+  const s = series(y);
+  const end = 24 * 7 * 6;
+  const oneStep = new HoltWintersForecaster(m);
+  const dayAhead = new HoltWintersForecaster(m, { horizon: 24 });
+  await oneStep.fit(s, end);
+  await dayAhead.fit(s, end);
+  const mae = (f: HoltWintersForecaster) => {
+    let sum = 0;
+    let n = 0;
+    for (let t = end; t + 24 < y.length; t += 6) {
+      const p = f.point(s, t, 24);
+      for (let h = 1; h <= 24; h++, n++) sum += Math.abs(y[t + h] - p[h - 1]);
+    }
+    return sum / n;
+  };
+  const [a, b] = [mae(oneStep), mae(dayAhead)];
+  // Measured 16.0 against 21.2.
+  assert.ok(b < 0.85 * a, `24-step fit MAE ${b.toFixed(2)} vs one-step fit ${a.toFixed(2)}`);
+});
+
 test('Nelder-Mead finds the minimum of a shifted quadratic', () => {
   const r = nelderMead((x) => (x[0] - 1) ** 2 + 2 * (x[1] + 2) ** 2, [0, 0], { maxEvaluations: 400 });
   assert.ok(Math.abs(r.x[0] - 1) < 1e-3 && Math.abs(r.x[1] + 2) < 1e-3);

@@ -95,8 +95,11 @@ async function azureScenarios(dir: string): Promise<ScenarioSpec[]> {
   return specs;
 }
 
-/** Seasonal naive and Holt-Winters for each season (a day, a week) the training span holds twice. */
-function seasonalBaselines(day: number, trainEnd: number): Forecaster[] {
+/**
+ * Seasonal naive and Holt-Winters for each season (a day, a week) the training span holds twice;
+ * Holt-Winters fitted for the scenario's horizon.
+ */
+function seasonalBaselines(day: number, trainEnd: number, horizon: number): Forecaster[] {
   const out: Forecaster[] = [];
   for (const [period, name] of [
     [day, 'daily'],
@@ -104,7 +107,7 @@ function seasonalBaselines(day: number, trainEnd: number): Forecaster[] {
   ] as const) {
     if (trainEnd <= 2 * period) continue;
     out.push(new SeasonalNaiveForecaster(period, `seasonal-naive-${name}`));
-    out.push(new HoltWintersForecaster(period, { label: `holt-winters-${name}` }));
+    out.push(new HoltWintersForecaster(period, { label: `holt-winters-${name}`, horizon }));
   }
   return out;
 }
@@ -135,7 +138,7 @@ async function demandScenarios(quick: boolean, dir: string): Promise<ScenarioSpe
       // About 200 origins over the held-out span.
       step: Math.max(1, Math.round((keep - train.end) / 200)),
       scalePeriod: day,
-      baselines: seasonalBaselines(day, train.end),
+      baselines: seasonalBaselines(day, train.end, 60),
       candidate: new NeuralForecaster(
         neuralOptionsForSeries({ stepMs: series.stepMs, horizon: 60, trainPoints: train.end }),
       ),
@@ -156,7 +159,7 @@ async function fileScenarios(files: string[], horizon: number, step: number): Pr
     const series = await readRegular(file);
     const day = pointsPerDay(series.stepMs);
     const { train } = holdoutSplit(series.values.length, 0.2);
-    const baselines: Forecaster[] = [new NaiveForecaster(), ...seasonalBaselines(day, train.end)];
+    const baselines: Forecaster[] = [new NaiveForecaster(), ...seasonalBaselines(day, train.end, horizon)];
     out.push({
       name: `series ${basename(file).replace(/\.csv$/, '')}`,
       series,
