@@ -138,8 +138,23 @@ export class HoltWintersForecaster extends PointForecaster {
     this.fitHorizon = Math.max(1, Math.floor(opts.horizon ?? 1));
   }
 
-  protected minOrigin(): number {
+  minOrigin(): number {
     return 2 * this.period - 1;
+  }
+
+  /**
+   * Starts the filter on another series with the parameters as they are (a saved model's
+   * parameters on the series it is asked to forecast): the initial state from its first two seasons.
+   */
+  startOn(series: RegularSeries): void {
+    if (series.values.length < 2 * this.period) {
+      throw new SluiceError(
+        'SLUICE_CONFIG_INVALID',
+        `${this.name}: needs two seasons (${2 * this.period} points) of history, got ${series.values.length}`,
+      );
+    }
+    this.initial = initialState(series.values, this.period);
+    this.cursor = null;
   }
 
   /** Mean absolute 1..H-step error from the origins 2m-1 .. end-2 for the given parameters. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { regularSeries } from '../../datasets/series/regular-series.js';
 import { selectBackend } from '../backend.js';
+import { HoltWintersForecaster } from '../baselines/holt-winters.js';
 import { loadForecaster, saveForecaster } from './model-store.js';
 import { NeuralForecaster } from './neural-forecaster.js';
 import { SeededRng } from '../../gateway-core/rng.js';
@@ -84,6 +85,38 @@ test('save and load give the same forecasts, every network of an ensemble; metad
   // The first network alone forecasts otherwise: the load kept the ensemble, not just one member.
   const first = await NeuralForecaster.restore([forecaster.networks[0]], forecaster.state!);
   assert.notDeepEqual(first.forecast(series, 1100, 12).p50, f.forecast(series, 1100, 12).p50);
+});
+
+test('holtWintersBlend: the p50 is the chosen mix of the network and Holt-Winters, and survives save and load', async () => {
+  // Two epochs leave the network far from the clean wave, which Holt-Winters tracks: a mix wins on
+  // the validation windows. Three days are needed for the daily filter; three weeks (1,008 points)
+  // for the weekly one, so only the daily one is a candidate here.
+  // No seasonal inputs, so that the history the filter needs (two days) is what bounds the origins.
+  const f = new NeuralForecaster({ ...opts, seasons: [], epochs: 2, holtWintersBlend: true });
+  await f.fit(series, 960);
+  const blend = f.state!.holtWintersBlend;
+  assert.ok(blend, 'a blend was chosen');
+  assert.equal(blend.period, 48);
+  assert.ok([0.25, 0.5, 0.75].includes(blend.weight));
+  const plain = await NeuralForecaster.restore([...f.networks], { ...f.state!, holtWintersBlend: undefined });
+  const hw = new HoltWintersForecaster(48, { params: blend.params });
+  await hw.fit(series, 960);
+  const got = f.forecast(series, 1100, 12).p50;
+  const net = plain.forecast(series, 1100, 12).p50;
+  const filter = hw.point(series, 1100, 12);
+  for (let h = 0; h < 12; h++) {
+    const expected = (1 - blend.weight) * net[h] + blend.weight * filter[h];
+    assert.ok(Math.abs(got[h] - expected) < 1e-6, `h=${h + 1}: ${got[h]} vs ${expected}`);
+  }
+  const origins = Array.from({ length: 20 }, (_, k) => 960 + 10 * k);
+  assert.ok(mae(f, origins) < mae(plain, origins), 'the mix forecasts the held-out span better');
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-model-'));
+  await saveForecaster(f, dir);
+  const { forecaster } = await loadForecaster(dir);
+  assert.deepEqual(forecaster.forecast(series, 1100, 12), f.forecast(series, 1100, 12));
+  // Before two days of history there is no Holt-Winters forecast: the origin is refused by name.
+  assert.equal(plain.minOrigin(), 23);
+  assert.throws(() => forecaster.forecast(series, 90, 12), /origin 90 needs 96 points of history/);
 });
 
 test('a version 1 directory (one network, no count) still loads; a missing network file is named', async () => {

@@ -33,6 +33,8 @@ import {
 } from './features.js';
 import { aciStep, type CalibrationScores, calibrationScores, rankAt, replayAlpha, shiftsAt } from './aci.js';
 import { fitLevel } from './robust-levels.js';
+import { HoltWintersForecaster } from '../baselines/holt-winters.js';
+import { type BlendCandidate, chooseBlend, type HoltWintersBlend } from './holt-winters-blend.js';
 import { backendReadsSynchronously } from '../backend.js';
 import {
   buildQuantileMlp,
@@ -98,6 +100,11 @@ export interface NeuralForecasterOptions {
    * worse.
    */
   seasonalBlend: number;
+  /**
+   * Average the p50 with a daily or weekly Holt-Winters p50 where that lowers the MAE on the
+   * validation windows (holt-winters-blend.ts; the weight and season are chosen there).
+   */
+  holtWintersBlend: boolean;
 }
 
 export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
@@ -121,6 +128,7 @@ export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
   adaptiveCalibration: 'auto',
   seasonalStart: false,
   seasonalBlend: 0,
+  holtWintersBlend: false,
 };
 
 /**
@@ -166,6 +174,8 @@ export interface NeuralState {
   p50FromLevel?: boolean;
   /** Input index of each horizon's seasonal lag where the network started there (seasonalStart). */
   startLag?: number[];
+  /** The Holt-Winters forecast the p50 is averaged with, where one is (holtWintersBlend). */
+  holtWintersBlend?: HoltWintersBlend;
   training: TrainResult & { windows: number };
 }
 
@@ -180,6 +190,9 @@ export class NeuralForecaster implements Forecaster {
   private hostModels: HostQuantileMlp[] | null = null;
   private scaler: RobustScaler | null = null;
   private features: FeatureConfig | null = null;
+  /** The blend's Holt-Winters filter and the values it was started on (it restarts on others). */
+  private blendModel: HoltWintersForecaster | null = null;
+  private blendValues: Float64Array | null = null;
   private scaledCache = new WeakMap<Float64Array, Float32Array>();
   /**
    * Network outputs by origin: ACI re-reads the outputs of the last few horizons' origins at every
@@ -371,6 +384,8 @@ export class NeuralForecaster implements Forecaster {
     const p90Offset = p90Scores ? shiftsAt(p90Scores, 0.1) : undefined;
     const p50FromLevel =
       o.level === 'auto' ? this.levelBeatsNetwork(batch.inputs, batch.targets!, batch.count) : false;
+    this.blendModel = null;
+    const blend = o.holtWintersBlend ? await this.fitBlend(series, end, origins, batch, p50FromLevel) : null;
     this.state = {
       options: o,
       features: this.features,
@@ -381,6 +396,7 @@ export class NeuralForecaster implements Forecaster {
       p90Scores,
       p50FromLevel,
       startLag: start ?? undefined,
+      holtWintersBlend: blend ?? undefined,
       training: { ...result, windows: batch.count },
     };
   }
@@ -437,7 +453,7 @@ export class NeuralForecaster implements Forecaster {
   /** The earliest origin this model can forecast from. */
   minOrigin(): number {
     this.requireFitted();
-    return firstOrigin(this.features!);
+    return Math.max(firstOrigin(this.features!), this.blendModel?.minOrigin() ?? 0);
   }
 
   forecast(series: RegularSeries, origin: number, horizon: number): Forecast {
@@ -453,7 +469,7 @@ export class NeuralForecaster implements Forecaster {
         `${this.name}: trained for horizon ${H}, asked for ${horizon}`,
       );
     }
-    const min = firstOrigin(this.features!);
+    const min = this.minOrigin();
     const bad = origins.find((t) => t < min || t >= series.values.length);
     if (bad !== undefined) {
       throw new SluiceError(
@@ -553,6 +569,8 @@ export class NeuralForecaster implements Forecaster {
       const batch = buildFeatures(this.features!, z, series.start, series.stepMs, part, false);
       const raw = this.predictRaw(batch.inputs, batch.count);
       const width = batch.inputs.length / Math.max(1, batch.count);
+      const hw = this.blendModel ? this.blendP50(series, part) : null;
+      const weight = this.state?.holtWintersBlend?.weight ?? 0;
       part.forEach((t, k) => {
         const mid = new Float64Array(H);
         const upper = new Float64Array(H);
@@ -560,6 +578,7 @@ export class NeuralForecaster implements Forecaster {
           const net = raw[k * 2 * H + h];
           mid[h] = fromLevel ? 0 : net;
           if (blend > 0) mid[h] = (1 - blend) * mid[h] + blend * batch.inputs[k * width + lag![h]];
+          if (hw) mid[h] = (1 - weight) * mid[h] + weight * (hw[k * H + h] - batch.levels[k]);
           upper[h] = net + softplus(raw[k * 2 * H + H + h]);
         }
         const row = { mid, upper, level: batch.levels[k] };
@@ -645,6 +664,69 @@ export class NeuralForecaster implements Forecaster {
     }
     const out = sum!;
     if (this.models.length > 1) for (let i = 0; i < out.length; i++) out[i] /= this.models.length;
+    return out;
+  }
+
+  /**
+   * Fits the daily and the weekly Holt-Winters (for this horizon; a season the span holds three
+   * times) and keeps the blend that lowers the MAE on the validation windows, if any
+   * (holt-winters-blend.ts). The filters are fitted on the whole training span, the validation
+   * windows included: the network's early stopping read those windows too.
+   */
+  private async fitBlend(
+    series: RegularSeries,
+    end: number,
+    origins: readonly number[],
+    batch: { inputs: Float32Array; targets: Float32Array | null; levels: Float64Array; count: number },
+    p50FromLevel: boolean,
+  ): Promise<HoltWintersBlend | null> {
+    const H = this.options.horizon;
+    const count = batch.count;
+    const nCal = Math.floor(count * this.options.validation);
+    if (nCal < 20) return null;
+    const from = count - nCal;
+    const width = batch.inputs.length / count;
+    const raw = this.predictRaw(batch.inputs.subarray(from * width), nCal);
+    const net = new Float64Array(nCal * H);
+    if (!p50FromLevel)
+      for (let r = 0; r < nCal; r++) for (let h = 0; h < H; h++) net[r * H + h] = raw[r * 2 * H + h];
+    const targets = batch.targets!.subarray(from * H);
+    const day = pointsPerDay(series.stepMs);
+    const fitted = new Map<number, HoltWintersForecaster>();
+    const candidates: BlendCandidate[] = [];
+    for (const period of day > 1 ? [day, 7 * day] : [7 * day]) {
+      if (end < 3 * period || origins[from] < 2 * period - 1) continue;
+      const hw = new HoltWintersForecaster(period, { horizon: H });
+      await hw.fit(series, end);
+      const p50 = new Float64Array(nCal * H);
+      for (let r = 0; r < nCal; r++) {
+        const p = hw.point(series, origins[from + r], H);
+        for (let h = 0; h < H; h++) p50[r * H + h] = this.scaler!.transform(p[h]) - batch.levels[from + r];
+      }
+      fitted.set(period, hw);
+      candidates.push({ period, params: hw.params, p50 });
+    }
+    const blend = chooseBlend(net, targets, candidates);
+    if (blend) {
+      this.blendModel = fitted.get(blend.period)!;
+      this.blendValues = series.values;
+    }
+    return blend;
+  }
+
+  /** The blend's Holt-Winters p50 for each origin's next H points, scaled (origins x H). */
+  private blendP50(series: RegularSeries, origins: readonly number[]): Float64Array {
+    const hw = this.blendModel!;
+    if (this.blendValues !== series.values) {
+      hw.startOn(series);
+      this.blendValues = series.values;
+    }
+    const H = this.options.horizon;
+    const out = new Float64Array(origins.length * H);
+    origins.forEach((t, r) => {
+      const p = hw.point(series, t, H);
+      for (let h = 0; h < H; h++) out[r * H + h] = this.scaler!.transform(p[h]);
+    });
     return out;
   }
 
@@ -736,6 +818,8 @@ export class NeuralForecaster implements Forecaster {
     f.scaler = new RobustScaler(state.scaler.center, state.scaler.scale);
     f.features = state.features;
     f.state = state;
+    const blend = state.holtWintersBlend;
+    if (blend) f.blendModel = new HoltWintersForecaster(blend.period, { params: blend.params });
     await f.readHostModels();
     return f;
   }

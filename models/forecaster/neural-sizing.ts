@@ -14,6 +14,8 @@
  * - Long spans train on at most 4,000 windows (evenly strided): neighbouring windows of a
  *   1-minute series are nearly the same, and this keeps seven days of 1-minute data near 11 s on
  *   WASM with three seeds.
+ * - Long spans may average their p50 with a daily or weekly Holt-Winters p50, where that lowers the
+ *   MAE on the validation windows (holt-winters-blend.ts). Short spans hold too few days for it.
  */
 import { pointsPerDay } from '../forecaster.js';
 import type { NeuralForecasterOptions } from './neural-forecaster.js';
@@ -60,5 +62,6 @@ export function neuralOptionsForSeries(shape: SeriesShape): Partial<NeuralForeca
     epochs: 40,
     patience: 6,
     maxWindows: 4_000,
+    holtWintersBlend: true,
   };
 }
