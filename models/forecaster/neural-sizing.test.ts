@@ -20,7 +20,7 @@ test('a short span (one hour of 10-second counts) gets the small network and fiv
   assert.equal(short.lookback, 30);
   assert.equal(short.batchSize, 32);
   assert.equal(short.adaptiveCalibration, 0.03);
-  assert.equal(short.holtWintersBlend, undefined);
+  assert.equal(short.holtWintersBlend, true);
   assert.equal(
     neuralOptionsForSeries({ stepMs: 60_000, horizon: 60, trainPoints: 10_080 }).holtWintersBlend,
     true,

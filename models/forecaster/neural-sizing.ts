@@ -14,8 +14,10 @@
  * - Long spans train on at most 4,000 windows (evenly strided): neighbouring windows of a
  *   1-minute series are nearly the same, and this keeps seven days of 1-minute data near 11 s on
  *   WASM with three seeds.
- * - Long spans may average their p50 with a daily or weekly Holt-Winters p50, where that lowers the
- *   MAE on the validation windows (holt-winters-blend.ts). Short spans hold too few days for it.
+ * - The p50 may be averaged with a daily or weekly Holt-Winters p50 where that lowers the MAE on
+ *   the validation windows (holt-winters-blend.ts; a season the span holds three times): over
+ *   sixteen month-long hourly spans the network's MASE moved by a geometric mean of 0.953 (10
+ *   better, 4 worse, 2 unchanged); one hour of 10-second counts holds no such season.
  */
 import { pointsPerDay } from '../forecaster.js';
 import type { NeuralForecasterOptions } from './neural-forecaster.js';
@@ -52,6 +54,7 @@ export function neuralOptionsForSeries(shape: SeriesShape): Partial<NeuralForeca
       // and span two to three days; at 1 / n (0.013-0.022) four of sixteen such spans covered
       // 0.95-0.98.
       adaptiveCalibration: 0.03,
+      holtWintersBlend: true,
     };
   }
   return {
