@@ -116,7 +116,10 @@ test('holtWintersBlend: the p50 is the chosen mix of the network and Holt-Winter
   assert.deepEqual(forecaster.forecast(series, 1100, 12), f.forecast(series, 1100, 12));
   // Before two days of history there is no Holt-Winters forecast: the origin is refused by name.
   assert.equal(plain.minOrigin(), 23);
-  assert.throws(() => forecaster.forecast(series, 90, 12), /origin 90 needs 96 points of history/);
+  assert.throws(
+    () => forecaster.forecast(series, 90, 12),
+    /origin 90 needs 96 points of history \(two seasons of 48 points start the Holt-Winters filter/,
+  );
 });
 
 test('a version 1 directory (one network, no count) still loads; a missing network file is named', async () => {

@@ -450,6 +450,15 @@ export class NeuralForecaster implements Forecaster {
     }
   }
 
+  /** What sets minOrigin(), for the error that names it. */
+  private historyReason(): string {
+    const inputs = firstOrigin(this.features!);
+    const hw = this.blendModel;
+    if (hw && hw.minOrigin() > inputs)
+      return `two seasons of ${hw.period} points start the Holt-Winters filter its p50 is blended with`;
+    return 'the lookback and the seasons its inputs reach back to';
+  }
+
   /** The earliest origin this model can forecast from. */
   minOrigin(): number {
     this.requireFitted();
@@ -474,7 +483,7 @@ export class NeuralForecaster implements Forecaster {
     if (bad !== undefined) {
       throw new SluiceError(
         'SLUICE_CONFIG_INVALID',
-        `${this.name}: origin ${bad} needs ${min + 1} points of history`,
+        `${this.name}: origin ${bad} needs ${min + 1} points of history (${this.historyReason()})`,
       );
     }
     const z = this.scaled(series);
