@@ -66,9 +66,9 @@ function trendWeights(phi: number, horizon: number): Float64Array {
 }
 
 /**
- * Absorbs y[state.t + 1 .. to]. With `scoreHorizon` H > 0, before absorbing each point it adds up
- * the absolute errors of the forecasts 1..H steps ahead that stay before `end`; returns
- * [sum of absolute errors, count].
+ * Absorbs y[state.t + 1 .. to]. With `score`, before absorbing each point it adds up the absolute
+ * errors of the forecasts 1..score.horizon steps ahead that stay before score.end; returns
+ * [sum of absolute errors, count] ([0, 0] without `score`).
  */
 function advance(
   state: State,

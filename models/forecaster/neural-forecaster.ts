@@ -15,6 +15,7 @@
  * adaptive conformal inference (aci.ts, `adaptiveCalibration`) moves that quantile level with the
  * misses the model's own earlier p90s show on the points observed since, replayed from the data
  * at each forecast (so a forecast still depends only on points at or before its origin).
+ * With `holtWintersBlend` the p50 may be averaged with a Holt-Winters p50 (holt-winters-blend.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { RegularSeries } from '../../datasets/series/regular-series.js';
