@@ -90,6 +90,8 @@ test('train saves a model directory, predict forecasts the horizon after the las
   const meta = JSON.parse(readFileSync(join(modelDir, 'metadata.json'), 'utf8'));
   assert.equal(meta.dataSpan.points, 144);
   assert.equal(meta.backend, 'wasm');
+  // What train reports of the p50 is what it saved.
+  assert.deepEqual(r.blend, meta.state.holtWintersBlend ?? null);
   const output = join(dir, 'next.csv');
   const p = await predictSeriesFile({ input, modelDir, output });
   assert.equal(p.rows, 6);

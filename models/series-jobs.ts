@@ -2,6 +2,7 @@
  * The file-to-file jobs behind `sluice detect` and `sluice forecast`: read a series CSV, run a
  * model, write CSV. The CLI only parses flags and calls these.
  */
+import type { HoltWintersBlend } from './forecaster/holt-winters-blend.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { inferStep, toRegularGrid } from '../datasets/series/regular-grid.js';
@@ -104,7 +105,7 @@ export async function trainSeriesFile(opts: {
   horizon: number;
   epochs?: number;
   progress?: ProgressCallback;
-}): Promise<{ windows: number; epochs: number }> {
+}): Promise<{ windows: number; epochs: number; blend: HoltWintersBlend | null }> {
   const series = await readRegular(opts.input);
   const n = series.values.length;
   const model = createForecaster('neural-mlp', series.stepMs, opts.horizon, n, { epochs: opts.epochs });
@@ -129,7 +130,12 @@ export async function trainSeriesFile(opts: {
     holdoutCoverage90: rows.length ? m.coverage90 : null,
     holdoutPoints: rows.length,
   });
-  return { windows: model.state!.training.windows, epochs: model.state!.training.epochs };
+  const state = model.state!;
+  return {
+    windows: state.training.windows,
+    epochs: state.training.epochs,
+    blend: state.holtWintersBlend ?? null,
+  };
 }
 
 /**

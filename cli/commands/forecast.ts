@@ -1,4 +1,5 @@
 /** `sluice forecast backtest|train|predict`: demand forecasting over series CSVs. Delegates to models/. */
+import type { HoltWintersBlend } from '../../models/forecaster/holt-winters-blend.js';
 import type { Argv, CommandModule } from 'yargs';
 import { FORECASTERS } from '../../models/registry.js';
 import {
@@ -87,7 +88,7 @@ const train: CommandModule<object, ForecastArgs> = {
       progress: progress.report,
     }).finally(() => progress.stop());
     process.stderr.write(
-      `sluice forecast train: ${r.windows} windows, ${r.epochs} epochs -> ${argv.modelDir}\n`,
+      `sluice forecast train: ${r.windows} windows, ${r.epochs} epochs, p50 ${blendText(r.blend)} -> ${argv.modelDir}\n`,
     );
   },
 };
@@ -154,3 +155,9 @@ export const forecastCommand: CommandModule<object, object> = {
       .example('$0 forecast train --input rps.csv --model-dir out/rps-model', 'train and save'),
   handler: () => {},
 };
+
+/** How the saved p50 is made, for the train summary. */
+function blendText(blend: HoltWintersBlend | null): string {
+  if (!blend) return "the network's own";
+  return `${1 - blend.weight} network + ${blend.weight} Holt-Winters (season ${blend.period} points)`;
+}
