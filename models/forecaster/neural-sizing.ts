@@ -32,6 +32,11 @@ export interface SeriesShape {
 }
 
 export function neuralOptionsForSeries(shape: SeriesShape): Partial<NeuralForecasterOptions> {
+  return { ...optionsBySpan(shape), holtWintersBlend: true };
+}
+
+/** The options that differ between short and long spans. */
+function optionsBySpan(shape: SeriesShape): Partial<NeuralForecasterOptions> {
   const { stepMs, horizon, trainPoints } = shape;
   const lookback = Math.min(60, Math.max(horizon, pointsPerDay(stepMs)));
   if (trainPoints - lookback - horizon < SMALL_SPAN_WINDOWS) {
@@ -54,7 +59,6 @@ export function neuralOptionsForSeries(shape: SeriesShape): Partial<NeuralForeca
       // and span two to three days; at 1 / n (0.013-0.022) four of sixteen such spans covered
       // 0.95-0.98.
       adaptiveCalibration: 0.03,
-      holtWintersBlend: true,
     };
   }
   return {
@@ -65,6 +69,5 @@ export function neuralOptionsForSeries(shape: SeriesShape): Partial<NeuralForeca
     epochs: 40,
     patience: 6,
     maxWindows: 4_000,
-    holtWintersBlend: true,
   };
 }
