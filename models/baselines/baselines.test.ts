@@ -83,34 +83,56 @@ test('Holt-Winters damps the trend h steps ahead by phi + ... + phi^h (known ans
   }
 });
 
-test('Holt-Winters fitted for the horizon beats the one-step fit at that horizon when weekends break the daily season', async () => {
-  // A daily sine of 24 points, weekends at half the level, a little noise: the one-step fit
-  // chases each weekend edge with the trend (beta about 0.5) and carries it a day ahead, as it did
-  // on the simulated half-hourly demand; the fit for 24 steps keeps the trend still.
+/** A daily sine of 24 points, weekends at half the level, a little noise. */
+function weekendSine(weeks: number): number[] {
   const m = 24;
-  const y = Array.from({ length: m * 7 * 8 }, (_, t) => {
+  return Array.from({ length: m * 7 * weeks }, (_, t) => {
     const weekend = Math.floor(t / m) % 7 >= 5 ? 0.5 : 1;
     const base = 100 * (1 + Math.sin(2 * Math.PI * ((t % m) / m - 0.25)));
     return weekend * base + (((t * 7919) % 17) - 8) / 2;
   });
+}
+
+/** MAE of 24-step forecasts every 6 points from `end` on. */
+function dayAheadMae(f: HoltWintersForecaster, y: number[], end: number): number {
   const s = series(y);
+  let sum = 0;
+  let n = 0;
+  for (let t = end; t + 24 < y.length; t += 6) {
+    const p = f.point(s, t, 24);
+    for (let h = 1; h <= 24; h++, n++) sum += Math.abs(y[t + h] - p[h - 1]);
+  }
+  return sum / n;
+}
+
+test('Holt-Winters fitted for the horizon beats the one-step fit at that horizon when weekends break the daily season', async () => {
+  // The one-step fit chases each weekend edge with the trend (beta about 0.5) and carries it a day
+  // ahead, as it did on the simulated half-hourly demand; the fit for 24 steps keeps the trend still.
+  const y = weekendSine(8);
   const end = 24 * 7 * 6;
-  const oneStep = new HoltWintersForecaster(m);
-  const dayAhead = new HoltWintersForecaster(m, { horizon: 24 });
-  await oneStep.fit(s, end);
-  await dayAhead.fit(s, end);
-  const mae = (f: HoltWintersForecaster) => {
-    let sum = 0;
-    let n = 0;
-    for (let t = end; t + 24 < y.length; t += 6) {
-      const p = f.point(s, t, 24);
-      for (let h = 1; h <= 24; h++, n++) sum += Math.abs(y[t + h] - p[h - 1]);
-    }
-    return sum / n;
-  };
-  const [a, b] = [mae(oneStep), mae(dayAhead)];
+  const oneStep = new HoltWintersForecaster(24);
+  const dayAhead = new HoltWintersForecaster(24, { horizon: 24 });
+  await oneStep.fit(series(y), end);
+  await dayAhead.fit(series(y), end);
+  const [a, b] = [dayAheadMae(oneStep, y, end), dayAheadMae(dayAhead, y, end)];
   // Measured 16.0 against 21.2.
   assert.ok(b < 0.85 * a, `24-step fit MAE ${b.toFixed(2)} vs one-step fit ${a.toFixed(2)}`);
+});
+
+test('Holt-Winters on a long series scores strided origins and fits as well as on every origin', async () => {
+  // 200 weeks of hourly points: past 20,000 origins the fit scores every second one.
+  const y = weekendSine(200);
+  const end = 24 * 7 * 190;
+  const strided = new HoltWintersForecaster(24, { horizon: 24 });
+  await strided.fit(series(y), end);
+  // The same fit over a span short enough to score every origin, forecasting the same days.
+  const short = y.slice(24 * 7 * 100);
+  const full = new HoltWintersForecaster(24, { horizon: 24 });
+  await full.fit(series(short), end - 24 * 7 * 100);
+  const a = dayAheadMae(strided, y, end);
+  const b = dayAheadMae(full, short, end - 24 * 7 * 100);
+  assert.ok(a < 1.05 * b, `strided fit MAE ${a.toFixed(2)} vs every-origin fit ${b.toFixed(2)}`);
+  assert.ok(strided.params.beta < 0.05, `beta ${strided.params.beta}`);
 });
 
 test('Nelder-Mead finds the minimum of a shifted quadratic', () => {

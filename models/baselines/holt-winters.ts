@@ -66,16 +66,16 @@ function trendWeights(phi: number, horizon: number): Float64Array {
 }
 
 /**
- * Absorbs y[state.t + 1 .. to]. With `score`, before absorbing each point it adds up the absolute
- * errors of the forecasts 1..score.horizon steps ahead that stay before score.end; returns
- * [sum of absolute errors, count] ([0, 0] without `score`).
+ * Absorbs y[state.t + 1 .. to]. With `score`, before absorbing each point whose origin is a
+ * multiple of score.stride it adds up the absolute errors of the forecasts 1..score.horizon steps
+ * ahead that stay before score.end; returns [sum of absolute errors, count] ([0, 0] without `score`).
  */
 function advance(
   state: State,
   y: ArrayLike<number>,
   to: number,
   p: HoltWintersParams,
-  score: { horizon: number; end: number } | null = null,
+  score: { horizon: number; end: number; stride: number } | null = null,
 ): [number, number] {
   const m = state.season.length;
   const phi = p.phi ?? 1;
@@ -85,7 +85,7 @@ function advance(
   let sum = 0;
   let count = 0;
   for (let t = state.t + 1; t <= to; t++) {
-    if (score && weights) {
+    if (score && weights && (t - 1) % score.stride === 0) {
       // Forecasts from origin t - 1 (the state before y[t]).
       const last = Math.min(score.horizon, score.end - t);
       for (let h = 1; h <= last; h++) {
@@ -112,6 +112,8 @@ function copyState(s: State): State {
 
 const squash = (x: number) => 1 / (1 + Math.exp(-x));
 const unsquash = (p: number) => Math.log(p / (1 - p));
+/** Origins whose 1..H-step errors a fit adds up, at most (more are strided). */
+const MAX_SCORED_ORIGINS = 20_000;
 /** phi in (0.8, 1): below 0.8 the trend is gone within a few steps (Hyndman and Athanasopoulos' range). */
 const PHI_LOW = 0.8;
 const toPhi = (x: number) => PHI_LOW + (1 - PHI_LOW) * squash(x);
@@ -157,11 +159,14 @@ export class HoltWintersForecaster extends PointForecaster {
     this.cursor = null;
   }
 
-  /** Mean absolute 1..H-step error from the origins 2m-1 .. end-2 for the given parameters. */
+  /** Mean absolute 1..H-step error from the origins 2m-1 .. end-2 (strided) for the given parameters. */
   private fitError(y: ArrayLike<number>, end: number, p: HoltWintersParams): number {
     const s = copyState(this.initial!);
     advance(s, y, this.period * 2 - 1, p);
-    const [sum, count] = advance(s, y, end - 1, p, { horizon: this.fitHorizon, end });
+    // Every origin is scored up to MAX_SCORED_ORIGINS; beyond, evenly strided ones (the filter
+    // still reads every point), so that a long fine-grained series fits in seconds.
+    const stride = Math.max(1, Math.ceil((end - 2 * this.period) / MAX_SCORED_ORIGINS));
+    const [sum, count] = advance(s, y, end - 1, p, { horizon: this.fitHorizon, end, stride });
     return count > 0 ? sum / count : Number.POSITIVE_INFINITY;
   }
 
