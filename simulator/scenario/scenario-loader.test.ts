@@ -1,3 +1,4 @@
+import { editDistance } from './known-keys.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadScenario, scenarioFromObject } from './scenario-loader.js';
@@ -170,4 +171,35 @@ test('diurnal arrivals take a calendar: weekend, holidays, trendPerDay, levelShi
       return true;
     },
   );
+});
+
+test('a field no section reads is an error naming its path, the fields there and the likely fix', () => {
+  const problems = (sets: string[]): string => {
+    try {
+      loadScenario('steady', sets);
+    } catch (e) {
+      return ((e as Error & { details?: string[] }).details ?? []).join('\n');
+    }
+    return '';
+  };
+  const misspelt = problems(['workload.arrivals={"process":"diurnal","mean":5,"holiday":[3]}']);
+  assert.match(misspelt, /^workload\.arrivals\.holiday: is not a field here \(did you mean holidays\?\)/m);
+  assert.match(misspelt, /the fields are process, mean, amplitude, period, peakAt, weekend, holidays/);
+  // Far from every field: no guess, the list only; every level of the tree is checked.
+  assert.match(
+    problems(['workload.bogus=1']),
+    /^workload\.bogus: is not a field here; the fields are name, /m,
+  );
+  assert.match(problems(['durration=5s']), /^durration: is not a field here \(did you mean duration\?\)/m);
+  assert.match(
+    problems(['workload.tokens.input.median2=3']),
+    /^workload\.tokens\.input\.median2: .*did you mean median/m,
+  );
+  // A field of another process is not read by this one.
+  assert.match(
+    problems(['workload.arrivals={"process":"poisson","rate":5,"mean":3}']),
+    /^workload\.arrivals\.mean: is not a field here; the fields are process, rate$/m,
+  );
+  assert.equal(editDistance('holiday', 'holidays'), 1);
+  assert.equal(editDistance('kitten', 'sitting'), 3);
 });

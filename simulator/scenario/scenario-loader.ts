@@ -6,6 +6,7 @@
  * named X-1..X-4. Workload tenants default to the plaintext keys the policy gives them.
  * Every problem is reported with its path, all at once (SLUICE_CONFIG_INVALID).
  */
+import { checkKnownKeys } from './known-keys.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -59,6 +60,17 @@ export function scenarioFromObject(
   for (const o of overrides) applyOverride(root, o);
   const doc = substituteParameters(root, rec(root.parameters) ?? {}, source) as Rec;
   const p = new Problems();
+  checkKnownKeys(p, '', doc, [
+    'name',
+    'description',
+    'duration',
+    'parameters',
+    'policy',
+    'workload',
+    'backends',
+    'faults',
+    'scaling',
+  ]);
   const durationMs = dur(p, 'duration', doc.duration, 3_600_000);
 
   // The policy, with `instances: N` sugar expanded, validated by gateway-core.
@@ -121,6 +133,7 @@ export function scenarioFromObject(
   const faults: FaultSpec[] = (Array.isArray(doc.faults) ? doc.faults : []).map((f, i) => {
     const r = rec(f) ?? {};
     const path = `faults[${i}]`;
+    checkKnownKeys(p, path, r, ['kind', 'pool', 'instance', 'at', 'duration', 'factor', 'rate']);
     const kind = r.kind;
     if (kind !== 'slowdown' && kind !== 'errors' && kind !== 'crash' && kind !== 'outage')
       p.add(`${path}.kind`, 'must be slowdown, errors, crash or outage');
@@ -141,6 +154,16 @@ export function scenarioFromObject(
   for (const [name, sv] of Object.entries(rec(doc.scaling) ?? {})) {
     const r = rec(sv) ?? {};
     const path = `scaling.${name}`;
+    checkKnownKeys(p, path, r, [
+      'policy',
+      'min',
+      'max',
+      'cooldown',
+      'interval',
+      'target',
+      'tolerance',
+      'stabilisation',
+    ]);
     if (backends[name]?.kind !== 'llm')
       p.add(path, 'scaling needs a self-hosted pool (backends.X.kind: llm)');
     const policyName = r.policy ?? 'reactive';

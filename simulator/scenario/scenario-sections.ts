@@ -8,6 +8,7 @@ import type { TokenDistribution } from '../workloads/request-mix.js';
 import type { TrendingSpec } from '../workloads/trending-prompts.js';
 import { type DemandCalendar, calendarProblems } from '../workloads/demand-calendar.js';
 import { parseDurationMs } from './duration.js';
+import { checkKnownKeys } from './known-keys.js';
 import type { ArrivalSpec, BackendModelSpec, StreamSpec, TenantWorkload } from './scenario.js';
 
 export type Rec = Record<string, unknown>;
@@ -53,6 +54,7 @@ export function tokenDist(p: Problems, path: string, v: unknown, dflt: TokenDist
     p.add(path, 'must be {median, sigma, min?, max?}');
     return dflt;
   }
+  checkKnownKeys(p, path, r, ['median', 'sigma', 'min', 'max']);
   return {
     median: num(p, `${path}.median`, r.median, undefined, 1),
     sigma: num(p, `${path}.sigma`, r.sigma, 0),
@@ -79,10 +81,14 @@ function demandCalendar(p: Problems, path: string, r: Rec): DemandCalendar | und
       r.weekend === undefined ? undefined : num(p, `${path}.weekend`, r.weekend, undefined, Number.MIN_VALUE),
     trendPerDay: r.trendPerDay === undefined ? undefined : num(p, `${path}.trendPerDay`, r.trendPerDay),
     holidays: list('holidays').map((d, i) => num(p, `${path}.holidays[${i}]`, d)),
-    levelShifts: list('levelShifts').map((x, i) => ({
-      atMs: dur(p, `${path}.levelShifts[${i}].at`, rec(x)?.at),
-      factor: num(p, `${path}.levelShifts[${i}].factor`, rec(x)?.factor, undefined, Number.MIN_VALUE),
-    })),
+    levelShifts: list('levelShifts').map((x, i) => {
+      const shift = rec(x);
+      if (shift) checkKnownKeys(p, `${path}.levelShifts[${i}]`, shift, ['at', 'factor']);
+      return {
+        atMs: dur(p, `${path}.levelShifts[${i}].at`, rec(x)?.at),
+        factor: num(p, `${path}.levelShifts[${i}].factor`, rec(x)?.factor, undefined, Number.MIN_VALUE),
+      };
+    }),
   };
   for (const problem of calendarProblems(calendar)) p.add(path, problem);
   return calendar;
@@ -94,8 +100,20 @@ export function arrivals(p: Problems, path: string, v: unknown): ArrivalSpec {
   switch (process) {
     case 'poisson':
     case 'deterministic':
+      checkKnownKeys(p, path, r, ['process', 'rate']);
       return { process, rate: num(p, `${path}.rate`, r.rate, undefined, Number.MIN_VALUE) };
     case 'diurnal': {
+      checkKnownKeys(p, path, r, [
+        'process',
+        'mean',
+        'amplitude',
+        'period',
+        'peakAt',
+        'weekend',
+        'holidays',
+        'trendPerDay',
+        'levelShifts',
+      ]);
       const calendar = demandCalendar(p, path, r);
       return {
         process,
@@ -107,17 +125,23 @@ export function arrivals(p: Problems, path: string, v: unknown): ArrivalSpec {
       };
     }
     case 'mmpp': {
+      checkKnownKeys(p, path, r, ['process', 'states']);
       const states = Array.isArray(r.states) ? r.states : [];
       if (states.length < 2) p.add(`${path}.states`, 'needs at least two states [{rate, meanDwell}]');
       return {
         process,
-        states: states.map((s, i) => ({
-          rate: num(p, `${path}.states[${i}].rate`, rec(s)?.rate),
-          meanDwellMs: dur(p, `${path}.states[${i}].meanDwell`, rec(s)?.meanDwell),
-        })),
+        states: states.map((s, i) => {
+          const state = rec(s);
+          if (state) checkKnownKeys(p, `${path}.states[${i}]`, state, ['rate', 'meanDwell']);
+          return {
+            rate: num(p, `${path}.states[${i}].rate`, rec(s)?.rate),
+            meanDwellMs: dur(p, `${path}.states[${i}].meanDwell`, rec(s)?.meanDwell),
+          };
+        }),
       };
     }
     case 'flash-sale': {
+      checkKnownKeys(p, path, r, ['process', 'base', 'spikes']);
       const spikes = Array.isArray(r.spikes) ? r.spikes : [];
       return {
         process,
@@ -125,6 +149,7 @@ export function arrivals(p: Problems, path: string, v: unknown): ArrivalSpec {
         spikes: spikes.map((s, i) => {
           const q = rec(s) ?? {};
           const sp = `${path}.spikes[${i}]`;
+          checkKnownKeys(p, sp, q, ['at', 'ramp', 'plateau', 'decay', 'peak']);
           return {
             atMs: dur(p, `${sp}.at`, q.at),
             rampMs: dur(p, `${sp}.ramp`, q.ramp, 60_000),
@@ -159,11 +184,17 @@ export function stream(
   _durationMs: number,
 ): StreamSpec {
   const r = rec(v) ?? {};
+  const streamKeys = ['name', 'arrivals', 'start', 'end', 'tenants', 'models', 'tokens', 'prompts'];
+  // The main workload also holds the other streams and how a trace's rows pick tenants.
+  checkKnownKeys(p, path, r, parent === null ? [...streamKeys, 'streams', 'traceTenants'] : streamKeys);
+  const tokens = rec(r.tokens);
+  if (tokens) checkKnownKeys(p, `${path}.tokens`, tokens, ['input', 'output', 'maxTokens']);
   const tenantsRaw = rec(r.tenants);
   const tenants: Record<string, TenantWorkload> = {};
   if (tenantsRaw) {
     for (const [name, tv] of Object.entries(tenantsRaw)) {
       const t = rec(tv) ?? {};
+      checkKnownKeys(p, `${path}.tenants.${name}`, t, ['weight', 'key', 'keys', 'models']);
       const keys = Array.isArray(t.keys)
         ? t.keys.map(String)
         : typeof t.key === 'string'
@@ -187,6 +218,8 @@ export function stream(
     }
   } else if (parent === null) p.add(`${path}.tenants`, 'is required: {tenant: {weight}}');
   const prompts = rec(r.prompts);
+  if (prompts)
+    checkKnownKeys(p, `${path}.prompts`, prompts, ['distinct', 'zipf', 'temperatureZeroShare', 'trending']);
   return {
     name: typeof r.name === 'string' ? r.name : parent === null ? 'main' : path,
     arrivals: arrivals(p, `${path}.arrivals`, r.arrivals),
@@ -239,6 +272,7 @@ export function trending(p: Problems, path: string, v: unknown): TrendingSpec {
     p.add(path, 'must be {topics, every, rise, hold, fall, share, offset?}');
     return { topics: 1, everyMs: 60_000, riseMs: 0, holdMs: 60_000, fallMs: 0, share: 0, offsetMs: 0 };
   }
+  checkKnownKeys(p, path, r, ['topics', 'every', 'rise', 'hold', 'fall', 'share', 'offset', 'output']);
   const topics = num(p, `${path}.topics`, r.topics, undefined, 1);
   if (!Number.isInteger(topics)) p.add(`${path}.topics`, `must be an integer, got ${topics}`);
   const everyMs = dur(p, `${path}.every`, r.every);
@@ -262,6 +296,19 @@ export function trending(p: Problems, path: string, v: unknown): TrendingSpec {
 
 export function backend(p: Problems, path: string, v: unknown): BackendModelSpec {
   const r = rec(v) ?? {};
+  const fields: Record<string, readonly string[]> = {
+    llm: [
+      'prefillMsPerToken',
+      'decodeMsPerToken',
+      'batchSlowdown',
+      'maxSequences',
+      'pricePerHour',
+      'coldStart',
+    ],
+    api: ['base', 'perOutputTokenMs', 'sigma', 'rpm', 'burst'],
+    station: ['distribution', 'rate', 'mean', 'sigma'],
+  };
+  if (typeof r.kind === 'string' && fields[r.kind]) checkKnownKeys(p, path, r, ['kind', ...fields[r.kind]]);
   if (r.kind === 'llm')
     return {
       kind: 'llm',
