@@ -7,6 +7,7 @@
  * and the fix, e.g. `arms[2].mode: unknown mode "adaptiv" (expected one of static, reactive,
  * gradient2, adaptive)`.
  */
+import { nearestName } from '../gateway-core/nearest-name.js';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -94,32 +95,9 @@ function isParamValue(v: unknown): v is ParamValue {
   return typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean';
 }
 
-/** The closest candidate by edit distance, for "did you mean" hints. */
+/** The closest candidate by edit distance, for "did you mean" hints (longer words allow more edits). */
 function closest(word: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestD = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) {
-      bestD = d;
-      best = c;
-    }
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : null;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length];
+  return nearestName(word, candidates, Math.max(2, Math.floor(word.length / 3)));
 }
 
 export interface SpecOptions {

@@ -8,6 +8,7 @@
  * - type and range errors on one value collapse into one "must be <what the schema describes>";
  * - unknown fields name themselves, the closest allowed field, and the allowed list.
  */
+import { nearestName } from '../nearest-name.js';
 import type { ErrorObject } from 'ajv';
 import { asRecord, type PathSegment, type PolicyIssue, showValue } from './policy-path.js';
 
@@ -131,36 +132,9 @@ function describeNumber(s: Record<string, unknown>): string {
 }
 
 function unknownField(field: string, allowed: readonly string[]): string {
-  const near = closest(field, allowed);
+  const near = nearestName(field, allowed);
   const hint = near === null ? '' : `; did you mean "${near}"?`;
   return `unknown field "${field}"${hint} (allowed: ${allowed.join(', ')})`;
-}
-
-/** The allowed name within edit distance 2 of `word` (typos), or null. */
-function closest(word: string, candidates: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance, one rolling row. */
-function editDistance(a: string, b: string): number {
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) {
-      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    row = next;
-  }
-  return row[b.length];
 }
 
 /** `/tenants/acme/limits/0` -> ['tenants', 'acme', 'limits', 0], telling indexes from keys by the data. */

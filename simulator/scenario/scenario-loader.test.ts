@@ -1,4 +1,4 @@
-import { editDistance } from './known-keys.js';
+import { editDistance } from '../../gateway-core/nearest-name.js';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { loadScenario, scenarioFromObject } from './scenario-loader.js';
