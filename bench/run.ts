@@ -6,6 +6,7 @@
  *
  *   node dist/bench/run.js [--only engine,limits,queues,balancers,simulator,models] [--out DIR]
  */
+import { scriptFlag } from '../gateway-core/script-flag.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -24,10 +25,7 @@ interface Row {
   meetsTarget?: boolean;
 }
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
+const arg = (name: string): string | undefined => scriptFlag(process.argv, name);
 
 async function main(): Promise<void> {
   const only = arg('only')?.split(',');

@@ -6,6 +6,7 @@
  * a GPU starts to pay (the default network is small enough that per-kernel dispatch dominates).
  * On a machine without the `webgpu` package or a GPU, webgpu reports 'unavailable' with the reason.
  */
+import { scriptFlag } from '../gateway-core/script-flag.js';
 import { pathToFileURL } from 'node:url';
 import { generateSyntheticSeries } from '../datasets/series/synthetic-series.js';
 import { type BackendName, selectBackend } from './backend.js';
@@ -68,10 +69,7 @@ export async function gpuCheck(
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const flag = (name: string): string | undefined => {
-    const i = process.argv.indexOf(`--${name}`);
-    return i >= 0 ? process.argv[i + 1] : undefined;
-  };
+  const flag = (name: string): string | undefined => scriptFlag(process.argv, name);
   const positive = (name: string): number | undefined => {
     const raw = flag(name);
     if (raw === undefined) return undefined;

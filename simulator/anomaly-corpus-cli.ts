@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { scriptFlag } from './script-flag.js';
+import { scriptFlag } from '../gateway-core/script-flag.js';
 import { type CorpusSeries, generateSimCorpus } from './anomaly-corpus.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();

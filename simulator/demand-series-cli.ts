@@ -10,7 +10,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { scriptFlag } from './script-flag.js';
+import { scriptFlag } from '../gateway-core/script-flag.js';
 import { seriesCsv } from '../datasets/series/series-csv.js';
 import { simulatedDemandSeries } from './demand-series.js';
 

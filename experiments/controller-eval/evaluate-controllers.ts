@@ -14,6 +14,7 @@
  *        [--workers 2] [--out DIR] [--cases flash-sale,cost-overrun,...] [--modes adaptive,...]
  *   (targets are judged only when every mode ran)
  */
+import { scriptFlag } from '../../gateway-core/script-flag.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -60,10 +61,7 @@ function projectRoot(): string {
   return dir;
 }
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+const arg = (name: string, fallback: string): string => scriptFlag(process.argv, name, fallback);
 
 function cases(root: string): EvalCase[] {
   const trace = resolve(root, '..', TRACE);

@@ -23,6 +23,7 @@
  * and states whether its corpus targets hold at every seed.
  * Prints a table, writes JSON, and states each target as met or not, whatever the numbers are.
  */
+import { scriptFlag } from '../../gateway-core/script-flag.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -63,11 +64,6 @@ const AZURE_FILES = ['AzureLLMInferenceTrace_code.csv', 'AzureLLMInferenceTrace_
 
 /** The one clock the evaluation reads: fit and scoring times in the report. */
 const wallClock = () => performance.now();
-
-function arg(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : undefined;
-}
 
 async function azureScenarios(dir: string): Promise<ScenarioSpec[]> {
   const specs: ScenarioSpec[] = [];
@@ -267,7 +263,7 @@ function targets(
 }
 
 async function azureScenariosIfPresent(argv: string[]): Promise<ScenarioSpec[]> {
-  const azureDir = arg(argv, 'azure-dir') ?? AZURE_DIR;
+  const azureDir = scriptFlag(argv, 'azure-dir') ?? AZURE_DIR;
   const specs = existsSync(azureDir) ? await azureScenarios(azureDir) : [];
   if (specs.length === 0) {
     process.stderr.write(`eval: no Azure traces at ${azureDir}: part (a) skipped (use --azure-dir)\n`);
@@ -277,12 +273,12 @@ async function azureScenariosIfPresent(argv: string[]): Promise<ScenarioSpec[]> 
 
 export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
   const quick = argv.includes('--quick');
-  const backend = await selectBackend(resolveBackendRequest(arg(argv, 'backend')));
-  const part = arg(argv, 'part') ?? 'all';
+  const backend = await selectBackend(resolveBackendRequest(scriptFlag(argv, 'backend')));
+  const part = scriptFlag(argv, 'part') ?? 'all';
   // --detector-seeds 8,9,10: the learned detector again at each of these seeds (rows named
   // neural-residual@sN), to show how much of its figure is the start of its regressors. Read
   // before any work, so that a bad value fails at once.
-  const extraSeeds = (arg(argv, 'detector-seeds') ?? '')
+  const extraSeeds = (scriptFlag(argv, 'detector-seeds') ?? '')
     .split(',')
     .filter((x) => x.trim() !== '')
     .map((x) => {
@@ -296,15 +292,15 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
       return seed;
     })
     .filter((seed) => seed !== DEFAULT_RESIDUAL_OPTIONS.seed);
-  const only = arg(argv, 'only');
-  const seriesFiles = arg(argv, 'series')?.split(',') ?? [];
-  const horizon = Number(arg(argv, 'horizon') ?? 60);
+  const only = scriptFlag(argv, 'only');
+  const seriesFiles = scriptFlag(argv, 'series')?.split(',') ?? [];
+  const horizon = Number(scriptFlag(argv, 'horizon') ?? 60);
   const files = await fileScenarios(
     seriesFiles,
     horizon,
-    Number(arg(argv, 'step') ?? Math.max(1, Math.floor(horizon / 10))),
+    Number(scriptFlag(argv, 'step') ?? Math.max(1, Math.floor(horizon / 10))),
   );
-  const labelledFile = arg(argv, 'labelled');
+  const labelledFile = scriptFlag(argv, 'labelled');
   // --series-only: just the files named (--series, --labelled), none of the built-in scenarios.
   const filesOnly = argv.includes('--series-only') && (seriesFiles.length > 0 || labelledFile !== undefined);
   // The built-in scenarios are built (traces read, series generated) only when they will run.
@@ -313,7 +309,7 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
       ? []
       : [
           ...(await azureScenariosIfPresent(argv)),
-          ...(await demandScenarios(quick, arg(argv, 'demand-dir') ?? DEMAND_DIR)),
+          ...(await demandScenarios(quick, scriptFlag(argv, 'demand-dir') ?? DEMAND_DIR)),
         ];
   const specs = (part === 'detect' ? [] : [...builtIn, ...files]).filter(
     (s) => only === undefined || s.name.includes(only),
@@ -324,7 +320,7 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
     forecasting.push(await evaluateScenario(spec, wallClock));
   }
   const corpora: Array<{ name: string; tuning: AnomalyCase[]; testing: AnomalyCase[] }> = [];
-  const simDir = arg(argv, 'corpus-dir') ?? SIM_CORPUS_DIR;
+  const simDir = scriptFlag(argv, 'corpus-dir') ?? SIM_CORPUS_DIR;
   if (filesOnly) {
     // The named files only.
   } else if (existsSync(join(simDir, 'test', 'corpus.json'))) {
@@ -381,7 +377,7 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
     }
   }
   if (labelledFile !== undefined && part !== 'forecast') {
-    const { cases, missing } = await readLabelledSeries(labelledFile, arg(argv, 'labelled-data'));
+    const { cases, missing } = await readLabelledSeries(labelledFile, scriptFlag(argv, 'labelled-data'));
     if (missing.length > 0)
       process.stderr.write(
         `eval: ${missing.length} labelled files not found, skipped: ${missing.join(', ')}\n`,
@@ -410,7 +406,7 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
     detection,
     targets: targets(forecasting, detection),
   };
-  const json = arg(argv, 'json') ?? join('out', 'models-eval.json');
+  const json = scriptFlag(argv, 'json') ?? join('out', 'models-eval.json');
   mkdirSync(dirname(json), { recursive: true });
   writeFileSync(json, `${JSON.stringify(report, null, 2)}\n`);
   printTables(report);
