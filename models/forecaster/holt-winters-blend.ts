@@ -11,7 +11,7 @@
 import type { HoltWintersParams } from '../baselines/holt-winters.js';
 
 /** The weights tried; 0 (the network alone) is the default that each must beat. */
-export const BLEND_WEIGHTS = [0.25, 0.5, 0.75] as const;
+const BLEND_WEIGHTS = [0.25, 0.5, 0.75] as const;
 
 export interface HoltWintersBlend {
   period: number;

@@ -85,8 +85,8 @@ function demandCalendar(p: Problems, path: string, r: Rec): DemandCalendar | und
       const shift = rec(x);
       if (shift) checkKnownKeys(p, `${path}.levelShifts[${i}]`, shift, ['at', 'factor']);
       return {
-        atMs: dur(p, `${path}.levelShifts[${i}].at`, rec(x)?.at),
-        factor: num(p, `${path}.levelShifts[${i}].factor`, rec(x)?.factor, undefined, Number.MIN_VALUE),
+        atMs: dur(p, `${path}.levelShifts[${i}].at`, shift?.at),
+        factor: num(p, `${path}.levelShifts[${i}].factor`, shift?.factor, undefined, Number.MIN_VALUE),
       };
     }),
   };
@@ -134,8 +134,8 @@ export function arrivals(p: Problems, path: string, v: unknown): ArrivalSpec {
           const state = rec(s);
           if (state) checkKnownKeys(p, `${path}.states[${i}]`, state, ['rate', 'meanDwell']);
           return {
-            rate: num(p, `${path}.states[${i}].rate`, rec(s)?.rate),
-            meanDwellMs: dur(p, `${path}.states[${i}].meanDwell`, rec(s)?.meanDwell),
+            rate: num(p, `${path}.states[${i}].rate`, state?.rate),
+            meanDwellMs: dur(p, `${path}.states[${i}].meanDwell`, state?.meanDwell),
           };
         }),
       };
@@ -237,16 +237,16 @@ export function stream(
     input: tokenDist(
       p,
       `${path}.tokens.input`,
-      rec(r.tokens)?.input,
+      tokens?.input,
       parent?.input ?? { median: 500, sigma: 0.8, min: 1, max: 8000 },
     ),
     output: tokenDist(
       p,
       `${path}.tokens.output`,
-      rec(r.tokens)?.output,
+      tokens?.output,
       parent?.output ?? { median: 150, sigma: 0.8, min: 1, max: 2000 },
     ),
-    maxTokens: num(p, `${path}.tokens.maxTokens`, rec(r.tokens)?.maxTokens, parent?.maxTokens ?? 0),
+    maxTokens: num(p, `${path}.tokens.maxTokens`, tokens?.maxTokens, parent?.maxTokens ?? 0),
     prompts: prompts
       ? {
           distinct: num(p, `${path}.prompts.distinct`, prompts.distinct, 10_000, 1),
