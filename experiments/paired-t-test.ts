@@ -6,10 +6,10 @@
  *
  * Not simple-statistics' tTest: it divides by the population standard deviation (n, not n - 1),
  * which inflates t (sleep data: -4.28 instead of the textbook -4.06). The mean and the sample
- * standard deviation come from simple-statistics; p and the quantile from student-t.ts.
+ * standard deviation come from simple-statistics; p and the quantile from gateway-core/student-t.ts.
  */
 import { mean, sampleStandardDeviation } from 'simple-statistics';
-import { studentTQuantile, studentTTwoSidedP } from './student-t.js';
+import { studentTQuantile, studentTTwoSidedP } from '../gateway-core/student-t.js';
 
 export interface PairedTResult {
   n: number;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bootstrapCi } from './bootstrap.js';
 import { cohensDz, pairedTTest } from './paired-t-test.js';
-import { studentTCdf, studentTQuantile } from './student-t.js';
+import { studentTCdf, studentTQuantile } from '../gateway-core/student-t.js';
 import { wilcoxonSignedRank } from './wilcoxon-signed-rank.js';
 
 const close = (a: number, b: number, tol: number) =>

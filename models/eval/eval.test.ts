@@ -196,6 +196,15 @@ test('a reference row (the known rate) is scored beside the others but is never 
   assert.notEqual(result.bestBaseline, reference.model);
   // The candidate repeats the best baseline: ratio 1.
   assert.equal(result.models.find((m) => m.role === 'candidate')!.ratioToBestBaseline, 1);
+  // Compared with that baseline: identical losses leave nothing to test, and 13 origins whose
+  // 4-step horizons overlap hold under 5 blocks, too few for an interval.
+  assert.deepEqual(result.comparison, {
+    against: result.bestBaseline,
+    origins: 13,
+    overlap: 4,
+    dieboldMariano: null,
+    ratioInterval95: null,
+  });
   // p90 = mean + 1.2816 sqrt(mean) (Poisson, normal approximation).
   const f = new KnownRateReference(Float64Array.from([0, 100, 25])).forecast(
     regularSeries(0, 1, [0, 0, 0]),

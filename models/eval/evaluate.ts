@@ -187,6 +187,14 @@ function fmt(x: number | null, d = 3): string {
   return x === null || !Number.isFinite(x) ? '-' : x.toFixed(d);
 }
 
+function formatInterval(i: [number, number] | null): string {
+  return i ? `[${fmt(i[0])}, ${fmt(i[1])}]` : '[no interval: under 5 blocks of overlapping origins]';
+}
+
+function formatP(p: number): string {
+  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
+}
+
 function printTables(r: EvaluationReport): void {
   const lines: string[] = [];
   lines.push(`backend: ${r.backend}`, '');
@@ -200,6 +208,21 @@ function printTables(r: EvaluationReport): void {
         `${s.scenario.padEnd(scenarioWidth)}${m.model.padEnd(24)}${fmt(m.mase).padStart(6)}${fmt(m.smape, 1).padStart(8)}${fmt(m.pinball, 2).padStart(9)}${fmt(m.coverage90).padStart(9)}${fmt(m.ratioToBestBaseline).padStart(9)}${fmt(m.fitSeconds, 1).padStart(7)}`,
       );
     }
+  }
+  if (r.forecasting.length > 0)
+    lines.push(
+      '',
+      `${'scenario'.padEnd(scenarioWidth)}neural vs best baseline: MASE ratio, its 95% interval (block bootstrap), Diebold-Mariano (one-sided)`,
+    );
+  for (const s of r.forecasting) {
+    const cand = s.models.find((m) => m.role === 'candidate')!;
+    const c = s.comparison;
+    const dm = c.dieboldMariano
+      ? `DM ${fmt(c.dieboldMariano.statistic, 2)}, p ${formatP(c.dieboldMariano.pValue)}`
+      : 'DM: too few origins';
+    lines.push(
+      `${s.scenario.padEnd(scenarioWidth)}vs ${c.against}: ${fmt(cand.ratioToBestBaseline)} ${formatInterval(c.ratioInterval95)}, ${dm} (${c.origins} origins, horizons overlap ${c.overlap})`,
+    );
   }
   const corpusWidth = Math.max(11, ...r.detection.map((d) => d.corpus.length + 1));
   lines.push(
@@ -226,7 +249,7 @@ function targets(
     const limit = s.scenario.startsWith('azure') ? 0.9 : 0.8;
     out.push({
       target: `${s.scenario}: neural MASE <= ${limit} x best baseline (${s.bestBaseline})`,
-      measured: `${fmt(cand.ratioToBestBaseline)} x`,
+      measured: `${fmt(cand.ratioToBestBaseline)} x${s.comparison.ratioInterval95 ? ` (95% interval ${fmt(s.comparison.ratioInterval95[0])}-${fmt(s.comparison.ratioInterval95[1])})` : ''}`,
       met: (cand.ratioToBestBaseline ?? Number.POSITIVE_INFINITY) <= limit,
     });
     out.push({

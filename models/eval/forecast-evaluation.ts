@@ -5,7 +5,8 @@
  */
 import type { RegularSeries } from '../../datasets/series/regular-series.js';
 import type { Forecaster } from '../forecaster.js';
-import { rollingOrigin } from './backtest.js';
+import { type BacktestRow, rollingOrigin } from './backtest.js';
+import { compareForecasts, type ForecastComparison } from './forecast-comparison.js';
 import { type ForecastMetrics, forecastMetrics, seasonalNaiveScale } from './forecast-metrics.js';
 import { type Clock, timed } from './timed.js';
 
@@ -43,6 +44,8 @@ export interface ScenarioResult {
   scale: number;
   models: ModelResult[];
   bestBaseline: string;
+  /** The candidate against the best baseline: a significance test and an interval of the ratio. */
+  comparison: ForecastComparison;
 }
 
 /** `clock` (ms) times each fit. */
@@ -50,6 +53,7 @@ export async function evaluateScenario(spec: ScenarioSpec, clock: Clock): Promis
   const scale = seasonalNaiveScale(spec.series.values, spec.trainEnd, spec.scalePeriod, spec.series.filled);
   const models: ModelResult[] = [];
   let origins = 0;
+  const rowsOf = new Map<ModelResult, BacktestRow[]>();
   const entries: Array<[Forecaster, ModelResult['role']]> = [
     ...spec.baselines.map((b): [Forecaster, 'baseline'] => [b, 'baseline']),
     [spec.candidate, 'candidate'],
@@ -64,17 +68,27 @@ export async function evaluateScenario(spec: ScenarioSpec, clock: Clock): Promis
       fitted: true,
     });
     origins = rows.length / spec.horizon;
-    models.push({
+    const result: ModelResult = {
       model: model.name,
       role,
       fitSeconds,
       ratioToBestBaseline: null,
       ...forecastMetrics(rows, scale),
-    });
+    };
+    models.push(result);
+    rowsOf.set(result, rows);
   }
   const baselines = models.filter((m) => m.role === 'baseline');
   const best = baselines.reduce((a, b) => (b.mase < a.mase ? b : a));
-  for (const m of models) if (m.role === 'candidate') m.ratioToBestBaseline = m.mase / best.mase;
+  const candidate = models.find((m) => m.role === 'candidate')!;
+  candidate.ratioToBestBaseline = candidate.mase / best.mase;
+  const comparison = compareForecasts(
+    rowsOf.get(candidate)!,
+    rowsOf.get(best)!,
+    best.model,
+    spec.horizon,
+    spec.step,
+  );
   return {
     scenario: spec.name,
     points: spec.series.values.length,
@@ -84,5 +98,6 @@ export async function evaluateScenario(spec: ScenarioSpec, clock: Clock): Promis
     scale,
     models,
     bestBaseline: best.model,
+    comparison,
   };
 }

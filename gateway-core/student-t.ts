@@ -1,5 +1,6 @@
 /**
- * Student's t distribution: CDF and quantile.
+ * Student's t distribution: CDF and quantile. In gateway-core because both the experiments' paired
+ * t-test and the models' Diebold-Mariano test use it, and models/ may not import experiments/.
  *
  *   P(T <= t) = 1 - I_x(df/2, 1/2) / 2  for t >= 0,  x = df / (df + t^2)
  *
