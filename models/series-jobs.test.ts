@@ -175,3 +175,42 @@ test('detect scores a file whose timestamps go back (an hour written twice), one
   assert.equal(lines[301].split(',')[0], rows[302].split(',')[0]);
   assert.ok(lines.slice(1).every((l) => Number(l.split(',')[2]) >= 0 && Number(l.split(',')[2]) <= 1));
 });
+
+test('forecasting refuses rows a calendar month apart by name, where one fixed step would merge two of them', async () => {
+  // The 1st of each month for three years (gaps of 28 to 31 days).
+  const lines = ['timestamp,value'];
+  for (let m = 0; m < 36; m++) lines.push(`${new Date(Date.UTC(2020, m, 1)).toISOString()},${100 + m}`);
+  const monthly = join(dir, 'monthly.csv');
+  writeFileSync(monthly, `${lines.join('\n')}\n`);
+  await assert.rejects(readRegular(monthly), {
+    code: 'SLUICE_TRACE_INVALID',
+    message: /rows are calendar months apart.*fixed step.*sluice detect/s,
+  });
+  await assert.rejects(
+    backtestSeriesFile({
+      input: monthly,
+      output: join(dir, 'm.csv'),
+      model: 'naive',
+      horizon: 3,
+      step: 1,
+      holdout: 0.2,
+    }),
+    /calendar months apart/,
+  );
+  // Detection scores the rows as they are, one score per row.
+  const r = await detectSeriesFile({
+    input: monthly,
+    output: join(dir, 'm-scores.csv'),
+    detector: 'robust-zscore',
+  });
+  assert.equal(r.rows, 36);
+  // A daily series with one missing day is not calendar-spaced (gaps of 1 and 2 days): it is
+  // gridded, the missing day filled.
+  const daily = ['timestamp,value'];
+  for (let d = 0; d < 30; d++)
+    if (d !== 10) daily.push(`${new Date(Date.UTC(2020, 0, 1 + d)).toISOString()},${d}`);
+  writeFileSync(join(dir, 'daily.csv'), `${daily.join('\n')}\n`);
+  const s = await readRegular(join(dir, 'daily.csv'));
+  assert.equal(s.values.length, 30);
+  assert.equal(s.filled[10], 1);
+});

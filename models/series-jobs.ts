@@ -5,7 +5,7 @@
 import type { HoltWintersBlend } from './forecaster/holt-winters-blend.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { inferStep, toRegularGrid } from '../datasets/series/regular-grid.js';
+import { calendarSpacing, inferStep, toRegularGrid } from '../datasets/series/regular-grid.js';
 import { type RegularSeries, timeAt } from '../datasets/series/regular-series.js';
 import { readSeriesCsv } from '../datasets/series/series-csv.js';
 import { rowsToScore } from '../datasets/series/arrival-times.js';
@@ -65,6 +65,14 @@ export async function readRegular(path: string): Promise<RegularSeries> {
   const raw = await readSeriesCsv(path);
   // A missing value is a gap: the grid (its step from every row's time) fills and flags it.
   const present = raw.values.flatMap((v, i) => (Number.isNaN(v) ? [] : [i]));
+  const calendar = calendarSpacing(raw.times);
+  if (calendar)
+    throw new SluiceError(
+      'SLUICE_TRACE_INVALID',
+      `${path}: rows are calendar ${calendar} apart, whose lengths vary, and forecasting works on a fixed step (seconds to days): ` +
+        `one step would put two of these rows in one slot and move the others off their dates. ` +
+        `Forecast a fixed-step series (the same metric per hour or per day); \`sluice detect\` scores such rows as they are.`,
+    );
   return toRegularGrid(
     present.map((i) => raw.times[i]),
     present.map((i) => raw.values[i]),

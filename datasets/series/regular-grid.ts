@@ -64,3 +64,33 @@ export function toRegularGrid(
   }
   return { start: t0, stepMs: step, values: out, filled };
 }
+
+const DAY_MS = 86_400_000;
+
+/** Calendar spacings whose gaps vary in length, so that no fixed step fits them. */
+const CALENDAR_SPACINGS = [
+  { name: 'months', days: [28, 29, 30, 31] },
+  { name: 'quarters', days: [89, 90, 91, 92] },
+  { name: 'years', days: [365, 366] },
+] as const;
+
+/**
+ * 'months', 'quarters' or 'years' where every gap between consecutive distinct times is a whole
+ * number of days of that calendar unit's lengths and at least two lengths occur (a fixed step
+ * would put two rows in one slot and shift the others off their dates); null otherwise.
+ */
+export function calendarSpacing(times: ArrayLike<number>): 'months' | 'quarters' | 'years' | null {
+  const lengths = new Set<number>();
+  for (let i = 1; i < times.length; i++) {
+    const gap = times[i] - times[i - 1];
+    if (gap <= 0) continue;
+    // An hour either way: a local-time series crossing a daylight-saving change.
+    const days = Math.round(gap / DAY_MS);
+    if (Math.abs(gap - days * DAY_MS) > 3_600_000) return null;
+    lengths.add(days);
+  }
+  if (lengths.size < 2) return null;
+  for (const c of CALENDAR_SPACINGS)
+    if ([...lengths].every((d) => (c.days as readonly number[]).includes(d))) return c.name;
+  return null;
+}
