@@ -6,6 +6,7 @@ import { before, test } from 'node:test';
 import { selectBackend } from './backend.js';
 import {
   backtestSeriesFile,
+  compareSeriesFile,
   detectSeriesFile,
   predictSeriesFile,
   readRegular,
@@ -213,4 +214,25 @@ test('forecasting refuses rows a calendar month apart by name, where one fixed s
   const s = await readRegular(join(dir, 'daily.csv'));
   assert.equal(s.values.length, 30);
   assert.equal(s.filled[10], 1);
+});
+
+test('compare backtests the neural forecaster beside the baselines the span allows, and compares it with the best', async () => {
+  const r = await compareSeriesFile({ input, horizon: 4, step: 2, holdout: 0.25 });
+  assert.equal(r.scenario, 'series');
+  // 108 training points at 30 minutes hold the day (48) twice but not the week.
+  assert.deepEqual(
+    r.models.map((m) => `${m.role} ${m.model}`),
+    ['baseline naive', 'baseline seasonal-naive-daily', 'baseline holt-winters-daily', 'candidate neural-mlp'],
+  );
+  const best = r.models.filter((m) => m.role === 'baseline').reduce((a, b) => (b.mase < a.mase ? b : a));
+  const neural = r.models.at(-1)!;
+  assert.equal(r.bestBaseline, best.model);
+  assert.equal(neural.ratioToBestBaseline, neural.mase / best.mase);
+  // Origins 107, 109, ..., 139 (17), each 4-step horizon overlapping the next one: lags of 2.
+  assert.equal(r.comparison.against, best.model);
+  assert.equal(r.comparison.origins, 17);
+  assert.equal(r.comparison.overlap, 2);
+  assert.ok(r.comparison.ratioInterval95 !== null);
+  const [lo, hi] = r.comparison.ratioInterval95;
+  assert.ok(lo <= hi && lo > 0, `${lo}, ${hi}`);
 });

@@ -4,7 +4,7 @@
  */
 import type { HoltWintersBlend } from './forecaster/holt-winters-blend.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { calendarSpacing, inferStep, toRegularGrid } from '../datasets/series/regular-grid.js';
 import { type RegularSeries, timeAt } from '../datasets/series/regular-series.js';
 import { readSeriesCsv } from '../datasets/series/series-csv.js';
@@ -15,6 +15,8 @@ import { SluiceError } from '../gateway-core/errors.js';
 import { type BackendChoice, type BackendLog, resolveBackendRequest, selectBackend } from './backend.js';
 import { backtestCsv, rollingOrigin } from './eval/backtest.js';
 import { forecastMetrics, seasonalNaiveScale } from './eval/forecast-metrics.js';
+import { evaluateScenario, type ScenarioResult } from './eval/forecast-evaluation.js';
+import { seriesScenario } from './eval/series-scenario.js';
 import { type ProgressCallback, pointsPerDay } from './forecaster.js';
 import { loadForecaster, saveForecaster } from './forecaster/model-store.js';
 import { ResidualDetector } from './detector/residual-detector.js';
@@ -104,6 +106,25 @@ export async function backtestSeriesFile(opts: {
   const scale = seasonalNaiveScale(series.values, train.end, 1, series.filled);
   const m = forecastMetrics(rows, scale);
   return { origins: rows.length / opts.horizon, mase: m.mase, coverage90: m.coverage90 };
+}
+
+/**
+ * Every forecaster of `npm run eval -- --series` on one file (series-scenario.ts): the neural one
+ * beside the naive, seasonal naive and Holt-Winters baselines, backtested on the last `holdout`,
+ * with the neural one's ratio to the best baseline, its interval and a Diebold-Mariano test.
+ */
+export async function compareSeriesFile(opts: {
+  input: string;
+  horizon: number;
+  step: number;
+  holdout: number;
+  progress?: ProgressCallback;
+}): Promise<ScenarioResult> {
+  const series = await readRegular(opts.input);
+  const name = basename(opts.input).replace(/\.csv$/i, '');
+  const spec = seriesScenario(name, series, opts);
+  if (spec.candidate instanceof NeuralForecaster) spec.candidate.onProgress = opts.progress ?? null;
+  return evaluateScenario(spec, () => performance.now());
 }
 
 /** Trains the neural forecaster on the whole file and saves it as a directory. */

@@ -1,9 +1,13 @@
-/** `sluice forecast backtest|train|predict`: demand forecasting over series CSVs. Delegates to models/. */
+/** `sluice forecast backtest|compare|train|update|predict`: demand forecasting over series CSVs. Delegates to models/. */
 import type { HoltWintersBlend } from '../../models/forecaster/holt-winters-blend.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { scenarioTable } from '../../models/eval/scenario-table.js';
 import { FORECASTERS } from '../../models/registry.js';
 import {
   backtestSeriesFile,
+  compareSeriesFile,
   predictSeriesFile,
   startBackend,
   trainSeriesFile,
@@ -21,6 +25,7 @@ interface ForecastArgs {
   modelDir?: string;
   epochs?: number;
   backend?: string;
+  json?: string;
 }
 
 const common = (y: Argv) =>
@@ -62,6 +67,46 @@ const backtest: CommandModule<object, ForecastArgs> = {
     process.stderr.write(
       `sluice forecast backtest: ${r.origins} origins, MASE(naive scale) ${r.mase.toFixed(3)}, p90 coverage ${r.coverage90.toFixed(3)} -> ${argv.output}\n`,
     );
+  },
+};
+
+const compare: CommandModule<object, ForecastArgs> = {
+  command: 'compare',
+  describe:
+    'Backtest the neural forecaster beside the naive, seasonal naive and Holt-Winters baselines: MASE, sMAPE, pinball, p90 coverage, and the ratio to the best baseline with its 95% interval and a Diebold-Mariano test',
+  builder: (y: Argv) =>
+    common(y)
+      .option('horizon', { type: 'number', default: 60 })
+      .option('step', {
+        type: 'number',
+        describe: 'origins every S points (default: a tenth of the horizon)',
+      })
+      .option('holdout', {
+        type: 'number',
+        default: 0.2,
+        describe: 'fraction of the series (at its end) to backtest',
+      })
+      .option('json', { type: 'string', describe: 'also write the results as JSON to this file' })
+      .example(
+        '$0 forecast compare --input demand.csv --horizon 48 --step 6',
+        '',
+      ) as unknown as Argv<ForecastArgs>,
+  handler: async (argv) => {
+    await startBackend(argv.backend);
+    const progress = jobProgress('sluice forecast compare');
+    const r = await compareSeriesFile({
+      input: argv.input,
+      horizon: argv.horizon,
+      step: argv.step ?? Math.max(1, Math.floor(argv.horizon / 10)),
+      holdout: argv.holdout,
+      progress: progress.report,
+    }).finally(() => progress.stop());
+    process.stdout.write(`${scenarioTable([r]).join('\n')}\n`);
+    if (argv.json) {
+      mkdirSync(dirname(argv.json), { recursive: true });
+      writeFileSync(argv.json, `${JSON.stringify(r, null, 2)}\n`);
+      process.stderr.write(`sluice forecast compare: JSON -> ${argv.json}\n`);
+    }
   },
 };
 
@@ -140,10 +185,11 @@ const predict: CommandModule<object, ForecastArgs> = {
 export const forecastCommand: CommandModule<object, object> = {
   command: 'forecast',
   describe:
-    'Demand forecasting: backtest a model, train and save the neural one, update it online, predict with it',
+    'Demand forecasting: backtest a model, compare the neural one with the baselines, train and save it, update it online, predict with it',
   builder: (y: Argv) =>
     y
       .command(backtest)
+      .command(compare)
       .command(train)
       .command(update)
       .command(predict)

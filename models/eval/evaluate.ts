@@ -38,14 +38,11 @@ import { readDemandFiles } from '../../datasets/series/demand-files.js';
 import { holdoutSplit } from '../../datasets/series/time-split.js';
 import { resolveBackendRequest, selectBackend } from '../backend.js';
 import { EwmaControlDetector } from '../baselines/ewma-control.js';
-import { HoltWintersForecaster } from '../baselines/holt-winters.js';
 import { MovingAverageForecaster } from '../baselines/moving-average.js';
 import { NaiveForecaster } from '../baselines/naive.js';
 import { RobustZScoreDetector } from '../baselines/robust-zscore.js';
-import { SeasonalNaiveForecaster } from '../baselines/seasonal-naive.js';
 import type { Detector } from '../detector.js';
 import { DEFAULT_RESIDUAL_OPTIONS, ResidualDetector } from '../detector/residual-detector.js';
-import type { Forecaster } from '../forecaster.js';
 import { pointsPerDay } from '../forecaster.js';
 import { NeuralForecaster } from '../forecaster/neural-forecaster.js';
 import { readRegular } from '../series-jobs.js';
@@ -53,6 +50,8 @@ import { neuralOptionsForSeries } from '../forecaster/neural-sizing.js';
 import { type DetectorResult, evaluateDetector, evaluateDetectorLeaveOneOut } from './detector-evaluation.js';
 import { evaluateScenario, type ScenarioResult, type ScenarioSpec } from './forecast-evaluation.js';
 import { KnownRateReference } from './known-rate-reference.js';
+import { fmt, scenarioTable } from './scenario-table.js';
+import { seasonalBaselines, seriesScenario } from './series-scenario.js';
 
 /** The learned detector's name in the report (its other seeds: `${LEARNED}@s8`, ...). */
 const LEARNED = new ResidualDetector().name;
@@ -95,19 +94,6 @@ async function azureScenarios(dir: string): Promise<ScenarioSpec[]> {
  * Seasonal naive and Holt-Winters for each season (a day, a week) the training span holds twice;
  * Holt-Winters fitted for the scenario's horizon.
  */
-function seasonalBaselines(day: number, trainEnd: number, horizon: number): Forecaster[] {
-  const out: Forecaster[] = [];
-  for (const [period, name] of [
-    [day, 'daily'],
-    [7 * day, 'weekly'],
-  ] as const) {
-    if (trainEnd <= 2 * period) continue;
-    out.push(new SeasonalNaiveForecaster(period, `seasonal-naive-${name}`));
-    out.push(new HoltWintersForecaster(period, { label: `holt-winters-${name}`, horizon }));
-  }
-  return out;
-}
-
 /** Part (b) forecasts 1 to 60 steps ahead, as the issue asks. */
 const DEMAND_HORIZON = 60;
 
@@ -155,24 +141,14 @@ async function demandScenarios(quick: boolean, dir: string): Promise<ScenarioSpe
  */
 async function fileScenarios(files: string[], horizon: number, step: number): Promise<ScenarioSpec[]> {
   const out: ScenarioSpec[] = [];
-  for (const file of files) {
-    const series = await readRegular(file);
-    const day = pointsPerDay(series.stepMs);
-    const { train } = holdoutSplit(series.values.length, 0.2);
-    const baselines: Forecaster[] = [new NaiveForecaster(), ...seasonalBaselines(day, train.end, horizon)];
-    out.push({
-      name: `series ${basename(file).replace(/\.csv$/, '')}`,
-      series,
-      trainEnd: train.end,
-      horizon,
-      step,
-      scalePeriod: train.end > 2 * day ? day : 1,
-      baselines,
-      candidate: new NeuralForecaster(
-        neuralOptionsForSeries({ stepMs: series.stepMs, horizon, trainPoints: train.end }),
-      ),
-    });
-  }
+  for (const file of files)
+    out.push(
+      seriesScenario(`series ${basename(file).replace(/\.csv$/, '')}`, await readRegular(file), {
+        horizon,
+        step,
+        holdout: 0.2,
+      }),
+    );
   return out;
 }
 
@@ -183,47 +159,10 @@ export interface EvaluationReport {
   targets: Array<{ target: string; measured: string; met: boolean }>;
 }
 
-function fmt(x: number | null, d = 3): string {
-  return x === null || !Number.isFinite(x) ? '-' : x.toFixed(d);
-}
-
-function formatInterval(i: [number, number] | null): string {
-  return i ? `[${fmt(i[0])}, ${fmt(i[1])}]` : '[no interval: under 5 blocks of overlapping origins]';
-}
-
-function formatP(p: number): string {
-  return p < 0.001 ? p.toExponential(1) : p.toFixed(3);
-}
-
 function printTables(r: EvaluationReport): void {
   const lines: string[] = [];
   lines.push(`backend: ${r.backend}`, '');
-  const scenarioWidth = Math.max(34, ...r.forecasting.map((s) => s.scenario.length + 1));
-  lines.push(
-    `${'scenario'.padEnd(scenarioWidth)}model                    MASE   sMAPE%  pinball    cov90  vs-best  fit-s`,
-  );
-  for (const s of r.forecasting) {
-    for (const m of s.models) {
-      lines.push(
-        `${s.scenario.padEnd(scenarioWidth)}${m.model.padEnd(24)}${fmt(m.mase).padStart(6)}${fmt(m.smape, 1).padStart(8)}${fmt(m.pinball, 2).padStart(9)}${fmt(m.coverage90).padStart(9)}${fmt(m.ratioToBestBaseline).padStart(9)}${fmt(m.fitSeconds, 1).padStart(7)}`,
-      );
-    }
-  }
-  if (r.forecasting.length > 0)
-    lines.push(
-      '',
-      `${'scenario'.padEnd(scenarioWidth)}neural vs best baseline: MASE ratio, its 95% interval (block bootstrap), Diebold-Mariano (one-sided)`,
-    );
-  for (const s of r.forecasting) {
-    const cand = s.models.find((m) => m.role === 'candidate')!;
-    const c = s.comparison;
-    const dm = c.dieboldMariano
-      ? `DM ${fmt(c.dieboldMariano.statistic, 2)}, p ${formatP(c.dieboldMariano.pValue)}`
-      : 'DM: too few origins';
-    lines.push(
-      `${s.scenario.padEnd(scenarioWidth)}vs ${c.against}: ${fmt(cand.ratioToBestBaseline)} ${formatInterval(c.ratioInterval95)}, ${dm} (${c.origins} origins, horizons overlap ${c.overlap})`,
-    );
-  }
+  lines.push(...scenarioTable(r.forecasting));
   const corpusWidth = Math.max(11, ...r.detection.map((d) => d.corpus.length + 1));
   lines.push(
     '',
