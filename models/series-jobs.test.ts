@@ -222,7 +222,12 @@ test('compare backtests the neural forecaster beside the baselines the span allo
   // 108 training points at 30 minutes hold the day (48) twice but not the week.
   assert.deepEqual(
     r.models.map((m) => `${m.role} ${m.model}`),
-    ['baseline naive', 'baseline seasonal-naive-daily', 'baseline holt-winters-daily', 'candidate neural-mlp'],
+    [
+      'baseline naive',
+      'baseline seasonal-naive-daily',
+      'baseline holt-winters-daily',
+      'candidate neural-mlp',
+    ],
   );
   const best = r.models.filter((m) => m.role === 'baseline').reduce((a, b) => (b.mase < a.mase ? b : a));
   const neural = r.models.at(-1)!;
