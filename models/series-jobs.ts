@@ -90,11 +90,15 @@ export async function backtestSeriesFile(opts: {
   horizon: number;
   step: number;
   holdout: number;
+  /** Holiday dates for the neural forecaster (holiday-calendar.ts). */
+  holidays?: string[];
   progress?: ProgressCallback;
 }): Promise<{ origins: number; mase: number; coverage90: number }> {
   const series = await readRegular(opts.input);
   const { train } = holdoutSplit(series.values.length, opts.holdout);
-  const model = createForecaster(opts.model, series.stepMs, opts.horizon, train.end);
+  const model = createForecaster(opts.model, series.stepMs, opts.horizon, train.end, {
+    holidays: opts.holidays,
+  });
   if (model instanceof NeuralForecaster) model.onProgress = opts.progress ?? null;
   const rows = await rollingOrigin(model, series, {
     trainEnd: train.end,
@@ -118,6 +122,7 @@ export async function compareSeriesFile(opts: {
   horizon: number;
   step: number;
   holdout: number;
+  holidays?: string[];
   progress?: ProgressCallback;
 }): Promise<ScenarioResult> {
   const series = await readRegular(opts.input);
@@ -133,11 +138,15 @@ export async function trainSeriesFile(opts: {
   modelDir: string;
   horizon: number;
   epochs?: number;
+  holidays?: string[];
   progress?: ProgressCallback;
 }): Promise<{ windows: number; epochs: number; blend: HoltWintersBlend | null }> {
   const series = await readRegular(opts.input);
   const n = series.values.length;
-  const model = createForecaster('neural-mlp', series.stepMs, opts.horizon, n, { epochs: opts.epochs });
+  const model = createForecaster('neural-mlp', series.stepMs, opts.horizon, n, {
+    epochs: opts.epochs,
+    holidays: opts.holidays,
+  });
   if (!(model instanceof NeuralForecaster))
     throw new SluiceError('SLUICE_INTERNAL', 'neural-mlp is not neural');
   model.onProgress = opts.progress ?? null;

@@ -1,6 +1,7 @@
 /** `sluice forecast backtest|compare|train|update|predict`: demand forecasting over series CSVs. Delegates to models/. */
 import type { HoltWintersBlend } from '../../models/forecaster/holt-winters-blend.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { holidaysFlag } from '../../datasets/series/holiday-calendar.js';
 import { dirname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { scenarioTable } from '../../models/eval/scenario-table.js';
@@ -26,7 +27,18 @@ interface ForecastArgs {
   epochs?: number;
   backend?: string;
   json?: string;
+  holidays?: string;
 }
+
+const holidaysOption = {
+  type: 'string',
+  describe:
+    'holidays, YYYY-MM-DD: comma-separated or a file of one date per line (future ones too); the neural forecaster treats each day like the weekday it behaves like',
+} as const;
+
+/** The --holidays dates, checked before any work starts (a bad date is named). */
+const holidaysOf = (argv: ForecastArgs) =>
+  argv.holidays === undefined ? undefined : holidaysFlag(argv.holidays);
 
 const common = (y: Argv) =>
   y
@@ -47,15 +59,18 @@ const backtest: CommandModule<object, ForecastArgs> = {
         default: 0.2,
         describe: 'fraction of the series (at its end) to backtest',
       })
+      .option('holidays', holidaysOption)
       .example('$0 forecast backtest --input rps.csv --horizon 30 --step 10 --output preds.csv', '')
       .example(
         '$0 forecast backtest --input rps.csv --horizon 60 --model holt-winters-daily --output hw.csv',
         '',
       ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
+    const holidays = holidaysOf(argv);
     await startBackend(argv.backend);
     const progress = jobProgress('sluice forecast backtest');
     const r = await backtestSeriesFile({
+      holidays,
       input: argv.input,
       output: argv.output!,
       model: argv.model,
@@ -87,14 +102,17 @@ const compare: CommandModule<object, ForecastArgs> = {
         describe: 'fraction of the series (at its end) to backtest',
       })
       .option('json', { type: 'string', describe: 'also write the results as JSON to this file' })
+      .option('holidays', holidaysOption)
       .example(
         '$0 forecast compare --input demand.csv --horizon 48 --step 6',
         '',
       ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
+    const holidays = holidaysOf(argv);
     await startBackend(argv.backend);
     const progress = jobProgress('sluice forecast compare');
     const r = await compareSeriesFile({
+      holidays,
       input: argv.input,
       horizon: argv.horizon,
       step: argv.step ?? Math.max(1, Math.floor(argv.horizon / 10)),
@@ -118,14 +136,17 @@ const train: CommandModule<object, ForecastArgs> = {
       .option('model-dir', { type: 'string', demandOption: true })
       .option('horizon', { type: 'number', default: 60 })
       .option('epochs', { type: 'number' })
+      .option('holidays', holidaysOption)
       .example(
         '$0 forecast train --input rps.csv --model-dir models/rps',
         '',
       ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
+    const holidays = holidaysOf(argv);
     await startBackend(argv.backend);
     const progress = jobProgress('sluice forecast train');
     const r = await trainSeriesFile({
+      holidays,
       input: argv.input,
       modelDir: argv.modelDir!,
       horizon: argv.horizon,

@@ -16,12 +16,16 @@ export interface DemandFile {
   /** Expected value of each point (the rate the series was drawn from). */
   expected: Float64Array;
   rateRps: number;
+  /** The workload's holidays as dates (YYYY-MM-DD, UTC): a calendar known in advance. */
+  holidays: string[];
 }
 
 interface Manifest {
   rateRps: number;
-  series: Array<{ file: string; expected: string; stepMs: number }>;
+  series: Array<{ file: string; expected: string; stepMs: number; holidays?: number[] }>;
 }
+
+const DAY_MS = 86_400_000;
 
 async function readGrid(path: string, stepMs: number): Promise<RegularSeries> {
   const raw = await readSeriesCsv(path);
@@ -52,6 +56,10 @@ export async function readDemandFiles(dir: string): Promise<DemandFile[]> {
       series,
       expected: Float64Array.from(expected.values),
       rateRps: m.rateRps,
+      // Day k of the run, counted from the first point's day.
+      holidays: (s.holidays ?? []).map((k) =>
+        new Date((Math.floor(series.start / DAY_MS) + k) * DAY_MS).toISOString().slice(0, 10),
+      ),
     });
   }
   return out;

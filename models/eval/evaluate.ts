@@ -1,6 +1,6 @@
 /**
  * `npm run eval` (node dist/models/eval/evaluate.js [--json FILE] [--backend B] [--quick]
- * [--series A.csv,B.csv [--horizon H] [--step S]] [--labelled FILE.json [--labelled-data DIR]]
+ * [--series A.csv,B.csv [--horizon H] [--step S] [--holidays DATES|FILE]] [--labelled FILE.json [--labelled-data DIR]]
  * [--series-only] [--detector-seeds 8,9,10] [--part forecast|detect] [--only NAME]):
  *  (a) Azure LLM traces as requests and tokens per 10 s, last 20% held out, horizons 1..30,
  *      neural vs naive and moving average (MASE scaled by the in-sample naive MAE);
@@ -25,6 +25,7 @@
  */
 import { scriptFlag } from '../../gateway-core/script-flag.js';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { holidaysFlag } from '../../datasets/series/holiday-calendar.js';
 import { basename, dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type AnomalyCase, generateAnomalyCorpus } from '../../datasets/series/anomaly-corpus.js';
@@ -125,9 +126,11 @@ async function demandScenarios(quick: boolean, dir: string): Promise<ScenarioSpe
       step: Math.max(1, Math.round((keep - train.end) / 200)),
       scalePeriod: day,
       baselines: seasonalBaselines(day, train.end, horizon),
-      candidate: new NeuralForecaster(
-        neuralOptionsForSeries({ stepMs: series.stepMs, horizon, trainPoints: train.end }),
-      ),
+      // The workload's holiday calendar, as an operator knows theirs in advance.
+      candidate: new NeuralForecaster({
+        ...neuralOptionsForSeries({ stepMs: series.stepMs, horizon, trainPoints: train.end }),
+        holidays: d.holidays,
+      }),
       reference: new KnownRateReference(d.expected),
     });
   }
@@ -139,7 +142,12 @@ async function demandScenarios(quick: boolean, dir: string): Promise<ScenarioSpe
  * like (b), with the same rule-sized neural forecaster and the same baselines where the span
  * allows them.
  */
-async function fileScenarios(files: string[], horizon: number, step: number): Promise<ScenarioSpec[]> {
+async function fileScenarios(
+  files: string[],
+  horizon: number,
+  step: number,
+  holidays: string[] | undefined,
+): Promise<ScenarioSpec[]> {
   const out: ScenarioSpec[] = [];
   for (const file of files)
     out.push(
@@ -147,10 +155,14 @@ async function fileScenarios(files: string[], horizon: number, step: number): Pr
         horizon,
         step,
         holdout: 0.2,
+        holidays,
       }),
     );
   return out;
 }
+
+const optionalHolidays = (value: string | undefined) =>
+  value === undefined ? undefined : holidaysFlag(value);
 
 export interface EvaluationReport {
   backend: string;
@@ -265,6 +277,7 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
     seriesFiles,
     horizon,
     Number(scriptFlag(argv, 'step') ?? Math.max(1, Math.floor(horizon / 10))),
+    optionalHolidays(scriptFlag(argv, 'holidays')),
   );
   const labelledFile = scriptFlag(argv, 'labelled');
   // --series-only: just the files named (--series, --labelled), none of the built-in scenarios.

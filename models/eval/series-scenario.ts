@@ -33,7 +33,7 @@ export function seasonalBaselines(day: number, trainEnd: number, horizon: number
 export function seriesScenario(
   name: string,
   series: RegularSeries,
-  opts: { horizon: number; step: number; holdout: number },
+  opts: { horizon: number; step: number; holdout: number; holidays?: string[] },
 ): ScenarioSpec {
   const day = pointsPerDay(series.stepMs);
   const { train } = holdoutSplit(series.values.length, opts.holdout);
@@ -45,8 +45,9 @@ export function seriesScenario(
     step: opts.step,
     scalePeriod: train.end > 2 * day ? day : 1,
     baselines: [new NaiveForecaster(), ...seasonalBaselines(day, train.end, opts.horizon)],
-    candidate: new NeuralForecaster(
-      neuralOptionsForSeries({ stepMs: series.stepMs, horizon: opts.horizon, trainPoints: train.end }),
-    ),
+    candidate: new NeuralForecaster({
+      ...neuralOptionsForSeries({ stepMs: series.stepMs, horizon: opts.horizon, trainPoints: train.end }),
+      holidays: opts.holidays ?? [],
+    }),
   };
 }

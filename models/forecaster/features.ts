@@ -10,8 +10,13 @@
  *   calendar features of time t+1                               (4 values)
  * Targets: z[t+h] - c, h = 1..H. Subtracting c makes a level shift look like the same pattern;
  * giving the lag's own lookback lets the model compare "then" with "now".
+ * With `holidays` (holiday-calendar.ts), "a week back" is the latest day that behaves like the
+ * point's own day (a Friday holiday reads last Saturday; the Friday after a holiday reads the
+ * Friday before it), and the calendar features are those of the weekday the day behaves like.
+ * Without holidays both are exactly as above.
  */
 import { CALENDAR_FEATURES, calendarFeatures } from '../../datasets/series/calendar-features.js';
+import { dayNumber, HolidayCalendar } from '../../datasets/series/holiday-calendar.js';
 import type { RobustScaler } from '../../datasets/series/robust-scaler.js';
 import { BASELINE_INPUTS, type LevelSpec, levelOf, writeBaselines } from './robust-levels.js';
 
@@ -29,6 +34,53 @@ export interface FeatureConfig {
   level?: number | LevelSpec;
   /** Append the robust baselines of robust-levels.ts (means, medians, EWMAs minus c). */
   baselines?: boolean;
+  /** Holiday day numbers (holiday-calendar.ts): weekly lags and calendar features follow similar days. */
+  holidays?: number[];
+}
+
+const DAY_MS = 86_400_000;
+/** How many days back a similar day is looked for, beyond the K weeks asked for. */
+const SIMILAR_DAY_SLACK = 14;
+
+/** One calendar per holiday list (the list is the saved state's; built once, memoised per day). */
+const calendars = new WeakMap<number[], HolidayCalendar>();
+
+function calendarOf(cfg: FeatureConfig): HolidayCalendar | null {
+  if (!cfg.holidays) return null;
+  let cal = calendars.get(cfg.holidays);
+  if (!cal) {
+    cal = new HolidayCalendar(cfg.holidays);
+    calendars.set(cfg.holidays, cal);
+  }
+  return cal;
+}
+
+/**
+ * The mean of z over the `count` latest points at or before `last` whose day behaves like point
+ * i's (same time of day, whole days back), or NaN where fewer than `count` lie in the series
+ * within count weeks and SIMILAR_DAY_SLACK days.
+ */
+function similarDayMean(
+  cal: HolidayCalendar,
+  z: ArrayLike<number>,
+  start: number,
+  stepMs: number,
+  perDay: number,
+  i: number,
+  last: number,
+  count: number,
+): number {
+  const weekday = cal.effectiveWeekday(dayNumber(start + i * stepMs));
+  let sum = 0;
+  let found = 0;
+  for (let k = 1; k <= 7 * count + SIMILAR_DAY_SLACK && found < count; k++) {
+    const j = i - k * perDay;
+    if (j < 0) break;
+    if (j > last || cal.effectiveWeekday(dayNumber(start + j * stepMs)) !== weekday) continue;
+    sum += z[j];
+    found++;
+  }
+  return found === count ? sum / count : Number.NaN;
 }
 
 export function inputSize(cfg: FeatureConfig): number {
@@ -79,6 +131,8 @@ export function buildFeatures(
   const inputs = new Float32Array(count * width);
   const targets = withTargets ? new Float32Array(count * H) : null;
   const levels = new Float64Array(count);
+  const cal = calendarOf(cfg);
+  const perDay = DAY_MS % stepMs === 0 ? DAY_MS / stepMs : 0;
   for (let r = 0; r < count; r++) {
     const t = origins[r];
     const spec: LevelSpec =
@@ -88,12 +142,26 @@ export function buildFeatures(
     let o = r * width;
     for (let j = t - L + 1; j <= t; j++) inputs[o++] = z[j] - c;
     for (const { period: p, count: K } of seasons) {
+      // Similar days apply to the week season of intraday data (whole days in a week).
+      const similar = cal !== null && perDay > 1 && p === 7 * perDay;
       for (let j = -L + 1; j <= 0; j++) {
+        const alike = similar
+          ? similarDayMean(cal, z, start, stepMs, perDay, t + j, t + j - 1, K)
+          : Number.NaN;
+        if (!Number.isNaN(alike)) {
+          inputs[o++] = alike - c;
+          continue;
+        }
         let sum = 0;
         for (let k = 1; k <= K; k++) sum += z[t + j - k * p];
         inputs[o++] = sum / K - c;
       }
       for (let j = 1; j <= H; j++) {
+        const alike = similar ? similarDayMean(cal, z, start, stepMs, perDay, t + j, t, K) : Number.NaN;
+        if (!Number.isNaN(alike)) {
+          inputs[o++] = alike - c;
+          continue;
+        }
         const back = t + j - p * Math.ceil(j / p);
         let sum = 0;
         for (let k = 0; k < K; k++) sum += z[back - k * p];
@@ -104,7 +172,8 @@ export function buildFeatures(
       writeBaselines(z, t, L, c, inputs, o);
       o += BASELINE_INPUTS;
     }
-    calendarFeatures(start + (t + 1) * stepMs, inputs, o);
+    const next = start + (t + 1) * stepMs;
+    calendarFeatures(cal ? cal.effectiveTime(next) : next, inputs, o);
     if (cfg.calendar && !cfg.calendar.day) inputs.fill(0, o, o + 2);
     if (cfg.calendar && !cfg.calendar.week) inputs.fill(0, o + 2, o + 4);
     if (targets) for (let h = 1; h <= H; h++) targets[r * H + h - 1] = z[t + h] - c;

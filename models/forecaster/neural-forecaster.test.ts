@@ -376,3 +376,45 @@ test("seasons 'auto': a day and a week back for intraday data; eight weeks and n
     { period: 168, count: 1 },
   ]);
 });
+
+test('holidays: a forecast into a weekday holiday reads weekend-like history and forecasts near the weekend level', async () => {
+  // Six weeks of hourly demand from Monday 2024-01-01: a daily wave at 100 on working days, at 40
+  // on weekends and holidays. Holidays: Wednesday 17 January (training) and Wednesday 7 February
+  // (the last week, forecast from the evening before).
+  const holidays = ['2024-01-17', '2024-02-07'];
+  const off = new Set([16, 37]); // their day numbers in the run
+  const hourly = Array.from({ length: 42 * 24 }, (_, i) => {
+    const d = Math.floor(i / 24);
+    const level = d % 7 >= 5 || off.has(d) ? 40 : 100;
+    return level * (1 + 0.3 * Math.sin((2 * Math.PI * (i % 24)) / 24)) + ((i * 7919) % 5) - 2;
+  });
+  const s = regularSeries(Date.UTC(2024, 0, 1), 3_600_000, hourly);
+  const o = {
+    horizon: 24,
+    lookback: 24,
+    hidden: 32,
+    seasons: [{ period: 168, count: 1 }],
+    epochs: 60,
+    batchSize: 32,
+    seed: 5,
+  };
+  const origin = 37 * 24 - 1; // Tuesday 6 February 23:00
+  const meanP50 = async (f: NeuralForecaster) => {
+    await f.fit(s, origin - 24);
+    const p50 = f.forecast(s, origin, 24).p50;
+    return p50.reduce((a, b) => a + b, 0) / p50.length;
+  };
+  const actual = hourly.slice(origin + 1, origin + 25).reduce((a, b) => a + b, 0) / 24;
+  const withCalendar = await meanP50(new NeuralForecaster({ ...o, holidays }));
+  const without = await meanP50(new NeuralForecaster(o));
+  assert.ok(Math.abs(actual - 40) < 2, `the holiday's mean ${actual}`);
+  assert.ok(
+    Math.abs(withCalendar - actual) < 15,
+    `with the calendar: mean p50 ${withCalendar}, actual ${actual}`,
+  );
+  assert.ok(without > 75, `without it the forecast is a Wednesday's: ${without}`);
+  await assert.rejects(
+    new NeuralForecaster({ ...o, holidays: ['2024-13-01'] }).fit(s, 500),
+    /holiday 1 '2024-13-01' is not a date/,
+  );
+});

@@ -20,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { RegularSeries } from '../../datasets/series/regular-series.js';
 import { timeAt } from '../../datasets/series/regular-series.js';
+import { HolidayCalendar } from '../../datasets/series/holiday-calendar.js';
 import { RobustScaler } from '../../datasets/series/robust-scaler.js';
 import { SluiceError } from '../../gateway-core/errors.js';
 import type { Forecast, Forecaster, ProgressCallback } from '../forecaster.js';
@@ -106,6 +107,12 @@ export interface NeuralForecasterOptions {
    * validation windows (holt-winters-blend.ts; the weight and season are chosen there).
    */
   holtWintersBlend: boolean;
+  /**
+   * Holidays (YYYY-MM-DD, the series' clock): a day behaves like the weekday its class says
+   * (holiday-calendar.ts) in the calendar features and the week-back inputs. Give the future
+   * ones too: a forecast into a holiday reads it from here.
+   */
+  holidays: string[];
 }
 
 export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
@@ -130,6 +137,7 @@ export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
   seasonalStart: false,
   seasonalBlend: 0,
   holtWintersBlend: false,
+  holidays: [],
 };
 
 /**
@@ -312,6 +320,7 @@ export class NeuralForecaster implements Forecaster {
       seasons: this.chooseSeasons(series.stepMs, end),
       calendar: { day: end >= 2 * day, week: end >= 14 * day },
       baselines: o.baselineInputs,
+      ...(o.holidays.length > 0 ? { holidays: HolidayCalendar.fromDates(o.holidays).days } : {}),
       level:
         o.level === 'auto'
           ? fitLevel(series.values, end, o.lookback, o.horizon, o.adaptiveLevel)

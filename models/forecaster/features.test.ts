@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { calendarFeatures } from '../../datasets/series/calendar-features.js';
+import { dayNumber } from '../../datasets/series/holiday-calendar.js';
+import { buildFeatures, type FeatureConfig, inputSize, seasonLagInputs } from './features.js';
+
+const HOUR = 3_600_000;
+// Hourly points from Monday 2024-01-01 00:00 UTC for four weeks; each value says where it is
+// from: day of the run * 100 + hour.
+const start = Date.UTC(2024, 0, 1);
+const z = Float32Array.from({ length: 28 * 24 }, (_, i) => Math.floor(i / 24) * 100 + (i % 24));
+const week = { period: 168, count: 1 };
+const base: FeatureConfig = { lookback: 4, horizon: 30, seasons: [week], level: 4 };
+// Friday 26 January 2024 (day 25 of the run) is a holiday.
+const holiday = dayNumber(Date.UTC(2024, 0, 26));
+
+/** Season 0's lag input for each horizon, with the level added back (the source values). */
+function lags(cfg: FeatureConfig, origin: number): number[] {
+  const b = buildFeatures(cfg, z, start, HOUR, [origin], false);
+  return seasonLagInputs(cfg, 0).map((k) => Math.round(b.inputs[k] + b.levels[0]));
+}
+
+test('without a holiday in view, a holiday list changes no input', () => {
+  const origins = [200, 300, 400, 500];
+  const plain = buildFeatures(base, z, start, HOUR, origins, false);
+  for (const holidays of [[], [dayNumber(Date.UTC(2024, 1, 20))]]) {
+    const cal = buildFeatures({ ...base, holidays }, z, start, HOUR, origins, false);
+    assert.deepEqual(cal.inputs, plain.inputs);
+  }
+});
+
+test('a holiday reads the last day that behaves like it a week back, and the days around it their own kind', () => {
+  const cfg = { ...base, holidays: [holiday] };
+  // Origin Thursday 25 January 22:00 (day 24): targets run from 23:00 into the holiday and on to
+  // Saturday 04:00. Without the calendar every target reads the same hour 7 days back.
+  const origin = 24 * 24 + 22;
+  assert.deepEqual(lags(base, origin).slice(0, 3), [1723, 1800, 1801]);
+  const withHoliday = lags(cfg, origin);
+  // Thursday 23:00 behaves like a Friday (the last working day before days off): last Friday,
+  // day 18. The holiday (like a Saturday) reads last Saturday, day 19; Saturday itself (like a
+  // Saturday) reads its latest Saturday at or before the origin, again day 19.
+  assert.deepEqual(withHoliday.slice(0, 3), [1823, 1900, 1901]);
+  assert.deepEqual(withHoliday.slice(24, 30), [1923, 1900, 1901, 1902, 1903, 1904]);
+  // Calendar features of the next point are those of the weekday it behaves like (Friday 23:00).
+  const b = buildFeatures(cfg, z, start, HOUR, [origin], false);
+  const at = inputSize(cfg) - 4;
+  const friday = calendarFeatures(Date.UTC(2024, 0, 26, 23, 0));
+  assert.deepEqual([...b.inputs.subarray(at, at + 4)], [...friday]);
+});
