@@ -220,9 +220,12 @@ export async function predictSeriesFile(opts: {
   modelDir: string;
   output: string;
   horizon?: number;
+  /** Holidays beyond those the model was trained with (its saved calendar is kept). */
+  holidays?: string[];
 }) {
   const series = await readRegular(opts.input);
   const { forecaster } = await loadForecaster(opts.modelDir);
+  if (opts.holidays) forecaster.addHolidays(opts.holidays);
   const horizon = opts.horizon ?? forecaster.options.horizon;
   const origin = series.values.length - 1;
   const rows = await rollingOrigin(forecaster, series, {

@@ -187,13 +187,19 @@ const predict: CommandModule<object, ForecastArgs> = {
       .option('model-dir', { type: 'string', demandOption: true })
       .option('output', { type: 'string', demandOption: true })
       .option('horizon', { type: 'number', describe: 'at most the trained horizon' })
+      .option('holidays', {
+        ...holidaysOption,
+        describe: `${holidaysOption.describe} (added to those it was trained with)`,
+      })
       .example(
         '$0 forecast predict --input rps.csv --model-dir models/rps --output next.csv',
         '',
       ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
+    const holidays = holidaysOf(argv);
     await startBackend(argv.backend);
     const r = await predictSeriesFile({
+      holidays,
       input: argv.input,
       modelDir: argv.modelDir!,
       output: argv.output!,

@@ -634,6 +634,22 @@ export class NeuralForecaster implements Forecaster {
     return true;
   }
 
+  /**
+   * Adds holidays to a trained forecaster's calendar (days it did not know of when trained: next
+   * year's, say). The networks are unchanged; forecasts into those days read them as the weekday
+   * they behave like.
+   */
+  addHolidays(dates: readonly string[]): void {
+    if (!this.features || !this.state)
+      throw new SluiceError('SLUICE_INTERNAL', `${this.name}: holidays can be added only to a trained model`);
+    const holidays = [...new Set([...this.options.holidays, ...dates])].sort();
+    const days = HolidayCalendar.fromDates(holidays).days;
+    this.options.holidays = holidays;
+    this.features = { ...this.features, holidays: days };
+    this.state = { ...this.state, features: this.features, options: { ...this.state.options, holidays } };
+    this.forgetRows();
+  }
+
   private forgetRows(): void {
     this.rowCache.clear();
     this.seen = null;
