@@ -14,6 +14,7 @@ import {
   trainSeriesFile,
   updateSeriesFile,
 } from '../../models/series-jobs.js';
+import type { ProgressCallback } from '../../models/forecaster.js';
 import { jobProgress } from '../job-progress.js';
 
 interface ForecastArgs {
@@ -40,6 +41,23 @@ const holidaysOption = {
 const holidaysOf = (argv: ForecastArgs) =>
   argv.holidays === undefined ? undefined : holidaysFlag(argv.holidays);
 
+/** Starts the backend, then runs the job with a progress bar (TTY) or periodic lines. */
+async function withProgress<T>(
+  argv: ForecastArgs,
+  command: string,
+  job: (progress: ProgressCallback) => Promise<T>,
+): Promise<T> {
+  await startBackend(argv.backend);
+  const progress = jobProgress(`sluice forecast ${command}`);
+  return job(progress.report).finally(() => progress.stop());
+}
+
+const holdoutOption = {
+  type: 'number',
+  default: 0.2,
+  describe: 'fraction of the series (at its end) to backtest',
+} as const;
+
 const common = (y: Argv) =>
   y
     .option('input', { type: 'string', demandOption: true, describe: 'series CSV (timestamp,value)' })
@@ -54,11 +72,7 @@ const backtest: CommandModule<object, ForecastArgs> = {
       .option('horizon', { type: 'number', default: 60 })
       .option('step', { type: 'number', describe: 'origins every S points (default: the horizon)' })
       .option('model', { type: 'string', default: 'neural-mlp', choices: FORECASTERS as unknown as string[] })
-      .option('holdout', {
-        type: 'number',
-        default: 0.2,
-        describe: 'fraction of the series (at its end) to backtest',
-      })
+      .option('holdout', holdoutOption)
       .option('holidays', holidaysOption)
       .example('$0 forecast backtest --input rps.csv --horizon 30 --step 10 --output preds.csv', '')
       .example(
@@ -67,18 +81,18 @@ const backtest: CommandModule<object, ForecastArgs> = {
       ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
     const holidays = holidaysOf(argv);
-    await startBackend(argv.backend);
-    const progress = jobProgress('sluice forecast backtest');
-    const r = await backtestSeriesFile({
-      holidays,
-      input: argv.input,
-      output: argv.output!,
-      model: argv.model,
-      horizon: argv.horizon,
-      step: argv.step ?? argv.horizon,
-      holdout: argv.holdout,
-      progress: progress.report,
-    }).finally(() => progress.stop());
+    const r = await withProgress(argv, 'backtest', (progress) =>
+      backtestSeriesFile({
+        holidays,
+        input: argv.input,
+        output: argv.output!,
+        model: argv.model,
+        horizon: argv.horizon,
+        step: argv.step ?? argv.horizon,
+        holdout: argv.holdout,
+        progress,
+      }),
+    );
     process.stderr.write(
       `sluice forecast backtest: ${r.origins} origins, MASE(naive scale) ${r.mase.toFixed(3)}, p90 coverage ${r.coverage90.toFixed(3)} -> ${argv.output}\n`,
     );
@@ -96,11 +110,7 @@ const compare: CommandModule<object, ForecastArgs> = {
         type: 'number',
         describe: 'origins every S points (default: a tenth of the horizon)',
       })
-      .option('holdout', {
-        type: 'number',
-        default: 0.2,
-        describe: 'fraction of the series (at its end) to backtest',
-      })
+      .option('holdout', holdoutOption)
       .option('json', { type: 'string', describe: 'also write the results as JSON to this file' })
       .option('holidays', holidaysOption)
       .example(
@@ -109,16 +119,16 @@ const compare: CommandModule<object, ForecastArgs> = {
       ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
     const holidays = holidaysOf(argv);
-    await startBackend(argv.backend);
-    const progress = jobProgress('sluice forecast compare');
-    const r = await compareSeriesFile({
-      holidays,
-      input: argv.input,
-      horizon: argv.horizon,
-      step: argv.step ?? Math.max(1, Math.floor(argv.horizon / 10)),
-      holdout: argv.holdout,
-      progress: progress.report,
-    }).finally(() => progress.stop());
+    const r = await withProgress(argv, 'compare', (progress) =>
+      compareSeriesFile({
+        holidays,
+        input: argv.input,
+        horizon: argv.horizon,
+        step: argv.step ?? Math.max(1, Math.floor(argv.horizon / 10)),
+        holdout: argv.holdout,
+        progress,
+      }),
+    );
     process.stdout.write(`${scenarioTable([r]).join('\n')}\n`);
     if (argv.json) {
       mkdirSync(dirname(argv.json), { recursive: true });
@@ -143,16 +153,16 @@ const train: CommandModule<object, ForecastArgs> = {
       ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
     const holidays = holidaysOf(argv);
-    await startBackend(argv.backend);
-    const progress = jobProgress('sluice forecast train');
-    const r = await trainSeriesFile({
-      holidays,
-      input: argv.input,
-      modelDir: argv.modelDir!,
-      horizon: argv.horizon,
-      epochs: argv.epochs,
-      progress: progress.report,
-    }).finally(() => progress.stop());
+    const r = await withProgress(argv, 'train', (progress) =>
+      trainSeriesFile({
+        holidays,
+        input: argv.input,
+        modelDir: argv.modelDir!,
+        horizon: argv.horizon,
+        epochs: argv.epochs,
+        progress,
+      }),
+    );
     process.stderr.write(
       `sluice forecast train: ${r.windows} windows, ${r.epochs} epochs, p50 ${blendText(r.blend)} -> ${argv.modelDir}\n`,
     );
