@@ -110,6 +110,20 @@ test('train without --epochs uses the sizing rule (an unset flag blanked the epo
   assert.equal(meta.state.options.seed, 1);
 });
 
+test('--holidays names a public calendar: its dates for the years of the series and the next are saved with the model', async () => {
+  const modelDir = join(dir, 'model-holidays');
+  await trainSeriesFile({ input, modelDir, horizon: 6, epochs: 1, holidays: ['england', '2024-01-02'] });
+  const meta = JSON.parse(readFileSync(join(modelDir, 'metadata.json'), 'utf8'));
+  const saved: string[] = meta.state.options.holidays;
+  // 2024 and 2025: eight bank holidays each, and the date given.
+  assert.equal(saved.length, 17);
+  assert.deepEqual(saved.slice(0, 3), ['2024-01-01', '2024-01-02', '2024-03-29']);
+  assert.equal(saved.at(-1), '2025-12-26');
+  // predict adds a calendar's dates to the saved ones.
+  const p = await predictSeriesFile({ input, modelDir, output: join(dir, 'next-h.csv'), holidays: ['us'] });
+  assert.equal(p.rows, 6);
+});
+
 test('update trains a saved model on the points after its span, saves it back, and refuses a file with nothing new', async () => {
   const modelDir = join(dir, 'model-update');
   const lines = readFileSync(input, 'utf8').trim().split('\n');

@@ -6,6 +6,7 @@ import type { HoltWintersBlend } from './forecaster/holt-winters-blend.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { calendarSpacing, inferStep, toRegularGrid } from '../datasets/series/regular-grid.js';
+import { resolveHolidays } from '../datasets/series/holiday-calendar.js';
 import { type RegularSeries, timeAt } from '../datasets/series/regular-series.js';
 import { readSeriesCsv } from '../datasets/series/series-csv.js';
 import { rowsToScore } from '../datasets/series/arrival-times.js';
@@ -63,6 +64,14 @@ export async function detectSeriesFile(opts: {
   return { rows: raw.values.length, detector: detector.name, clockSteps };
 }
 
+/** --holidays entries as dates for the years the series spans (and the next): holiday-calendar.ts. */
+export function holidaysFor(
+  series: RegularSeries,
+  entries: readonly string[] | undefined,
+): string[] | undefined {
+  return entries && resolveHolidays(entries, series.start, timeAt(series, series.values.length - 1));
+}
+
 export async function readRegular(path: string): Promise<RegularSeries> {
   const raw = await readSeriesCsv(path);
   // A missing value is a gap: the grid (its step from every row's time) fills and flags it.
@@ -90,14 +99,14 @@ export async function backtestSeriesFile(opts: {
   horizon: number;
   step: number;
   holdout: number;
-  /** Holiday dates for the neural forecaster (holiday-calendar.ts). */
+  /** --holidays entries (dates, calendar names) for the neural forecaster (holiday-calendar.ts). */
   holidays?: string[];
   progress?: ProgressCallback;
 }): Promise<{ origins: number; mase: number; coverage90: number }> {
   const series = await readRegular(opts.input);
   const { train } = holdoutSplit(series.values.length, opts.holdout);
   const model = createForecaster(opts.model, series.stepMs, opts.horizon, train.end, {
-    holidays: opts.holidays,
+    holidays: holidaysFor(series, opts.holidays),
   });
   if (model instanceof NeuralForecaster) model.onProgress = opts.progress ?? null;
   const rows = await rollingOrigin(model, series, {
@@ -127,7 +136,7 @@ export async function compareSeriesFile(opts: {
 }): Promise<ScenarioResult> {
   const series = await readRegular(opts.input);
   const name = basename(opts.input).replace(/\.csv$/i, '');
-  const spec = seriesScenario(name, series, opts);
+  const spec = seriesScenario(name, series, { ...opts, holidays: holidaysFor(series, opts.holidays) });
   if (spec.candidate instanceof NeuralForecaster) spec.candidate.onProgress = opts.progress ?? null;
   return evaluateScenario(spec, () => performance.now());
 }
@@ -145,7 +154,7 @@ export async function trainSeriesFile(opts: {
   const n = series.values.length;
   const model = createForecaster('neural-mlp', series.stepMs, opts.horizon, n, {
     epochs: opts.epochs,
-    holidays: opts.holidays,
+    holidays: holidaysFor(series, opts.holidays),
   });
   if (!(model instanceof NeuralForecaster))
     throw new SluiceError('SLUICE_INTERNAL', 'neural-mlp is not neural');
@@ -225,7 +234,7 @@ export async function predictSeriesFile(opts: {
 }) {
   const series = await readRegular(opts.input);
   const { forecaster } = await loadForecaster(opts.modelDir);
-  if (opts.holidays) forecaster.addHolidays(opts.holidays);
+  if (opts.holidays) forecaster.addHolidays(holidaysFor(series, opts.holidays)!);
   const horizon = opts.horizon ?? forecaster.options.horizon;
   const origin = series.values.length - 1;
   const rows = await rollingOrigin(forecaster, series, {

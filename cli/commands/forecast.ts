@@ -34,10 +34,10 @@ interface ForecastArgs {
 const holidaysOption = {
   type: 'string',
   describe:
-    'holidays, YYYY-MM-DD: comma-separated or a file of one date per line (future ones too); the neural forecaster treats each day like the weekday it behaves like',
+    "holidays: dates (YYYY-MM-DD, future ones too) and public calendars ('us' federal, 'england' bank holidays), comma-separated or a file of one per line; the neural forecaster treats each day like the weekday it behaves like",
 } as const;
 
-/** The --holidays dates, checked before any work starts (a bad date is named). */
+/** The --holidays entries, checked before any work starts (a bad one is named). */
 const holidaysOf = (argv: ForecastArgs) =>
   argv.holidays === undefined ? undefined : holidaysFlag(argv.holidays);
 

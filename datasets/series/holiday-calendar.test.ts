@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { dayNumber, HolidayCalendar, holidayDates } from './holiday-calendar.js';
+import {
+  dayNumber,
+  HolidayCalendar,
+  holidayDates,
+  holidaysFlag,
+  resolveHolidays,
+} from './holiday-calendar.js';
 
 const day = (y: number, m: number, d: number) => dayNumber(Date.UTC(y, m - 1, d));
 const names = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
@@ -57,5 +63,21 @@ test('holidayDates reads a comma list, or a file of one date per line (header, c
   assert.deepEqual(
     holidayDates('list.txt', () => '2024-01-01,2024-05-27, 2024-12-25\n'),
     ['2024-01-01', '2024-05-27', '2024-12-25'],
+  );
+});
+
+test('--holidays entries: dates and calendar names, checked; names become dates for the years a series spans, and one more', () => {
+  assert.deepEqual(holidaysFlag('us,2024-12-24'), ['us', '2024-12-24']);
+  assert.throws(
+    () => holidaysFlag('usa'),
+    /holiday 1 'usa' is neither a date nor a calendar: use YYYY-MM-DD or one of us, england/,
+  );
+  assert.throws(() => holidaysFlag('us,2024-02-30'), /holiday 2 '2024-02-30' is not a date/);
+  const dates = resolveHolidays(['england', '2024-12-24'], Date.UTC(2024, 5, 1), Date.UTC(2024, 11, 31));
+  // 2024's eight bank holidays, 2025's eight (a forecast past the end), and the extra date.
+  assert.equal(dates.length, 17);
+  assert.deepEqual(dates.slice(0, 3), ['2024-01-01', '2024-03-29', '2024-04-01']);
+  assert.ok(
+    dates.includes('2024-12-24') && dates.includes('2025-04-18') && !dates.some((d) => d.startsWith('2026')),
   );
 });

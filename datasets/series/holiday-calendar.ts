@@ -13,6 +13,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { SluiceError } from '../../gateway-core/errors.js';
+import { HOLIDAY_CALENDARS, isHolidayCalendarName, publicHolidays } from './public-holidays.js';
 
 const DAY_MS = 86_400_000;
 /** 1970-01-01 was a Thursday: day 3 counting from Monday. */
@@ -125,9 +126,35 @@ export function holidayDates(value: string, readFile: (path: string) => string |
   return out;
 }
 
-/** The dates of a --holidays value (a list or a file), each checked: a bad one is named. */
+/**
+ * The entries of a --holidays value (a list or a file): dates, and names of public calendars
+ * (public-holidays.ts: `us`, `england`), each checked: a bad one is named.
+ */
 export function holidaysFlag(value: string): string[] {
-  const dates = holidayDates(value, (p) => (existsSync(p) ? readFileSync(p, 'utf8') : null));
-  HolidayCalendar.fromDates(dates);
-  return dates;
+  const entries = holidayDates(value, (p) => (existsSync(p) ? readFileSync(p, 'utf8') : null));
+  entries.forEach((e, i) => {
+    if (isHolidayCalendarName(e)) return;
+    if (!/^\d/.test(e))
+      throw new SluiceError(
+        'SLUICE_CONFIG_INVALID',
+        `holiday ${i + 1} '${e}' is neither a date nor a calendar: use YYYY-MM-DD or one of ${HOLIDAY_CALENDARS.join(', ')}`,
+      );
+    parseHolidayDate(e, i);
+  });
+  return entries;
+}
+
+/**
+ * Dates for entries of holidaysFlag: a calendar name becomes its holidays in every year from
+ * `fromMs`'s to the year after `toMs`'s (a forecast past the series' end reads next year's).
+ */
+export function resolveHolidays(entries: readonly string[], fromMs: number, toMs: number): string[] {
+  const first = new Date(fromMs).getUTCFullYear();
+  const last = new Date(toMs).getUTCFullYear() + 1;
+  const out = new Set<string>();
+  for (const e of entries) {
+    if (!isHolidayCalendarName(e)) out.add(e.trim());
+    else for (let y = first; y <= last; y++) for (const d of publicHolidays(e, y)) out.add(d);
+  }
+  return [...out].sort();
 }

@@ -46,7 +46,7 @@ import type { Detector } from '../detector.js';
 import { DEFAULT_RESIDUAL_OPTIONS, ResidualDetector } from '../detector/residual-detector.js';
 import { pointsPerDay } from '../forecaster.js';
 import { NeuralForecaster } from '../forecaster/neural-forecaster.js';
-import { readRegular } from '../series-jobs.js';
+import { holidaysFor, readRegular } from '../series-jobs.js';
 import { neuralOptionsForSeries } from '../forecaster/neural-sizing.js';
 import { type DetectorResult, evaluateDetector, evaluateDetectorLeaveOneOut } from './detector-evaluation.js';
 import { evaluateScenario, type ScenarioResult, type ScenarioSpec } from './forecast-evaluation.js';
@@ -149,15 +149,17 @@ async function fileScenarios(
   holidays: string[] | undefined,
 ): Promise<ScenarioSpec[]> {
   const out: ScenarioSpec[] = [];
-  for (const file of files)
+  for (const file of files) {
+    const series = await readRegular(file);
     out.push(
-      seriesScenario(`series ${basename(file).replace(/\.csv$/, '')}`, await readRegular(file), {
+      seriesScenario(`series ${basename(file).replace(/\.csv$/, '')}`, series, {
         horizon,
         step,
         holdout: 0.2,
-        holidays,
+        holidays: holidaysFor(series, holidays),
       }),
     );
+  }
   return out;
 }
 
