@@ -4,10 +4,14 @@
  * each side, is hit when an event overlaps it; an event overlapping no widened window is a
  * false positive.
  *   precision = true events / events,  recall = windows hit / windows,  F1 = 2PR / (P + R).
- * NAB-style score (standard profile A_TP = 1, A_FP = -0.11, A_FN = -1): per widened window the
- * earliest detected row earns A_TP * sigma(y), y = its position in the window from -1 (start) to
- * 0 (end), sigma(y) = 2 / (1 + e^(5y)) - 1; each missed window costs A_FN; each detected row
- * outside all windows costs A_FP. Normalised as 100 (raw - null) / (perfect - null), where the
+ * NAB-style score (standard profile A_TP = 1, A_FP = -0.11, A_FN = -1), as NAB's sweeper
+ * (numenta/NAB nab/sweeper.py) computes it: per widened window the earliest detected row earns
+ * A_TP * sigma(y), y = its position in the window from -1 (start) to 0 (end),
+ * sigma(y) = 2 / (1 + e^(5y)) - 1 (-1 from y = 3 on); each missed window costs A_FN; each
+ * detected row outside all windows costs -A_FP sigma(p), p = its distance past the end of the
+ * window before it in widths of that window (3, a full A_FP, where no window came before): a
+ * detection just after a window, where an incident's tail still is, costs little, one a window's
+ * width later nearly the full A_FP. Normalised as 100 (raw - null) / (perfect - null), where the
  * null detector flags nothing and the perfect one flags each window's first row.
  */
 export interface Window {
@@ -103,7 +107,7 @@ export function detectionCounts(
   return { threshold, events: s.events, tp: s.truePositives, hit: s.windowsHit, windows: s.windows };
 }
 
-const sigma = (y: number) => 2 / (1 + Math.exp(5 * y)) - 1;
+const sigma = (y: number) => (y >= 3 ? -1 : 2 / (1 + Math.exp(5 * y)) - 1);
 
 /** NAB-style raw score of one series and its null and perfect references. */
 export function nabRaw(
@@ -118,7 +122,7 @@ export function nabRaw(
   for (let i = 0; i < scores.length; i++) {
     if (scores[i] < threshold) continue;
     const k = wide.findIndex((w) => i >= w.start && i < w.end);
-    if (k < 0) raw += A_FP;
+    if (k < 0) raw += -A_FP * sigma(distancePastWindow(wide, i));
     else if (!detected[k]) {
       detected[k] = true;
       const w = wide[k];
@@ -128,6 +132,15 @@ export function nabRaw(
   }
   raw += A_FN * detected.filter((d) => !d).length;
   return { raw, nullScore: A_FN * wide.length, perfect: A_TP * sigma(-1) * wide.length };
+}
+
+/** Row i's distance past the end of the latest window that ends before it, in its widths (NAB's). */
+function distancePastWindow(windows: readonly Window[], i: number): number {
+  let previous: Window | null = null;
+  for (const w of windows) if (w.end <= i && (previous === null || w.end > previous.end)) previous = w;
+  if (previous === null) return 3;
+  const right = previous.end - 1;
+  return (i - right) / Math.max(1, previous.end - previous.start - 1);
 }
 
 /** Normalised NAB-style score over a corpus (sums of raw, null and perfect). */

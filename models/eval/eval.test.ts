@@ -94,9 +94,18 @@ test('window F1 with tolerance, and the NAB-style score of perfect, null and noi
   assert.equal(nabScore([nabRaw(perfect, labels, 0.5, 2)]), 100);
   assert.equal(nabScore([nabRaw(new Float64Array(100), labels, 0.5, 2)]), 0);
   const raw = nabRaw(scores, labels, 0.5, 2);
-  // One window caught at its first row (sigma(-1)), one missed (-1), one false row (-0.11).
-  const sig = 2 / (1 + Math.exp(-5)) - 1;
-  assert.ok(Math.abs(raw.raw - (sig - 1 - 0.11)) < 1e-12);
+  // One window caught at its first row (sigma(-1)), one missed (-1), one false row 14 rows past
+  // the end (row 31) of a window 14 rows wide: NAB's sweeper charges 0.11 sigma(14 / 13).
+  const sigma = (y: number) => 2 / (1 + Math.exp(5 * y)) - 1;
+  assert.ok(Math.abs(raw.raw - (sigma(-1) - 1 + 0.11 * sigma(14 / 13))) < 1e-12);
+  // A false row two rows after that window costs far less; one before any window, the full 0.11.
+  scores[45] = 0;
+  scores[33] = 0.9;
+  assert.ok(Math.abs(nabRaw(scores, labels, 0.5, 2).raw - (sigma(-1) - 1 + 0.11 * sigma(2 / 13))) < 1e-12);
+  assert.ok(Math.abs(0.11 * sigma(2 / 13) + 0.0403) < 1e-3);
+  scores[33] = 0;
+  scores[5] = 0.9;
+  assert.ok(Math.abs(nabRaw(scores, labels, 0.5, 2).raw - (sigma(-1) - 1 - 0.11)) < 1e-12);
 });
 
 test('leave-one-out thresholds: each series scored at the threshold best on the others', async () => {

@@ -184,7 +184,7 @@ function printTables(r: EvaluationReport): void {
   );
   for (const d of r.detection) {
     lines.push(
-      `${d.corpus.padEnd(corpusWidth)}${d.detector.padEnd(18)}${fmt(d.threshold, 2).padStart(9)}${fmt(d.precision).padStart(11)}${fmt(d.recall).padStart(8)}${fmt(d.f1).padStart(7)}${fmt(d.nab, 1).padStart(7)}${fmt(d.tuningF1).padStart(9)}  ${JSON.stringify(d.recallByType)}`,
+      `${d.corpus.padEnd(corpusWidth)}${d.detector.padEnd(18)}${fmt(d.threshold, 2).padStart(9)}${fmt(d.precision).padStart(11)}${fmt(d.recall).padStart(8)}${fmt(d.f1).padStart(7)}${fmt(d.nab, 1).padStart(7)}${fmt(d.tuningF1).padStart(9)}  ${JSON.stringify(d.recallByType)}${d.nabAtBestThreshold ? `  NAB at the corpus-best threshold (NAB's protocol, in-sample): ${fmt(d.nabAtBestThreshold.nab, 1)} at ${fmt(d.nabAtBestThreshold.threshold, 2)}` : ''}`,
     );
   }
   lines.push('', 'targets:');
