@@ -67,7 +67,7 @@ test('holidayDates reads a comma list, or a file of one date per line (header, c
 });
 
 test('--holidays entries: dates and calendar names, checked; names become dates for the years a series spans, and one more', () => {
-  assert.deepEqual(holidaysFlag('us,2024-12-24'), ['us', '2024-12-24']);
+  assert.deepEqual(holidaysFlag('US,2024-12-24'), ['us', '2024-12-24']);
   assert.throws(
     () => holidaysFlag('usa'),
     /holiday 1 'usa' is neither a date nor a calendar: use YYYY-MM-DD or one of us, england/,

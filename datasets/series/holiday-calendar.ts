@@ -131,7 +131,10 @@ export function holidayDates(value: string, readFile: (path: string) => string |
  * (public-holidays.ts: `us`, `england`), each checked: a bad one is named.
  */
 export function holidaysFlag(value: string): string[] {
-  const entries = holidayDates(value, (p) => (existsSync(p) ? readFileSync(p, 'utf8') : null));
+  // Calendar names in any case ('US', 'England').
+  const entries = holidayDates(value, (p) => (existsSync(p) ? readFileSync(p, 'utf8') : null)).map((e) =>
+    isHolidayCalendarName(e.toLowerCase()) ? e.toLowerCase() : e,
+  );
   entries.forEach((e, i) => {
     if (isHolidayCalendarName(e)) return;
     if (!/^\d/.test(e))

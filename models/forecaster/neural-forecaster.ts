@@ -282,7 +282,11 @@ export class NeuralForecaster implements Forecaster {
     for (let i = 0; i < end; i++) filledBefore[i + 1] = filledBefore[i] + (series.filled[i] ? 1 : 0);
     const filledIn = (a: number, b: number) => filledBefore[b + 1] - filledBefore[Math.max(0, a)];
     const seasons = features.seasons;
-    /** The share of filled points among those origin t reads (its lookback and targets, and theirs a season back). */
+    /**
+     * The share of filled points among those origin t reads (its lookback and targets, and theirs
+     * a season back). With holidays a few week-back points come from another similar day instead;
+     * the count reads the plain week back (the two differ only around holidays).
+     */
     const filledShare = (t: number) => {
       let filled = filledIn(t - lookback + 1, t + horizon);
       let read = lookback + horizon;
