@@ -91,10 +91,6 @@ async function azureScenarios(dir: string): Promise<ScenarioSpec[]> {
   return specs;
 }
 
-/**
- * Seasonal naive and Holt-Winters for each season (a day, a week) the training span holds twice;
- * Holt-Winters fitted for the scenario's horizon.
- */
 /** Part (b) forecasts 1 to 60 steps ahead, as the issue asks. */
 const DEMAND_HORIZON = 60;
 
