@@ -231,8 +231,16 @@ test('forecasting refuses rows a calendar month apart by name, where one fixed s
 });
 
 test('compare backtests the neural forecaster beside the baselines the span allows, and compares it with the best', async () => {
-  const r = await compareSeriesFile({ input, horizon: 4, step: 2, holdout: 0.25 });
-  assert.equal(r.scenario, 'series');
+  // The three-day wave with a deterministic wiggle, so the day-back seasonal naive is not exact.
+  const lines = ['timestamp,value'];
+  for (let i = 0; i < 144; i++) {
+    const t = new Date(Date.UTC(2024, 0, 1) + i * 1_800_000).toISOString();
+    lines.push(`${t},${(100 + 20 * Math.sin((2 * Math.PI * i) / 48) + ((i * 7919) % 7) - 3).toFixed(3)}`);
+  }
+  const noisy = join(dir, 'noisy.csv');
+  writeFileSync(noisy, `${lines.join('\n')}\n`);
+  const r = await compareSeriesFile({ input: noisy, horizon: 4, step: 2, holdout: 0.25 });
+  assert.equal(r.scenario, 'noisy');
   // 108 training points at 30 minutes hold the day (48) twice but not the week.
   assert.deepEqual(
     r.models.map((m) => `${m.role} ${m.model}`),
@@ -246,7 +254,7 @@ test('compare backtests the neural forecaster beside the baselines the span allo
   const best = r.models.filter((m) => m.role === 'baseline').reduce((a, b) => (b.mase < a.mase ? b : a));
   const neural = r.models.at(-1)!;
   assert.equal(r.bestBaseline, best.model);
-  assert.equal(neural.ratioToBestBaseline, neural.mase / best.mase);
+  assert.ok(Math.abs(neural.ratioToBestBaseline! - neural.mase / best.mase) < 1e-12);
   // Origins 107, 109, ..., 139 (17), each 4-step horizon overlapping the next one: lags of 2.
   assert.equal(r.comparison.against, best.model);
   assert.equal(r.comparison.origins, 17);
@@ -254,4 +262,9 @@ test('compare backtests the neural forecaster beside the baselines the span allo
   assert.ok(r.comparison.ratioInterval95 !== null);
   const [lo, hi] = r.comparison.ratioInterval95;
   assert.ok(lo <= hi && lo > 0, `${lo}, ${hi}`);
+  // The wave alone repeats exactly a day later (rounded to 3 decimals): the MASE scale is
+  // undefined, and the baselines are ranked by MAE (the MASE order wherever MASE exists).
+  const exact = await compareSeriesFile({ input, horizon: 4, step: 2, holdout: 0.25 });
+  assert.ok(Number.isNaN(exact.scale) && Number.isNaN(exact.models[0].mase));
+  assert.equal(exact.bestBaseline, 'seasonal-naive-daily');
 });

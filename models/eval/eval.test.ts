@@ -30,6 +30,12 @@ test('forecast metrics on hand-computed points', () => {
   assert.ok(Math.abs(m.pinball - (1.2 / 2 + 1.4 / 2) / 2) < 1e-12);
   assert.equal(m.coverage90, 0.5);
   assert.equal(seasonalNaiveScale([1, 2, 4, 7], 4, 1), 2);
+  // A wave the seasonal naive repeats exactly has no scale (rounding error is not one): MASE is
+  // undefined there, not 1e14.
+  const wave = Array.from({ length: 240 }, (_, i) => 100 + 20 * Math.sin((2 * Math.PI * i) / 24));
+  assert.ok(Number.isNaN(seasonalNaiveScale(wave, 240, 24)));
+  assert.ok(Number.isNaN(seasonalNaiveScale([5, 5, 5, 5], 4, 1)));
+  assert.ok(seasonalNaiveScale(wave, 240, 1) > 1);
 });
 
 test('times filled into a gap are neither scored nor part of the MASE scale', async () => {
@@ -205,13 +211,13 @@ test('a reference row (the known rate) is scored beside the others but is never 
   assert.notEqual(result.bestBaseline, reference.model);
   // The candidate repeats the best baseline: ratio 1.
   assert.equal(result.models.find((m) => m.role === 'candidate')!.ratioToBestBaseline, 1);
-  // Compared with that baseline: identical losses leave nothing to test, and 13 origins whose
+  // Compared with that baseline: identical losses leave nothing to test (and say so), and 13 origins whose
   // 4-step horizons overlap hold under 5 blocks, too few for an interval.
   assert.deepEqual(result.comparison, {
     against: result.bestBaseline,
     origins: 13,
     overlap: 4,
-    dieboldMariano: null,
+    dieboldMariano: { none: 'the loss differential has zero variance (identical losses)' },
     ratioInterval95: null,
   });
   // p90 = mean + 1.2816 sqrt(mean) (Poisson, normal approximation).

@@ -19,8 +19,8 @@ export interface ForecastComparison {
   origins: number;
   /** Origins that share targets with each one: ceil(H / step). */
   overlap: number;
-  /** One-sided Diebold-Mariano (absolute errors, Bartlett variance, HLN correction); null where too few origins. */
-  dieboldMariano: { statistic: number; pValue: number } | null;
+  /** One-sided Diebold-Mariano (absolute errors, Bartlett variance, HLN correction), or why there is none. */
+  dieboldMariano: { statistic: number; pValue: number } | { none: string };
   /**
    * 95% block-bootstrap interval of the MASE ratio (candidate / baseline); null where the origins
    * hold fewer than MIN_BLOCKS blocks: a resample of one or two blocks nearly repeats the whole
@@ -54,12 +54,13 @@ export function compareForecasts(
   const cl = origins.map((o) => c.get(o)!);
   const bl = origins.map((o) => b.get(o)!);
   const overlap = Math.ceil(horizon / step);
-  let dm: ForecastComparison['dieboldMariano'] = null;
+  let dm: ForecastComparison['dieboldMariano'];
   try {
     const r = dieboldMariano(cl, bl, { h: overlap, power: 1, alternative: 'less', varEstimator: 'bartlett' });
     dm = { statistic: r.statistic, pValue: r.pValue };
-  } catch {
-    // Too few origins for the overlap, or identical losses: no test, said by the null.
+  } catch (e) {
+    // Too few origins for the overlap, or identical losses: no test, and the reason.
+    dm = { none: (e as Error).message.replace(/^dieboldMariano: /, '') };
   }
   return {
     against,

@@ -31,7 +31,7 @@ export interface ModelResult extends ForecastMetrics {
   model: string;
   role: 'baseline' | 'candidate' | 'reference';
   fitSeconds: number;
-  /** MASE divided by the best baseline's MASE (candidate only). */
+  /** MASE divided by the best baseline's MASE (candidate only), computed as the ratio of MAEs. */
   ratioToBestBaseline: number | null;
 }
 
@@ -79,9 +79,11 @@ export async function evaluateScenario(spec: ScenarioSpec, clock: Clock): Promis
     rowsOf.set(result, rows);
   }
   const baselines = models.filter((m) => m.role === 'baseline');
-  const best = baselines.reduce((a, b) => (b.mase < a.mase ? b : a));
+  // By MAE: every model shares the scale, so this is the MASE order, and it stays defined where
+  // the scale is not (a series the seasonal naive repeats exactly).
+  const best = baselines.reduce((a, b) => (b.mae < a.mae ? b : a));
   const candidate = models.find((m) => m.role === 'candidate')!;
-  candidate.ratioToBestBaseline = candidate.mase / best.mase;
+  candidate.ratioToBestBaseline = candidate.mae / best.mae;
   const comparison = compareForecasts(
     rowsOf.get(candidate)!,
     rowsOf.get(best)!,

@@ -6,7 +6,8 @@
  *   pinball  = mean(rho_0.5(y, p50) + rho_0.9(y, p90)) / 2, rho_q(y, f) = max(q(y-f), (q-1)(y-f))
  *   coverage = share of y <= p90 (0.9 is perfect calibration)
  * A point whose actual is NaN (a time the grid filled into a gap: no observation) is not scored,
- * and the scale leaves out pairs that hold a filled point.
+ * and the scale leaves out pairs that hold a filled point. Where the seasonal naive is exact in
+ * sample (to 1e-9 of the values), the scale and so MASE are NaN: undefined, not huge.
  */
 export interface ForecastPoint {
   actual: number;
@@ -30,13 +31,18 @@ export function seasonalNaiveScale(
   filled?: ArrayLike<number>,
 ): number {
   let sum = 0;
+  let magnitude = 0;
   let n = 0;
   for (let t = period; t < end; t++) {
     if (filled && (filled[t] || filled[t - period])) continue;
     sum += Math.abs(values[t] - values[t - period]);
+    magnitude += Math.abs(values[t]);
     n++;
   }
-  return n ? sum / n : Number.NaN;
+  // A series the seasonal naive repeats exactly (a constant, a noiseless wave) has no scale:
+  // rounding error (1e-13 of the values) would make every MASE astronomically large. NaN: MASE
+  // is undefined there.
+  return n && sum > 1e-9 * magnitude ? sum / n : Number.NaN;
 }
 
 export function pinball(q: number, y: number, f: number): number {

@@ -36,9 +36,10 @@ export function scenarioTable(results: readonly ScenarioResult[]): string[] {
   for (const s of results) {
     const cand = s.models.find((m) => m.role === 'candidate')!;
     const c = s.comparison;
-    const dm = c.dieboldMariano
-      ? `DM ${fmt(c.dieboldMariano.statistic, 2)}, p ${formatP(c.dieboldMariano.pValue)}`
-      : 'DM: too few origins';
+    const dm =
+      'none' in c.dieboldMariano
+        ? `no DM test: ${c.dieboldMariano.none}`
+        : `DM ${fmt(c.dieboldMariano.statistic, 2)}, p ${formatP(c.dieboldMariano.pValue)}`;
     lines.push(
       `${s.scenario.padEnd(width)}vs ${c.against}: ${fmt(cand.ratioToBestBaseline)} ${formatInterval(c.ratioInterval95)}, ${dm} (${c.origins} origins, horizons overlap ${c.overlap})`,
     );
