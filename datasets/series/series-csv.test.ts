@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseSeriesCsv, readSeriesCsv } from './series-csv.js';
+import { parseSeriesCsv, readSeriesCsv, splitCsvLine } from './series-csv.js';
 
 test('reads timestamp,value in any column order, ignoring extra columns and CRLF', () => {
   const s = parseSeriesCsv(
@@ -53,4 +53,14 @@ test('missing values (empty, NaN, NA, null, None) are NaN, not errors; Infinity 
   assert.throws(() => parseSeriesCsv('timestamp,value\n1396310400,Infinity\n'), {
     message: /line 2: bad value 'Infinity' \(a number; a missing one may be empty, NaN, NA or null\)/,
   });
+});
+
+test('cells in double quotes (as spreadsheets write them): commas and doubled quotes inside are kept', () => {
+  const s = parseSeriesCsv(
+    '"timestamp","value","note"\n"2014-04-01 00:00:00","1.5","a, b"\n"2014-04-01 00:05:00",2,"say ""hi"""\n',
+  );
+  assert.deepEqual(s.values, [1.5, 2]);
+  assert.deepEqual(s.stamps, ['2014-04-01 00:00:00', '2014-04-01 00:05:00']);
+  assert.deepEqual(splitCsvLine('"a, b",c,"d ""e"""'), ['a, b', 'c', 'd "e"']);
+  assert.deepEqual(splitCsvLine('plain,cells'), ['plain', 'cells']);
 });

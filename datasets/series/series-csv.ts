@@ -1,6 +1,6 @@
 /**
  * Series CSV (CONTRACTS.md): a header naming `timestamp` and `value` (any order, other columns
- * ignored), then one row per sample. Read line by line so that large files stream; a bad row is
+ * ignored, cells optionally in double quotes), then one row per sample. Read line by line so that large files stream; a bad row is
  * a SLUICE_TRACE_INVALID error that names its line number. A missing value (an empty cell, NaN,
  * NA, null, None: what public datasets write) is NaN; the jobs treat its time as a gap.
  */
@@ -24,6 +24,35 @@ export interface RawSeries {
   lines: number[];
 }
 
+/**
+ * The cells of one CSV line; a cell in double quotes may hold commas, and "" inside it is one
+ * quote (RFC 4180, as spreadsheets and some exporters write every cell).
+ */
+export function splitCsvLine(line: string): string[] {
+  if (!line.includes('"')) return line.split(',');
+  const cells: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch !== '"') cell += ch;
+      else if (line[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else quoted = false;
+    } else if (ch === '"' && cell.trim() === '') {
+      cell = '';
+      quoted = true;
+    } else if (ch === ',') {
+      cells.push(cell);
+      cell = '';
+    } else cell += ch;
+  }
+  cells.push(cell);
+  return cells;
+}
+
 /** Incremental parser: feed lines in order, then take the series. */
 export class SeriesCsvParser {
   private lineNo = 0;
@@ -41,10 +70,7 @@ export class SeriesCsvParser {
     this.lineNo++;
     const line = rawLine.replace(/\r$/, '');
     if (this.timeCol < 0) {
-      const cols = line
-        .replace(/^\uFEFF/, '')
-        .split(',')
-        .map((c) => c.trim().toLowerCase());
+      const cols = splitCsvLine(line.replace(/^\uFEFF/, '')).map((c) => c.trim().toLowerCase());
       this.timeCol = cols.indexOf('timestamp');
       this.valueCol = cols.indexOf('value');
       if (this.timeCol < 0 || this.valueCol < 0) {
@@ -53,7 +79,7 @@ export class SeriesCsvParser {
       return;
     }
     if (line.trim() === '') return;
-    const cells = line.split(',');
+    const cells = splitCsvLine(line);
     const stamp = cells[this.timeCol]?.trim();
     const valueText = cells[this.valueCol]?.trim();
     if (stamp === undefined || valueText === undefined)
