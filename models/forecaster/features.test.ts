@@ -47,3 +47,20 @@ test('a holiday reads the last day that behaves like it a week back, and the day
   const friday = calendarFeatures(Date.UTC(2024, 0, 26, 23, 0));
   assert.deepEqual([...b.inputs.subarray(at, at + 4)], [...friday]);
 });
+
+test('daily data: the week-back inputs of a holiday average the latest days that behave like it', () => {
+  // Daily points from Monday 2024-01-01; value = day of the run. Eight weeks averaged, as the
+  // forecaster does for daily data; Wednesday 7 February (day 37) is a holiday.
+  const days = Float32Array.from({ length: 70 }, (_, d) => d);
+  const cfg: FeatureConfig = { lookback: 7, horizon: 3, seasons: [{ period: 7, count: 2 }], level: 7 };
+  const lagsOf = (c: FeatureConfig) => {
+    const b = buildFeatures(c, days, start, 86_400_000, [35], false); // origin Monday 5 February
+    return seasonLagInputs(c, 0).map((k) => Math.round((b.inputs[k] + b.levels[0]) * 10) / 10);
+  };
+  // Targets Tue 6, Wed 7 (holiday), Thu 8: plainly the same weekday one and two weeks back.
+  assert.deepEqual(lagsOf(cfg), [25.5, 26.5, 27.5]);
+  // With the holiday: Tuesday 6 (working, off) behaves like a Friday and reads the Fridays before
+  // the origin (days 32 and 25), the holiday (off, working) like a Sunday (days 34 and 27), and
+  // Thursday is itself (days 31 and 24).
+  assert.deepEqual(lagsOf({ ...cfg, holidays: [dayNumber(Date.UTC(2024, 1, 7))] }), [28.5, 30.5, 27.5]);
+});

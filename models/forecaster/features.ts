@@ -142,8 +142,8 @@ export function buildFeatures(
     let o = r * width;
     for (let j = t - L + 1; j <= t; j++) inputs[o++] = z[j] - c;
     for (const { period: p, count: K } of seasons) {
-      // Similar days apply to the week season of intraday data (whole days in a week).
-      const similar = cal !== null && perDay > 1 && p === 7 * perDay;
+      // Similar days apply to the week season (whole days in a week), intraday or daily.
+      const similar = cal !== null && perDay >= 1 && p === 7 * perDay;
       for (let j = -L + 1; j <= 0; j++) {
         const alike = similar
           ? similarDayMean(cal, z, start, stepMs, perDay, t + j, t + j - 1, K)
