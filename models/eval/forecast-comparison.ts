@@ -29,9 +29,10 @@ export interface ForecastComparison {
   ratioInterval95: [number, number] | null;
 }
 
-/** The sum of absolute p50 errors per origin, over the targets that were observed. */
+/** Fewer blocks of overlapping origins than this give no interval. */
 const MIN_BLOCKS = 5;
 
+/** The sum of absolute p50 errors per origin, over the targets that were observed. */
 export function originLosses(rows: readonly BacktestRow[]): Map<number, number> {
   const out = new Map<number, number>();
   for (const r of rows) {
