@@ -60,8 +60,11 @@ export function compareForecasts(
     const r = dieboldMariano(cl, bl, { h: overlap, power: 1, alternative: 'less', varEstimator: 'bartlett' });
     dm = { statistic: r.statistic, pValue: r.pValue };
   } catch (e) {
-    // Too few origins for the overlap, or identical losses: no test, and the reason.
-    dm = { none: (e as Error).message.replace(/^dieboldMariano: /, '') };
+    // Too few origins for the overlap, or identical losses: no test, and the reason. Anything
+    // else is a bug, and stays an error.
+    const message = e instanceof Error ? e.message : '';
+    if (!message.startsWith('dieboldMariano: ')) throw e;
+    dm = { none: message.slice('dieboldMariano: '.length) };
   }
   return {
     against,
