@@ -38,4 +38,15 @@ test('calendarSpacing names month, quarter and year spacings, and nothing with a
   assert.equal(calendarSpacing([at(2021, 0, 1), at(2021, 0, 31), at(2021, 2, 2)]), null);
   assert.equal(calendarSpacing([0, 60_000, 120_000, 240_000]), null);
   assert.equal(calendarSpacing([at(2021, 0, 1), at(2021, 0, 29), at(2021, 1, 5)]), null);
+  // Months with one missing (a gap of two months), on the 15th or on each month's last day.
+  assert.equal(
+    calendarSpacing([at(2021, 0, 15), at(2021, 1, 15), at(2021, 3, 15), at(2021, 4, 15)]),
+    'months',
+  );
+  assert.equal(
+    calendarSpacing([at(2021, 0, 31), at(2021, 1, 28), at(2021, 3, 30), at(2021, 4, 31)]),
+    'months',
+  );
+  // Every 30 days drifts across days of the month: a fixed step fits it.
+  assert.equal(calendarSpacing([at(2021, 0, 1), at(2021, 0, 31), at(2021, 2, 2), at(2021, 3, 1)]), null);
 });

@@ -77,7 +77,9 @@ const CALENDAR_SPACINGS = [
 /**
  * 'months', 'quarters' or 'years' where every gap between consecutive distinct times is a whole
  * number of days of that calendar unit's lengths and at least two lengths occur (a fixed step
- * would put two rows in one slot and shift the others off their dates); null otherwise.
+ * would put two rows in one slot and shift the others off their dates); also 'months' where
+ * every row falls on one day of its month (or the month's last day) and some months are
+ * missing; null otherwise.
  */
 export function calendarSpacing(times: ArrayLike<number>): 'months' | 'quarters' | 'years' | null {
   const lengths = new Set<number>();
@@ -92,5 +94,21 @@ export function calendarSpacing(times: ArrayLike<number>): 'months' | 'quarters'
   if (lengths.size < 2) return null;
   for (const c of CALENDAR_SPACINGS)
     if ([...lengths].every((d) => (c.days as readonly number[]).includes(d))) return c.name;
+  // Rows on one day of the month (or each month's last day), some months missing: gaps of whole
+  // months, which no fixed step fits either.
+  if (Math.min(...lengths) >= 28 && onOneDayOfMonth(times)) return 'months';
   return null;
+}
+
+/** Every time is the same day of its month (or its month's last day) at the same time of day. */
+function onOneDayOfMonth(times: ArrayLike<number>): boolean {
+  const key = (ms: number) => {
+    const d = new Date(ms);
+    const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
+    const day = d.getUTCDate() === lastDay ? 'last' : String(d.getUTCDate());
+    return `${day}@${ms - Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())}`;
+  };
+  const first = key(times[0]);
+  for (let i = 1; i < times.length; i++) if (key(times[i]) !== first) return false;
+  return true;
 }
