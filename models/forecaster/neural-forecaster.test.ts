@@ -122,6 +122,28 @@ test('holtWintersBlend: the p50 is the chosen mix of the network and Holt-Winter
   );
 });
 
+test('fixedWeeklyBlend: half and half with the weekly Holt-Winters where one fits, else the choice on validation windows', async () => {
+  // 1,100 points at 30 minutes hold three weeks (1,008): the weekly filter is fitted, and mixed in
+  // at the fixed share whatever the validation windows say.
+  const o = { ...opts, seasons: [], epochs: 2, holtWintersBlend: true, fixedWeeklyBlend: 0.5 };
+  const f = new NeuralForecaster(o);
+  await f.fit(series, 1100);
+  const blend = f.state!.holtWintersBlend!;
+  assert.deepEqual([blend.period, blend.weight], [336, 0.5]);
+  const plain = await NeuralForecaster.restore([...f.networks], { ...f.state!, holtWintersBlend: undefined });
+  const hw = new HoltWintersForecaster(336, { params: blend.params });
+  await hw.fit(series, 1100);
+  const got = f.forecast(series, 1150, 12).p50;
+  const net = plain.forecast(series, 1150, 12).p50;
+  const filter = hw.point(series, 1150, 12);
+  for (let h = 0; h < 12; h++)
+    assert.ok(Math.abs(got[h] - (0.5 * net[h] + 0.5 * filter[h])) < 1e-6, `h=${h + 1}`);
+  // 960 points hold no three weeks: only the daily filter, chosen (or not) on validation windows.
+  const daily = new NeuralForecaster(o);
+  await daily.fit(series, 960);
+  assert.equal(daily.state!.holtWintersBlend?.period ?? 48, 48);
+});
+
 test('a version 1 directory (one network, no count) still loads; a missing network file is named', async () => {
   const f = new NeuralForecaster({ ...opts, epochs: 2 });
   await f.fit(series, 960);

@@ -108,6 +108,13 @@ export interface NeuralForecasterOptions {
    */
   holtWintersBlend: boolean;
   /**
+   * With holtWintersBlend, > 0: where the weekly Holt-Winters can be fitted, the p50 is this share
+   * of it and the rest the network's, with no choice on the validation windows (0 = choose there;
+   * a span with only a daily Holt-Winters still chooses). For short spans, whose few validation
+   * windows choose a weight by noise (holt-winters-blend.ts).
+   */
+  fixedWeeklyBlend: number;
+  /**
    * Holidays (YYYY-MM-DD, the series' clock): a day behaves like the weekday its class says
    * (holiday-calendar.ts) in the calendar features and the week-back inputs. Give the future
    * ones too: a forecast into a holiday reads it from here.
@@ -137,6 +144,7 @@ export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
   seasonalStart: false,
   seasonalBlend: 0,
   holtWintersBlend: false,
+  fixedWeeklyBlend: 0,
   holidays: [],
 };
 
@@ -745,7 +753,11 @@ export class NeuralForecaster implements Forecaster {
       fitted.set(period, hw);
       candidates.push({ period, params: hw.params, p50 });
     }
-    const blend = chooseBlend(net, targets, candidates);
+    const weekly = candidates.find((c) => c.period === 7 * day);
+    const blend =
+      this.options.fixedWeeklyBlend > 0 && weekly
+        ? { period: weekly.period, weight: this.options.fixedWeeklyBlend, params: weekly.params }
+        : chooseBlend(net, targets, candidates);
     if (blend) {
       this.blendModel = fitted.get(blend.period)!;
       this.blendValues = series.values;

@@ -8,6 +8,8 @@ test('a long span gets three seeds on a fitted level; the lookback is a day, at 
   assert.equal(halfHourly.ensemble, 3);
   assert.equal(halfHourly.level, 'auto');
   assert.equal(halfHourly.maxWindows, 4_000);
+  // Thousands of validation windows choose the Holt-Winters weight themselves.
+  assert.equal(halfHourly.fixedWeeklyBlend, undefined);
   assert.equal(neuralOptionsForSeries({ stepMs: 60_000, horizon: 60, trainPoints: 10_080 }).lookback, 60);
   // Hourly data, one-day horizon: the lookback is the day.
   assert.equal(neuralOptionsForSeries({ stepMs: 3_600_000, horizon: 12, trainPoints: 2_000 }).lookback, 24);
@@ -21,6 +23,7 @@ test('a short span (one hour of 10-second counts) gets the small network and fiv
   assert.equal(short.batchSize, 32);
   assert.equal(short.adaptiveCalibration, 0.03);
   assert.equal(short.holtWintersBlend, true);
+  assert.equal(short.fixedWeeklyBlend, 0.5);
   assert.equal(
     neuralOptionsForSeries({ stepMs: 60_000, horizon: 60, trainPoints: 10_080 }).holtWintersBlend,
     true,
