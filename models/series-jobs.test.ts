@@ -239,7 +239,7 @@ test('compare backtests the neural forecaster beside the baselines the span allo
   }
   const noisy = join(dir, 'noisy.csv');
   writeFileSync(noisy, `${lines.join('\n')}\n`);
-  const r = await compareSeriesFile({ input: noisy, horizon: 4, step: 2, holdout: 0.25 });
+  const r = await compareSeriesFile({ input: noisy, horizon: 4, step: 2, holdout: 0.25, clock: () => 0 });
   assert.equal(r.scenario, 'noisy');
   // 108 training points at 30 minutes hold the day (48) twice but not the week.
   assert.deepEqual(
@@ -264,7 +264,7 @@ test('compare backtests the neural forecaster beside the baselines the span allo
   assert.ok(lo <= hi && lo > 0, `${lo}, ${hi}`);
   // The wave alone repeats exactly a day later (rounded to 3 decimals): the MASE scale is
   // undefined, and the baselines are ranked by MAE (the MASE order wherever MASE exists).
-  const exact = await compareSeriesFile({ input, horizon: 4, step: 2, holdout: 0.25 });
+  const exact = await compareSeriesFile({ input, horizon: 4, step: 2, holdout: 0.25, clock: () => 0 });
   assert.ok(Number.isNaN(exact.scale) && Number.isNaN(exact.models[0].mase));
   assert.equal(exact.bestBaseline, 'seasonal-naive-daily');
 });

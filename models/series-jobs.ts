@@ -18,6 +18,7 @@ import { backtestCsv, rollingOrigin } from './eval/backtest.js';
 import { forecastMetrics, seasonalNaiveScale } from './eval/forecast-metrics.js';
 import { evaluateScenario, type ScenarioResult } from './eval/forecast-evaluation.js';
 import { seriesScenario } from './eval/series-scenario.js';
+import type { Clock } from './eval/timed.js';
 import { type ProgressCallback, pointsPerDay } from './forecaster.js';
 import { loadForecaster, saveForecaster } from './forecaster/model-store.js';
 import { ResidualDetector } from './detector/residual-detector.js';
@@ -133,12 +134,14 @@ export async function compareSeriesFile(opts: {
   holdout: number;
   holidays?: string[];
   progress?: ProgressCallback;
+  /** Times each fit (ms), reported as fit seconds: the caller's clock (the CLI passes the wall clock). */
+  clock: Clock;
 }): Promise<ScenarioResult> {
   const series = await readRegular(opts.input);
   const name = basename(opts.input).replace(/\.csv$/i, '');
   const spec = seriesScenario(name, series, { ...opts, holidays: holidaysFor(series, opts.holidays) });
   if (spec.candidate instanceof NeuralForecaster) spec.candidate.onProgress = opts.progress ?? null;
-  return evaluateScenario(spec, () => performance.now());
+  return evaluateScenario(spec, opts.clock);
 }
 
 /** Trains the neural forecaster on the whole file and saves it as a directory. */

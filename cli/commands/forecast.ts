@@ -127,6 +127,7 @@ const compare: CommandModule<object, ForecastArgs> = {
         step: argv.step ?? Math.max(1, Math.floor(argv.horizon / 10)),
         holdout: argv.holdout,
         progress,
+        clock: () => performance.now(),
       }),
     );
     process.stdout.write(`${scenarioTable([r]).join('\n')}\n`);

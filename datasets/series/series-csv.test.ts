@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { parseSeriesCsv, readSeriesCsv, splitCsvLine } from './series-csv.js';
+import { splitCsvLine } from '../traces/trace-format.js';
+import { parseSeriesCsv, readSeriesCsv } from './series-csv.js';
 
 test('reads timestamp,value in any column order, ignoring extra columns and CRLF', () => {
   const s = parseSeriesCsv(

@@ -7,6 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { SluiceError } from '../../gateway-core/errors.js';
+import { splitCsvLine } from '../traces/trace-format.js';
 import type { RegularSeries } from './regular-series.js';
 import { formatTimestamp, parseTimestamp } from './timestamp.js';
 
@@ -22,35 +23,6 @@ export interface RawSeries {
   stamps: string[];
   /** Each row's line in the file (the header is line 1; blank lines are skipped). */
   lines: number[];
-}
-
-/**
- * The cells of one CSV line; a cell in double quotes may hold commas, and "" inside it is one
- * quote (RFC 4180, as spreadsheets and some exporters write every cell).
- */
-export function splitCsvLine(line: string): string[] {
-  if (!line.includes('"')) return line.split(',');
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch !== '"') cell += ch;
-      else if (line[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else quoted = false;
-    } else if (ch === '"' && cell.trim() === '') {
-      cell = '';
-      quoted = true;
-    } else if (ch === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += ch;
-  }
-  cells.push(cell);
-  return cells;
 }
 
 /** Incremental parser: feed lines in order, then take the series. */
