@@ -29,13 +29,19 @@ export interface BlendCandidate {
 
 /**
  * The candidate and weight with the lowest MAE on the validation windows, or null where the
- * network alone (`net`, rows x H) does at least as well.
+ * network alone (`net`, rows x H) does at least as well; with `fixed`, that season at that
+ * weight wherever it is a candidate.
  */
 export function chooseBlend(
   net: ArrayLike<number>,
   targets: ArrayLike<number>,
   candidates: readonly BlendCandidate[],
+  fixed: { period: number; weight: number } | null = null,
 ): HoltWintersBlend | null {
+  // A fixed share of a given season, where that season is a candidate: no choice made (a short
+  // span's few validation windows would choose by noise).
+  const given = fixed && fixed.weight > 0 ? candidates.find((c) => c.period === fixed.period) : undefined;
+  if (fixed && given) return { period: given.period, weight: fixed.weight, params: given.params };
   let bestMae = 0;
   for (let i = 0; i < targets.length; i++) bestMae += Math.abs(targets[i] - net[i]);
   let best: HoltWintersBlend | null = null;

@@ -753,11 +753,10 @@ export class NeuralForecaster implements Forecaster {
       fitted.set(period, hw);
       candidates.push({ period, params: hw.params, p50 });
     }
-    const weekly = candidates.find((c) => c.period === 7 * day);
-    const blend =
-      this.options.fixedWeeklyBlend > 0 && weekly
-        ? { period: weekly.period, weight: this.options.fixedWeeklyBlend, params: weekly.params }
-        : chooseBlend(net, targets, candidates);
+    const blend = chooseBlend(net, targets, candidates, {
+      period: 7 * day,
+      weight: this.options.fixedWeeklyBlend,
+    });
     if (blend) {
       this.blendModel = fitted.get(blend.period)!;
       this.blendValues = series.values;
