@@ -37,10 +37,6 @@ const holidaysOption = {
     "holidays: dates (YYYY-MM-DD, future ones too) and public calendars ('us' federal, 'england' bank holidays), comma-separated or a file of one per line; the neural forecaster treats each day like the weekday it behaves like",
 } as const;
 
-/** The --holidays entries, checked before any work starts (a bad one is named). */
-const holidaysOf = (argv: ForecastArgs) =>
-  argv.holidays === undefined ? undefined : holidaysFlag(argv.holidays);
-
 /** Starts the backend, then runs the job with a progress bar (TTY) or periodic lines. */
 async function withProgress<T>(
   argv: ForecastArgs,
@@ -80,7 +76,8 @@ const backtest: CommandModule<object, ForecastArgs> = {
         '',
       ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
-    const holidays = holidaysOf(argv);
+    // Checked before any work starts: a bad entry is named.
+    const holidays = holidaysFlag(argv.holidays);
     const r = await withProgress(argv, 'backtest', (progress) =>
       backtestSeriesFile({
         holidays,
@@ -118,7 +115,8 @@ const compare: CommandModule<object, ForecastArgs> = {
         '',
       ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
-    const holidays = holidaysOf(argv);
+    // Checked before any work starts: a bad entry is named.
+    const holidays = holidaysFlag(argv.holidays);
     const r = await withProgress(argv, 'compare', (progress) =>
       compareSeriesFile({
         holidays,
@@ -153,7 +151,8 @@ const train: CommandModule<object, ForecastArgs> = {
         '',
       ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
-    const holidays = holidaysOf(argv);
+    // Checked before any work starts: a bad entry is named.
+    const holidays = holidaysFlag(argv.holidays);
     const r = await withProgress(argv, 'train', (progress) =>
       trainSeriesFile({
         holidays,
@@ -207,7 +206,8 @@ const predict: CommandModule<object, ForecastArgs> = {
         '',
       ) as unknown as Argv<ForecastArgs>,
   handler: async (argv) => {
-    const holidays = holidaysOf(argv);
+    // Checked before any work starts: a bad entry is named.
+    const holidays = holidaysFlag(argv.holidays);
     await startBackend(argv.backend);
     const r = await predictSeriesFile({
       holidays,

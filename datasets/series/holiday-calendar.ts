@@ -128,9 +128,13 @@ export function holidayDates(value: string, readFile: (path: string) => string |
 
 /**
  * The entries of a --holidays value (a list or a file): dates, and names of public calendars
- * (public-holidays.ts: `us`, `england`), each checked: a bad one is named.
+ * (public-holidays.ts: `us`, `england`), each checked: a bad one is named. No value (the flag
+ * not given), no entries.
  */
-export function holidaysFlag(value: string): string[] {
+export function holidaysFlag(value: string): string[];
+export function holidaysFlag(value: string | undefined): string[] | undefined;
+export function holidaysFlag(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
   // Calendar names in any case ('US', 'England').
   const entries = holidayDates(value, (p) => (existsSync(p) ? readFileSync(p, 'utf8') : null)).map((e) =>
     isHolidayCalendarName(e.toLowerCase()) ? e.toLowerCase() : e,

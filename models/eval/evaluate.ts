@@ -159,9 +159,6 @@ async function fileScenarios(
   return out;
 }
 
-const optionalHolidays = (value: string | undefined) =>
-  value === undefined ? undefined : holidaysFlag(value);
-
 export interface EvaluationReport {
   backend: string;
   forecasting: ScenarioResult[];
@@ -275,7 +272,7 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
     seriesFiles,
     horizon,
     Number(scriptFlag(argv, 'step') ?? Math.max(1, Math.floor(horizon / 10))),
-    optionalHolidays(scriptFlag(argv, 'holidays')),
+    holidaysFlag(scriptFlag(argv, 'holidays')),
   );
   const labelledFile = scriptFlag(argv, 'labelled');
   // --series-only: just the files named (--series, --labelled), none of the built-in scenarios.
