@@ -152,7 +152,7 @@ export async function trainSeriesFile(opts: {
   epochs?: number;
   holidays?: string[];
   progress?: ProgressCallback;
-}): Promise<{ windows: number; epochs: number; blend: HoltWintersBlend | null }> {
+}): Promise<{ windows: number; epochs: number; blend: HoltWintersBlend | null; units: 'log' | 'linear' }> {
   const series = await readRegular(opts.input);
   const n = series.values.length;
   const model = createForecaster('neural-mlp', series.stepMs, opts.horizon, n, {
@@ -185,6 +185,7 @@ export async function trainSeriesFile(opts: {
     windows: state.training.windows,
     epochs: state.training.epochs,
     blend: state.holtWintersBlend ?? null,
+    units: 'kind' in state.scaler ? 'log' : 'linear',
   };
 }
 

@@ -164,7 +164,7 @@ const train: CommandModule<object, ForecastArgs> = {
       }),
     );
     process.stderr.write(
-      `sluice forecast train: ${r.windows} windows, ${r.epochs} epochs, p50 ${blendText(r.blend)} -> ${argv.modelDir}\n`,
+      `sluice forecast train: ${r.windows} windows, ${r.epochs} epochs, p50 ${blendText(r.blend)}, learnt in ${r.units} units -> ${argv.modelDir}\n`,
     );
   },
 };

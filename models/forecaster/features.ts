@@ -17,7 +17,7 @@
  */
 import { CALENDAR_FEATURES, calendarFeatures } from '../../datasets/series/calendar-features.js';
 import { dayNumber, HolidayCalendar } from '../../datasets/series/holiday-calendar.js';
-import type { RobustScaler } from '../../datasets/series/robust-scaler.js';
+import type { SeriesScaler } from '../../datasets/series/log-robust-scaler.js';
 import { BASELINE_INPUTS, type LevelSpec, levelOf, writeBaselines } from './robust-levels.js';
 
 export interface FeatureConfig {
@@ -182,7 +182,7 @@ export function buildFeatures(
 }
 
 /** Scales a whole series once (cheaper than per window). */
-export function scaleValues(values: ArrayLike<number>, scaler: RobustScaler): Float32Array {
+export function scaleValues(values: ArrayLike<number>, scaler: SeriesScaler): Float32Array {
   const out = new Float32Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = scaler.transform(values[i]);
   return out;

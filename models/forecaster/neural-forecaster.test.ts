@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
+import { restoreScaler } from '../../datasets/series/log-robust-scaler.js';
 import { regularSeries } from '../../datasets/series/regular-series.js';
 import { selectBackend } from '../backend.js';
 import { HoltWintersForecaster } from '../baselines/holt-winters.js';
@@ -30,6 +31,12 @@ const opts = {
 before(async () => {
   await selectBackend('wasm', () => {});
 });
+
+/** (1 - w) a + w b, taken in the model's scaled units (a geometric mix where those are logs). */
+function mixed(f: NeuralForecaster, a: number, b: number, w: number): number {
+  const s = restoreScaler(f.state!.scaler);
+  return s.inverse((1 - w) * s.transform(a) + w * s.transform(b));
+}
 
 function mae(f: NeuralForecaster, origins: number[]): number {
   let sum = 0;
@@ -105,7 +112,7 @@ test('holtWintersBlend: the p50 is the chosen mix of the network and Holt-Winter
   const net = plain.forecast(series, 1100, 12).p50;
   const filter = hw.point(series, 1100, 12);
   for (let h = 0; h < 12; h++) {
-    const expected = (1 - blend.weight) * net[h] + blend.weight * filter[h];
+    const expected = mixed(f, net[h], filter[h], blend.weight);
     assert.ok(Math.abs(got[h] - expected) < 1e-6, `h=${h + 1}: ${got[h]} vs ${expected}`);
   }
   const origins = Array.from({ length: 20 }, (_, k) => 960 + 10 * k);
@@ -137,7 +144,7 @@ test('fixedWeeklyBlend: half and half with the weekly Holt-Winters where one fit
   const net = plain.forecast(series, 1150, 12).p50;
   const filter = hw.point(series, 1150, 12);
   for (let h = 0; h < 12; h++)
-    assert.ok(Math.abs(got[h] - (0.5 * net[h] + 0.5 * filter[h])) < 1e-6, `h=${h + 1}`);
+    assert.ok(Math.abs(got[h] - mixed(f, net[h], filter[h], 0.5)) < 1e-6, `h=${h + 1}`);
   // 960 points hold no three weeks: only the daily filter, chosen (or not) on validation windows.
   const daily = new NeuralForecaster(o);
   await daily.fit(series, 960);
@@ -373,7 +380,7 @@ test('seasonalStart: a network that starts at the season whose lag fits the late
   const half = (await withBlend(0.5)).forecast(noisy, n - 25, 24);
   for (let h = 1; h <= 24; h++) {
     const lag = noisy.values[n - 25 + h - 168];
-    assert.ok(Math.abs(half.p50[h - 1] - (net.p50[h - 1] + lag) / 2) < 1e-3, `h ${h}`);
+    assert.ok(Math.abs(half.p50[h - 1] - mixed(trained, net.p50[h - 1], lag, 0.5)) < 1e-3, `h ${h}`);
   }
   assert.ok(
     net.p50.some((v, h) => Math.abs(v - noisy.values[n - 25 + h + 1 - 168]) > 0.1),
@@ -451,4 +458,44 @@ test('holidays: a forecast into a weekday holiday reads weekend-like history and
     new NeuralForecaster({ ...o, holidays: ['2024-13-01'] }).fit(s, 500),
     /holiday 1 '2024-13-01' is not a date/,
   );
+});
+
+test('logScale: log units where the training span is positive, so a swing that scales with the level carries to a new level', async () => {
+  // Half-hourly; the daily swing is half the level. Training sees levels 100 and 300 in 4-day
+  // blocks; the held-out days run at 600, a level (and a swing) never seen.
+  const level = (t: number) => (t >= 1000 ? 600 : Math.floor(t / 192) % 2 === 0 ? 100 : 300);
+  const wave = Array.from(
+    { length: 1300 },
+    (_, t) => level(t) * (1 + 0.5 * Math.sin((2 * Math.PI * t) / 48)) * (1 + 0.01 * (((t * 7919) % 7) - 3)),
+  );
+  const s = regularSeries(Date.UTC(2024, 0, 1), 1_800_000, wave);
+  const o = { ...opts, seasons: [], lookback: 24, epochs: 60 };
+  const log = new NeuralForecaster(o);
+  await log.fit(s, 960);
+  assert.equal('kind' in log.state!.scaler && log.state!.scaler.kind, 'log');
+  const linear = new NeuralForecaster({ ...o, logScale: false });
+  await linear.fit(s, 960);
+  assert.equal('kind' in linear.state!.scaler, false);
+  const err = (f: NeuralForecaster) => {
+    let sum = 0;
+    const origins = Array.from({ length: 20 }, (_, k) => 1030 + 12 * k);
+    f.forecastBatch(s, origins, 12).forEach((fc, k) => {
+      for (let h = 0; h < 12; h++) sum += Math.abs(wave[origins[k] + 1 + h] - fc.p50[h]);
+    });
+    return sum / (20 * 12);
+  };
+  const [a, b] = [err(log), err(linear)];
+  assert.ok(
+    a < 0.5 * b,
+    `log-unit MAE ${a} against linear ${b} at a level three times the largest trained on`,
+  );
+  // A training span with a 0 in it (counts) stays linear under 'auto'.
+  const withZero = regularSeries(
+    s.start,
+    s.stepMs,
+    wave.map((v, t) => (t === 500 ? 0 : v)),
+  );
+  const counts = new NeuralForecaster({ ...o, epochs: 1 });
+  await counts.fit(withZero, 960);
+  assert.equal('kind' in counts.state!.scaler, false);
 });

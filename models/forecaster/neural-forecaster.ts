@@ -21,6 +21,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { RegularSeries } from '../../datasets/series/regular-series.js';
 import { timeAt } from '../../datasets/series/regular-series.js';
 import { HolidayCalendar } from '../../datasets/series/holiday-calendar.js';
+import {
+  fitsLogScale,
+  LogRobustScaler,
+  restoreScaler,
+  type SeriesScaler,
+  type SeriesScalerState,
+} from '../../datasets/series/log-robust-scaler.js';
 import { RobustScaler } from '../../datasets/series/robust-scaler.js';
 import { SluiceError } from '../../gateway-core/errors.js';
 import type { Forecast, Forecaster, ProgressCallback } from '../forecaster.js';
@@ -120,6 +127,15 @@ export interface NeuralForecasterOptions {
    * ones too: a forecast into a holiday reads it from here.
    */
   holidays: string[];
+  /**
+   * Learn in log units (log-robust-scaler.ts): 'auto' where every value of the training span is
+   * > 0. Demand scales its daily swing with its level (shifts, trends, weekends); the logs make
+   * that a shift. Against the linear scaling (2026-11-28): simulated 1-minute 0.844x -> 0.829x
+   * and 30-minute 0.783x -> 0.729x of Holt-Winters, `taylor` 0.944x -> 0.915x. The mixes
+   * (seasonalBlend, holtWintersBlend) are taken in these units: a geometric mean in logs.
+   * Short spans stay linear (neural-sizing.ts); a span with a 0 in it does under 'auto'.
+   */
+  logScale: 'auto' | boolean;
 }
 
 export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
@@ -146,6 +162,7 @@ export const DEFAULT_NEURAL_OPTIONS: NeuralForecasterOptions = {
   holtWintersBlend: false,
   fixedWeeklyBlend: 0,
   holidays: [],
+  logScale: 'auto',
 };
 
 /**
@@ -176,7 +193,7 @@ export interface DataSpan {
 export interface NeuralState {
   options: NeuralForecasterOptions;
   features: FeatureConfig;
-  scaler: { center: number; scale: number };
+  scaler: SeriesScalerState;
   dataSpan: DataSpan;
   /** The training span had no negative value (counts, tokens): forecasts are floored at 0. */
   nonNegative?: boolean;
@@ -205,7 +222,7 @@ export class NeuralForecaster implements Forecaster {
    * synchronously (WebGPU in Node): forecasting is synchronous. Null where tf.js predicts.
    */
   private hostModels: HostQuantileMlp[] | null = null;
-  private scaler: RobustScaler | null = null;
+  private scaler: SeriesScaler | null = null;
   private features: FeatureConfig | null = null;
   /** The blend's Holt-Winters filter and the values it was started on (it restarts on others). */
   private blendModel: HoltWintersForecaster | null = null;
@@ -322,7 +339,9 @@ export class NeuralForecaster implements Forecaster {
 
   async fit(series: RegularSeries, end: number): Promise<void> {
     const o = this.options;
-    this.scaler = RobustScaler.fit(series.values.subarray(0, end));
+    const span = series.values.subarray(0, end);
+    const logs = o.logScale === true || (o.logScale === 'auto' && fitsLogScale(span));
+    this.scaler = logs ? LogRobustScaler.fit(span) : RobustScaler.fit(span);
     this.scaledCache = new WeakMap();
     this.forgetRows();
     const day = pointsPerDay(series.stepMs);
@@ -608,6 +627,8 @@ export class NeuralForecaster implements Forecaster {
         for (let h = 0; h < H; h++) {
           const net = raw[k * 2 * H + h];
           mid[h] = fromLevel ? 0 : net;
+          // Mixed in scaled units: with log units (log-robust-scaler.ts) a geometric mean, which
+          // on `taylor` scored 0.915x of weekly Holt-Winters against 0.941x for the arithmetic one.
           if (blend > 0) mid[h] = (1 - blend) * mid[h] + blend * batch.inputs[k * width + lag![h]];
           if (hw) mid[h] = (1 - weight) * mid[h] + weight * (hw[k * H + h] - batch.levels[k]);
           upper[h] = net + softplus(raw[k * 2 * H + H + h]);
@@ -865,7 +886,7 @@ export class NeuralForecaster implements Forecaster {
       throw new SluiceError('SLUICE_CONFIG_INVALID', 'a saved forecaster holds no network');
     const f = new NeuralForecaster(state.options);
     f.models = [...models];
-    f.scaler = new RobustScaler(state.scaler.center, state.scaler.scale);
+    f.scaler = restoreScaler(state.scaler);
     f.features = state.features;
     f.state = state;
     const blend = state.holtWintersBlend;

@@ -1,0 +1,67 @@
+/**
+ * Robust scaling of log(x + offset) (robust-scaler.ts on the logs), for series that are positive
+ * throughout. Demand is multiplicative: a level shift, a trend or a quiet weekend scales the daily
+ * swing with the level, which in log units is a shift alone, the one change a model that works
+ * relative to its window's level (features.ts) takes in its stride. Quantiles pass through a
+ * monotone map unchanged, so a p50 or p90 learnt in log units is the p50 or p90 of the values.
+ *
+ * The offset is half the smallest value fitted on: logs of values well above it are untouched,
+ * and a later 0 (never seen when fitting) maps to a finite value below everything seen.
+ */
+import { RobustScaler } from './robust-scaler.js';
+
+export interface LogScalerState {
+  kind: 'log';
+  center: number;
+  scale: number;
+  offset: number;
+}
+
+export class LogRobustScaler {
+  constructor(
+    readonly center: number,
+    readonly scale: number,
+    readonly offset: number,
+  ) {}
+
+  /** Needs every value finite and > 0 (see `fitsLogScale`). */
+  static fit(values: ArrayLike<number>): LogRobustScaler {
+    if (!fitsLogScale(values))
+      throw new RangeError('log scaling needs a non-empty span of finite values > 0');
+    let least = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < values.length; i++) least = Math.min(least, values[i]);
+    const offset = least / 2;
+    const logs = Float64Array.from(values, (v) => Math.log(v + offset));
+    const linear = RobustScaler.fit(logs);
+    return new LogRobustScaler(linear.center, linear.scale, offset);
+  }
+
+  transform(x: number): number {
+    return (Math.log(Math.max(0, x) + this.offset) - this.center) / this.scale;
+  }
+
+  inverse(z: number): number {
+    return Math.exp(z * this.scale + this.center) - this.offset;
+  }
+
+  toJSON(): LogScalerState {
+    return { kind: 'log', center: this.center, scale: this.scale, offset: this.offset };
+  }
+}
+
+/** Can a span be log-scaled: non-empty, every value finite and > 0? Counts with zeros cannot. */
+export function fitsLogScale(values: ArrayLike<number>): boolean {
+  if (values.length === 0) return false;
+  for (let i = 0; i < values.length; i++) if (!(values[i] > 0 && Number.isFinite(values[i]))) return false;
+  return true;
+}
+
+export type SeriesScaler = RobustScaler | LogRobustScaler;
+/** What a saved model holds: a linear scaler's state has no kind (models saved before logs). */
+export type SeriesScalerState = { center: number; scale: number } | LogScalerState;
+
+export function restoreScaler(state: SeriesScalerState): SeriesScaler {
+  return 'kind' in state && state.kind === 'log'
+    ? new LogRobustScaler(state.center, state.scale, state.offset)
+    : new RobustScaler(state.center, state.scale);
+}
