@@ -3,17 +3,17 @@ import { test } from 'node:test';
 import { fitsLogScale, LogRobustScaler, restoreScaler } from './log-robust-scaler.js';
 import { RobustScaler } from './robust-scaler.js';
 
-test('log scaling: robust centre and scale of the logs, offset half the least value, exact inverse', () => {
-  const values = [2, 4, 8, 16, 32, 64, 128, 256, 512];
+test('log scaling: robust centre and scale of the logs, offset a hundredth of the least value, exact inverse', () => {
+  const values = [200, 400, 800, 1600, 3200, 6400, 12800, 25600, 51200];
   const s = LogRobustScaler.fit(values);
-  assert.equal(s.offset, 1);
-  // The median of log(v + 1) is log(33); the quartiles log(9) and log(129).
-  assert.ok(Math.abs(s.center - Math.log(33)) < 1e-12);
-  assert.ok(Math.abs(s.scale - (Math.log(129) - Math.log(9))) < 1e-12);
+  assert.equal(s.offset, 2);
+  // The median of log(v + 2) is log(3202); the quartiles log(802) and log(12802).
+  assert.ok(Math.abs(s.center - Math.log(3202)) < 1e-12);
+  assert.ok(Math.abs(s.scale - (Math.log(12802) - Math.log(802))) < 1e-12);
   for (const v of [0.5, 3, 100, 1e6]) assert.ok(Math.abs(s.inverse(s.transform(v)) - v) < 1e-9 * v);
   // A level that doubles moves every point by the same amount in scaled units.
-  const d1 = s.transform(200) - s.transform(100);
-  const d2 = s.transform(2000) - s.transform(1000);
+  const d1 = s.transform(2000) - s.transform(1000);
+  const d2 = s.transform(40000) - s.transform(20000);
   assert.ok(Math.abs(d1 - d2) < 0.01 * d1);
 });
 

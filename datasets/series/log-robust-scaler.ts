@@ -5,8 +5,10 @@
  * relative to its window's level (features.ts) takes in its stride. Quantiles pass through a
  * monotone map unchanged, so a p50 or p90 learnt in log units is the p50 or p90 of the values.
  *
- * The offset is half the smallest value fitted on: logs of values well above it are untouched,
- * and a later 0 (never seen when fitting) maps to a finite value below everything seen.
+ * The offset is a hundredth of the smallest value fitted on: a later 0 (never seen when fitting)
+ * maps to a finite value below everything seen, and the logs of what was seen are nearly pure.
+ * (Half the smallest value, 10,000 MW on `taylor`, flattened its logs: 0.942x of weekly
+ * Holt-Winters against 0.915x with an offset a fiftieth of that.)
  */
 import { RobustScaler } from './robust-scaler.js';
 
@@ -30,7 +32,7 @@ export class LogRobustScaler {
       throw new RangeError('log scaling needs a non-empty span of finite values > 0');
     let least = Number.POSITIVE_INFINITY;
     for (let i = 0; i < values.length; i++) least = Math.min(least, values[i]);
-    const offset = least / 2;
+    const offset = least / 100;
     const logs = Float64Array.from(values, (v) => Math.log(v + offset));
     const linear = RobustScaler.fit(logs);
     return new LogRobustScaler(linear.center, linear.scale, offset);

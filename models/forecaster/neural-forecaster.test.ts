@@ -460,7 +460,7 @@ test('holidays: a forecast into a weekday holiday reads weekend-like history and
   );
 });
 
-test('logScale: log units where the training span is positive, so a swing that scales with the level carries to a new level', async () => {
+test('logScale auto: log units where the training span is positive, so a swing that scales with the level carries to a new level', async () => {
   // Half-hourly; the daily swing is half the level. Training sees levels 100 and 300 in 4-day
   // blocks; the held-out days run at 600, a level (and a swing) never seen.
   const level = (t: number) => (t >= 1000 ? 600 : Math.floor(t / 192) % 2 === 0 ? 100 : 300);
@@ -469,7 +469,7 @@ test('logScale: log units where the training span is positive, so a swing that s
     (_, t) => level(t) * (1 + 0.5 * Math.sin((2 * Math.PI * t) / 48)) * (1 + 0.01 * (((t * 7919) % 7) - 3)),
   );
   const s = regularSeries(Date.UTC(2024, 0, 1), 1_800_000, wave);
-  const o = { ...opts, seasons: [], lookback: 24, epochs: 60 };
+  const o = { ...opts, seasons: [], lookback: 24, epochs: 60, logScale: 'auto' as const };
   const log = new NeuralForecaster(o);
   await log.fit(s, 960);
   assert.equal('kind' in log.state!.scaler && log.state!.scaler.kind, 'log');

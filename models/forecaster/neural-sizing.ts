@@ -64,10 +64,6 @@ function optionsBySpan(shape: SeriesShape): Partial<NeuralForecasterOptions> {
       // and span two to three days; at 1 / n (0.013-0.022) four of sixteen such spans covered
       // 0.95-0.98.
       adaptiveCalibration: 0.03,
-      // Linear units: on one hour of 10-second conversation counts the log units (log-robust-
-      // scaler.ts) took the p90 coverage out of 0.85-0.95 (requests 0.884 -> 0.848, tokens
-      // 0.924 -> 0.950) for MASE 0.983 -> 0.978 and 1.028 -> 0.972 of the moving average.
-      logScale: false,
     };
   }
   return {
