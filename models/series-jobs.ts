@@ -2,6 +2,7 @@
  * The file-to-file jobs behind `sluice detect` and `sluice forecast`: read a series CSV, run a
  * model, write CSV. The CLI only parses flags and calls these.
  */
+import { scalerUnits } from '../datasets/series/log-robust-scaler.js';
 import type { HoltWintersBlend } from './forecaster/holt-winters-blend.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -185,7 +186,7 @@ export async function trainSeriesFile(opts: {
     windows: state.training.windows,
     epochs: state.training.epochs,
     blend: state.holtWintersBlend ?? null,
-    units: 'kind' in state.scaler ? 'log' : 'linear',
+    units: scalerUnits(state.scaler),
   };
 }
 

@@ -7,8 +7,8 @@
  *
  * The offset is a hundredth of the smallest value fitted on: a later 0 (never seen when fitting)
  * maps to a finite value below everything seen, and the logs of what was seen are nearly pure.
- * (Half the smallest value, 10,000 MW on `taylor`, flattened its logs: 0.942x of weekly
- * Holt-Winters against 0.915x with an offset a fiftieth of that.)
+ * (Half the smallest value, 9,320 MW on `taylor`, flattened its logs: 0.942x of weekly
+ * Holt-Winters against 0.917x with a hundredth, 186 MW.)
  */
 import { RobustScaler } from './robust-scaler.js';
 
@@ -62,8 +62,13 @@ export type SeriesScaler = RobustScaler | LogRobustScaler;
 /** What a saved model holds: a linear scaler's state has no kind (models saved before logs). */
 export type SeriesScalerState = { center: number; scale: number } | LogScalerState;
 
+/** The units a saved scaler works in. */
+export function scalerUnits(state: SeriesScalerState): 'log' | 'linear' {
+  return 'kind' in state && state.kind === 'log' ? 'log' : 'linear';
+}
+
 export function restoreScaler(state: SeriesScalerState): SeriesScaler {
-  return 'kind' in state && state.kind === 'log'
+  return scalerUnits(state) === 'log' && 'offset' in state
     ? new LogRobustScaler(state.center, state.scale, state.offset)
     : new RobustScaler(state.center, state.scale);
 }
