@@ -49,7 +49,7 @@ export function createForecaster(
   stepMs: number,
   horizon: number,
   trainPoints: number,
-  neural: { epochs?: number; seed?: number; holidays?: string[] } = {},
+  neural: { epochs?: number; seed?: number; holidays?: string[]; logScale?: 'auto' | boolean } = {},
 ): Forecaster {
   const day = pointsPerDay(stepMs);
   switch (name) {

@@ -124,6 +124,38 @@ test('--holidays names a public calendar: its dates for the years of the series 
   assert.equal(p.rows, 6);
 });
 
+test('--units: log saves a log scaler, auto falls back to linear on a span holding a 0, log there is refused naming the fix', async () => {
+  const logged = await trainSeriesFile({
+    input,
+    modelDir: join(dir, 'model-log'),
+    horizon: 6,
+    epochs: 1,
+    units: 'log',
+  });
+  assert.equal(logged.units, 'log');
+  const meta = JSON.parse(readFileSync(join(dir, 'model-log', 'metadata.json'), 'utf8'));
+  assert.equal(meta.state.scaler.kind, 'log');
+  const zero = join(dir, 'with-zero.csv');
+  const lines = readFileSync(input, 'utf8').trim().split('\n');
+  lines[11] = lines[11].replace(/,[^,]+,a$/, ',0,a'); // the 11th point is 0
+  writeFileSync(zero, `${lines.join('\n')}\n`);
+  const auto = await trainSeriesFile({
+    input: zero,
+    modelDir: join(dir, 'model-auto'),
+    horizon: 6,
+    epochs: 1,
+    units: 'auto',
+  });
+  assert.equal(auto.units, 'linear');
+  await assert.rejects(
+    trainSeriesFile({ input: zero, modelDir: join(dir, 'model-log0'), horizon: 6, epochs: 1, units: 'log' }),
+    {
+      code: 'SLUICE_CONFIG_INVALID',
+      message: /holds 0 at point 10; use units 'auto' \(logs only where they fit\) or 'linear'/,
+    },
+  );
+});
+
 test('update trains a saved model on the points after its span, saves it back, and refuses a file with nothing new', async () => {
   const modelDir = join(dir, 'model-update');
   const lines = readFileSync(input, 'utf8').trim().split('\n');

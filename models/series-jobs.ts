@@ -21,6 +21,7 @@ import { evaluateScenario, type ScenarioResult } from './eval/forecast-evaluatio
 import { seriesScenario } from './eval/series-scenario.js';
 import type { Clock } from './eval/timed.js';
 import { type ProgressCallback, pointsPerDay } from './forecaster.js';
+import { type ForecastUnits, logScaleFor } from './forecaster/forecast-units.js';
 import { loadForecaster, saveForecaster } from './forecaster/model-store.js';
 import { ResidualDetector } from './detector/residual-detector.js';
 import { NeuralForecaster } from './forecaster/neural-forecaster.js';
@@ -103,12 +104,15 @@ export async function backtestSeriesFile(opts: {
   holdout: number;
   /** --holidays entries (dates, calendar names) for the neural forecaster (holiday-calendar.ts). */
   holidays?: string[];
+  /** --units: the units the neural forecaster learns in (forecast-units.ts). */
+  units?: ForecastUnits;
   progress?: ProgressCallback;
 }): Promise<{ origins: number; mase: number; coverage90: number }> {
   const series = await readRegular(opts.input);
   const { train } = holdoutSplit(series.values.length, opts.holdout);
   const model = createForecaster(opts.model, series.stepMs, opts.horizon, train.end, {
     holidays: holidaysFor(series, opts.holidays),
+    logScale: logScaleFor(opts.units ?? 'linear'),
   });
   if (model instanceof NeuralForecaster) model.onProgress = opts.progress ?? null;
   const rows = await rollingOrigin(model, series, {
@@ -134,6 +138,7 @@ export async function compareSeriesFile(opts: {
   step: number;
   holdout: number;
   holidays?: string[];
+  units?: ForecastUnits;
   progress?: ProgressCallback;
   /** Times each fit (ms), reported as fit seconds: the caller's clock (the CLI passes the wall clock). */
   clock: Clock;
@@ -152,6 +157,7 @@ export async function trainSeriesFile(opts: {
   horizon: number;
   epochs?: number;
   holidays?: string[];
+  units?: ForecastUnits;
   progress?: ProgressCallback;
 }): Promise<{ windows: number; epochs: number; blend: HoltWintersBlend | null; units: 'log' | 'linear' }> {
   const series = await readRegular(opts.input);
@@ -159,6 +165,7 @@ export async function trainSeriesFile(opts: {
   const model = createForecaster('neural-mlp', series.stepMs, opts.horizon, n, {
     epochs: opts.epochs,
     holidays: holidaysFor(series, opts.holidays),
+    logScale: logScaleFor(opts.units ?? 'linear'),
   });
   if (!(model instanceof NeuralForecaster))
     throw new SluiceError('SLUICE_INTERNAL', 'neural-mlp is not neural');

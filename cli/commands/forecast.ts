@@ -5,6 +5,7 @@ import { holidaysFlag } from '../../datasets/series/holiday-calendar.js';
 import { dirname } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { scenarioTable } from '../../models/eval/scenario-table.js';
+import { FORECAST_UNITS, type ForecastUnits } from '../../models/forecaster/forecast-units.js';
 import { FORECASTERS } from '../../models/registry.js';
 import {
   backtestSeriesFile,
@@ -29,7 +30,16 @@ interface ForecastArgs {
   backend?: string;
   json?: string;
   holidays?: string;
+  units: ForecastUnits;
 }
+
+const unitsOption = {
+  type: 'string',
+  choices: FORECAST_UNITS as unknown as string[],
+  default: 'linear',
+  describe:
+    'units the neural forecaster learns in: linear, log (demand whose swing scales with its level; every training value must be > 0) or auto (log where every training value is > 0)',
+} as const;
 
 const holidaysOption = {
   type: 'string',
@@ -70,6 +80,7 @@ const backtest: CommandModule<object, ForecastArgs> = {
       .option('model', { type: 'string', default: 'neural-mlp', choices: FORECASTERS as unknown as string[] })
       .option('holdout', holdoutOption)
       .option('holidays', holidaysOption)
+      .option('units', unitsOption)
       .example('$0 forecast backtest --input rps.csv --horizon 30 --step 10 --output preds.csv', '')
       .example(
         '$0 forecast backtest --input rps.csv --horizon 60 --model holt-winters-daily --output hw.csv',
@@ -81,6 +92,7 @@ const backtest: CommandModule<object, ForecastArgs> = {
     const r = await withProgress(argv, 'backtest', (progress) =>
       backtestSeriesFile({
         holidays,
+        units: argv.units,
         input: argv.input,
         output: argv.output!,
         model: argv.model,
@@ -110,6 +122,7 @@ const compare: CommandModule<object, ForecastArgs> = {
       .option('holdout', holdoutOption)
       .option('json', { type: 'string', describe: 'also write the results as JSON to this file' })
       .option('holidays', holidaysOption)
+      .option('units', unitsOption)
       .example(
         '$0 forecast compare --input demand.csv --horizon 48 --step 6',
         '',
@@ -120,6 +133,7 @@ const compare: CommandModule<object, ForecastArgs> = {
     const r = await withProgress(argv, 'compare', (progress) =>
       compareSeriesFile({
         holidays,
+        units: argv.units,
         input: argv.input,
         horizon: argv.horizon,
         step: argv.step ?? Math.max(1, Math.floor(argv.horizon / 10)),
@@ -146,6 +160,7 @@ const train: CommandModule<object, ForecastArgs> = {
       .option('horizon', { type: 'number', default: 60 })
       .option('epochs', { type: 'number' })
       .option('holidays', holidaysOption)
+      .option('units', unitsOption)
       .example(
         '$0 forecast train --input rps.csv --model-dir models/rps',
         '',
@@ -156,6 +171,7 @@ const train: CommandModule<object, ForecastArgs> = {
     const r = await withProgress(argv, 'train', (progress) =>
       trainSeriesFile({
         holidays,
+        units: argv.units,
         input: argv.input,
         modelDir: argv.modelDir!,
         horizon: argv.horizon,

@@ -1,6 +1,6 @@
 /**
  * `npm run eval` (node dist/models/eval/evaluate.js [--json FILE] [--backend B] [--quick]
- * [--series A.csv,B.csv [--horizon H] [--step S] [--holidays DATES|FILE]] [--labelled FILE.json [--labelled-data DIR]]
+ * [--series A.csv,B.csv [--horizon H] [--step S] [--holidays DATES|FILE] [--units linear|log|auto]] [--labelled FILE.json [--labelled-data DIR]]
  * [--series-only] [--detector-seeds 8,9,10] [--part forecast|detect] [--only NAME]):
  *  (a) Azure LLM traces as requests and tokens per 10 s, last 20% held out, horizons 1..30,
  *      neural vs naive and moving average (MASE scaled by the in-sample naive MAE);
@@ -47,6 +47,7 @@ import { DEFAULT_RESIDUAL_OPTIONS, ResidualDetector } from '../detector/residual
 import { pointsPerDay } from '../forecaster.js';
 import { NeuralForecaster } from '../forecaster/neural-forecaster.js';
 import { holidaysFor, readRegular } from '../series-jobs.js';
+import { type ForecastUnits, parseUnits } from '../forecaster/forecast-units.js';
 import { neuralOptionsForSeries } from '../forecaster/neural-sizing.js';
 import { type DetectorResult, evaluateDetector, evaluateDetectorLeaveOneOut } from './detector-evaluation.js';
 import { evaluateScenario, type ScenarioResult, type ScenarioSpec } from './forecast-evaluation.js';
@@ -143,6 +144,7 @@ async function fileScenarios(
   horizon: number,
   step: number,
   holidays: string[] | undefined,
+  units: ForecastUnits,
 ): Promise<ScenarioSpec[]> {
   const out: ScenarioSpec[] = [];
   for (const file of files) {
@@ -153,6 +155,7 @@ async function fileScenarios(
         step,
         holdout: 0.2,
         holidays: holidaysFor(series, holidays),
+        units,
       }),
     );
   }
@@ -273,6 +276,7 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
     horizon,
     Number(scriptFlag(argv, 'step') ?? Math.max(1, Math.floor(horizon / 10))),
     holidaysFlag(scriptFlag(argv, 'holidays')),
+    parseUnits(scriptFlag(argv, 'units')),
   );
   const labelledFile = scriptFlag(argv, 'labelled');
   // --series-only: just the files named (--series, --labelled), none of the built-in scenarios.

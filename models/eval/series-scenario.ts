@@ -12,6 +12,7 @@ import { NaiveForecaster } from '../baselines/naive.js';
 import { SeasonalNaiveForecaster } from '../baselines/seasonal-naive.js';
 import type { Forecaster } from '../forecaster.js';
 import { pointsPerDay } from '../forecaster.js';
+import { type ForecastUnits, logScaleFor } from '../forecaster/forecast-units.js';
 import { NeuralForecaster } from '../forecaster/neural-forecaster.js';
 import { neuralOptionsForSeries } from '../forecaster/neural-sizing.js';
 import type { ScenarioSpec } from './forecast-evaluation.js';
@@ -33,7 +34,7 @@ export function seasonalBaselines(day: number, trainEnd: number, horizon: number
 export function seriesScenario(
   name: string,
   series: RegularSeries,
-  opts: { horizon: number; step: number; holdout: number; holidays?: string[] },
+  opts: { horizon: number; step: number; holdout: number; holidays?: string[]; units?: ForecastUnits },
 ): ScenarioSpec {
   const day = pointsPerDay(series.stepMs);
   const { train } = holdoutSplit(series.values.length, opts.holdout);
@@ -48,6 +49,7 @@ export function seriesScenario(
     candidate: new NeuralForecaster({
       ...neuralOptionsForSeries({ stepMs: series.stepMs, horizon: opts.horizon, trainPoints: train.end }),
       holidays: opts.holidays ?? [],
+      logScale: logScaleFor(opts.units ?? 'linear'),
     }),
   };
 }

@@ -342,6 +342,7 @@ export class NeuralForecaster implements Forecaster {
   async fit(series: RegularSeries, end: number): Promise<void> {
     const o = this.options;
     const span = series.values.subarray(0, end);
+    if (o.logScale === true && !fitsLogScale(span)) throw unloggableSpan(this.name, span);
     const logs = o.logScale === true || (o.logScale === 'auto' && fitsLogScale(span));
     this.scaler = logs ? LogRobustScaler.fit(span) : RobustScaler.fit(span);
     this.scaledCache = new WeakMap();
@@ -934,4 +935,14 @@ function startAt(model: tf.LayersModel, lag: readonly number[], horizon: number)
   const next = tf.tensor2d(k);
   layer.setWeights([next, bias]);
   next.dispose();
+}
+
+/** Log units asked for by name on a span that cannot take them: names the first such value and the fix. */
+function unloggableSpan(name: string, span: Float64Array): SluiceError {
+  const at = span.findIndex((v) => !(v > 0 && Number.isFinite(v)));
+  const what = span.length === 0 ? 'is empty' : `holds ${span[at]} at point ${at}`;
+  return new SluiceError(
+    'SLUICE_CONFIG_INVALID',
+    `${name}: log units need every training value finite and > 0, but the training span ${what}; use units 'auto' (logs only where they fit) or 'linear'`,
+  );
 }
