@@ -184,6 +184,8 @@ test('--detector-seeds: the learned detector again at each seed, named by it; a 
     () => runEvaluation([...args, '--detector-seeds', '8,x']),
     /--detector-seeds: 'x' is not an integer seed/,
   );
+  assert.equal(report.units, 'linear');
+  await assert.rejects(() => runEvaluation([...args, '--units', 'logs']), /--units: 'logs' is not a unit/);
 });
 
 test('a reference row (the known rate) is scored beside the others but is never the best baseline', async () => {

@@ -1,7 +1,8 @@
 /**
  * `npm run eval` (node dist/models/eval/evaluate.js [--json FILE] [--backend B] [--quick]
- * [--series A.csv,B.csv [--horizon H] [--step S] [--holidays DATES|FILE] [--units linear|log|auto]] [--labelled FILE.json [--labelled-data DIR]]
+ * [--series A.csv,B.csv [--horizon H] [--step S] [--holidays DATES|FILE]] [--units linear|log|auto] [--labelled FILE.json [--labelled-data DIR]]
  * [--series-only] [--detector-seeds 8,9,10] [--part forecast|detect] [--only NAME]):
+ *  --units: the units every neural forecaster learns in (linear by default; forecast-units.ts);
  *  (a) Azure LLM traces as requests and tokens per 10 s, last 20% held out, horizons 1..30,
  *      neural vs naive and moving average (MASE scaled by the in-sample naive MAE);
  *  (b) multi-week demand at 1-minute and 30-minute resolution drawn from the simulator's diurnal
@@ -47,7 +48,7 @@ import { DEFAULT_RESIDUAL_OPTIONS, ResidualDetector } from '../detector/residual
 import { pointsPerDay } from '../forecaster.js';
 import { NeuralForecaster } from '../forecaster/neural-forecaster.js';
 import { holidaysFor, readRegular } from '../series-jobs.js';
-import { type ForecastUnits, parseUnits } from '../forecaster/forecast-units.js';
+import { type ForecastUnits, logScaleFor, parseUnits } from '../forecaster/forecast-units.js';
 import { neuralOptionsForSeries } from '../forecaster/neural-sizing.js';
 import { type DetectorResult, evaluateDetector, evaluateDetectorLeaveOneOut } from './detector-evaluation.js';
 import { evaluateScenario, type ScenarioResult, type ScenarioSpec } from './forecast-evaluation.js';
@@ -66,7 +67,7 @@ const AZURE_FILES = ['AzureLLMInferenceTrace_code.csv', 'AzureLLMInferenceTrace_
 /** The one clock the evaluation reads: fit and scoring times in the report. */
 const wallClock = () => performance.now();
 
-async function azureScenarios(dir: string): Promise<ScenarioSpec[]> {
+async function azureScenarios(dir: string, units: ForecastUnits): Promise<ScenarioSpec[]> {
   const specs: ScenarioSpec[] = [];
   for (const file of AZURE_FILES) {
     const trace = await readAzureTraceSeries(join(dir, file), 10_000);
@@ -83,9 +84,10 @@ async function azureScenarios(dir: string): Promise<ScenarioSpec[]> {
         step: 1,
         scalePeriod: 1,
         baselines: [new NaiveForecaster(), new MovingAverageForecaster()],
-        candidate: new NeuralForecaster(
-          neuralOptionsForSeries({ stepMs: series.stepMs, horizon: 30, trainPoints: train.end }),
-        ),
+        candidate: new NeuralForecaster({
+          ...neuralOptionsForSeries({ stepMs: series.stepMs, horizon: 30, trainPoints: train.end }),
+          logScale: logScaleFor(units),
+        }),
       });
     }
   }
@@ -100,7 +102,7 @@ const DEMAND_HORIZON = 60;
  * sim-demand, simulator/demand-series-cli.ts), each beside the forecaster that knows the rate it
  * was drawn from (the floor the counting noise sets). `quick` keeps the first three weeks of each.
  */
-async function demandScenarios(quick: boolean, dir: string): Promise<ScenarioSpec[]> {
+async function demandScenarios(quick: boolean, dir: string, units: ForecastUnits): Promise<ScenarioSpec[]> {
   const out: ScenarioSpec[] = [];
   for (const d of await readDemandFiles(dir)) {
     const day = pointsPerDay(d.series.stepMs);
@@ -127,6 +129,7 @@ async function demandScenarios(quick: boolean, dir: string): Promise<ScenarioSpe
       candidate: new NeuralForecaster({
         ...neuralOptionsForSeries({ stepMs: series.stepMs, horizon, trainPoints: train.end }),
         holidays: d.holidays,
+        logScale: logScaleFor(units),
       }),
       reference: new KnownRateReference(d.expected),
     });
@@ -164,6 +167,8 @@ async function fileScenarios(
 
 export interface EvaluationReport {
   backend: string;
+  /** The units the neural forecasters learnt in (--units). */
+  units: ForecastUnits;
   forecasting: ScenarioResult[];
   detection: Array<DetectorResult & { corpus: string }>;
   targets: Array<{ target: string; measured: string; met: boolean }>;
@@ -171,7 +176,7 @@ export interface EvaluationReport {
 
 function printTables(r: EvaluationReport): void {
   const lines: string[] = [];
-  lines.push(`backend: ${r.backend}`, '');
+  lines.push(`backend: ${r.backend}, neural forecaster units: ${r.units}`, '');
   lines.push(...scenarioTable(r.forecasting));
   const corpusWidth = Math.max(11, ...r.detection.map((d) => d.corpus.length + 1));
   lines.push(
@@ -238,9 +243,9 @@ function targets(
   return out;
 }
 
-async function azureScenariosIfPresent(argv: string[]): Promise<ScenarioSpec[]> {
+async function azureScenariosIfPresent(argv: string[], units: ForecastUnits): Promise<ScenarioSpec[]> {
   const azureDir = scriptFlag(argv, 'azure-dir') ?? AZURE_DIR;
-  const specs = existsSync(azureDir) ? await azureScenarios(azureDir) : [];
+  const specs = existsSync(azureDir) ? await azureScenarios(azureDir, units) : [];
   if (specs.length === 0) {
     process.stderr.write(`eval: no Azure traces at ${azureDir}: part (a) skipped (use --azure-dir)\n`);
   }
@@ -269,6 +274,8 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
     })
     .filter((seed) => seed !== DEFAULT_RESIDUAL_OPTIONS.seed);
   const only = scriptFlag(argv, 'only');
+  // The units every neural forecaster of the run learns in (--units; linear by default).
+  const units = parseUnits(scriptFlag(argv, 'units'));
   const seriesFiles = scriptFlag(argv, 'series')?.split(',') ?? [];
   const horizon = Number(scriptFlag(argv, 'horizon') ?? 60);
   const files = await fileScenarios(
@@ -276,7 +283,7 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
     horizon,
     Number(scriptFlag(argv, 'step') ?? Math.max(1, Math.floor(horizon / 10))),
     holidaysFlag(scriptFlag(argv, 'holidays')),
-    parseUnits(scriptFlag(argv, 'units')),
+    units,
   );
   const labelledFile = scriptFlag(argv, 'labelled');
   // --series-only: just the files named (--series, --labelled), none of the built-in scenarios.
@@ -286,8 +293,8 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
     filesOnly || part === 'detect'
       ? []
       : [
-          ...(await azureScenariosIfPresent(argv)),
-          ...(await demandScenarios(quick, scriptFlag(argv, 'demand-dir') ?? DEMAND_DIR)),
+          ...(await azureScenariosIfPresent(argv, units)),
+          ...(await demandScenarios(quick, scriptFlag(argv, 'demand-dir') ?? DEMAND_DIR, units)),
         ];
   const specs = (part === 'detect' ? [] : [...builtIn, ...files]).filter(
     (s) => only === undefined || s.name.includes(only),
@@ -380,6 +387,7 @@ export async function runEvaluation(argv: string[]): Promise<EvaluationReport> {
   }
   const report: EvaluationReport = {
     backend: backend.name,
+    units,
     forecasting,
     detection,
     targets: targets(forecasting, detection),

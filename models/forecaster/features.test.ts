@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { calendarFeatures } from '../../datasets/series/calendar-features.js';
 import { dayNumber } from '../../datasets/series/holiday-calendar.js';
-import { buildFeatures, type FeatureConfig, inputSize, seasonLagInputs } from './features.js';
+import { LogRobustScaler } from '../../datasets/series/log-robust-scaler.js';
+import { buildFeatures, type FeatureConfig, inputSize, scaleValues, seasonLagInputs } from './features.js';
 
 const HOUR = 3_600_000;
 // Hourly points from Monday 2024-01-01 00:00 UTC for four weeks; each value says where it is
@@ -63,4 +64,22 @@ test('daily data: the week-back inputs of a holiday average the latest days that
   // the origin (days 32 and 25), the holiday (off, working) like a Sunday (days 34 and 27), and
   // Thursday is itself (days 31 and 24).
   assert.deepEqual(lagsOf({ ...cfg, holidays: [dayNumber(Date.UTC(2024, 1, 7))] }), [28.5, 30.5, 27.5]);
+});
+
+test('in log units the mean over past days is of the values, not of their logs: one near-empty day pulls it down by a seventh, not by half', () => {
+  // Hourly values: 1,000 every hour, except 8 on day 3 (a blizzard night), for nine days.
+  const values = Float64Array.from({ length: 9 * 24 }, (_, i) => (Math.floor(i / 24) === 3 ? 8 : 1_000));
+  values[5] = 2_000; // so that the scaler has a spread to scale by
+  const scaler = LogRobustScaler.fit(values.subarray(0, 24 * 8));
+  const logs = scaleValues(values, scaler);
+  const cfg: FeatureConfig = { lookback: 4, horizon: 2, seasons: [{ period: 24, count: 7 }], level: 4 };
+  const origin = 8 * 24 + 10; // the 7 days back hold day 3 once, at every hour
+  const seasonInputs = (c: FeatureConfig) => {
+    const b = buildFeatures(c, logs, start, HOUR, [origin], false);
+    return [...seasonLagInputs(c, 0)].map((k) => scaler.inverse(b.inputs[k] + b.levels[0]));
+  };
+  // The mean of six 1,000s and one 8: 858.3; the geometric mean (of v + the offset 0.08): 502.4.
+  for (const v of seasonInputs({ ...cfg, logScale: scaler.scale }))
+    assert.ok(Math.abs(v - 858.29) < 0.5, `${v}`);
+  for (const v of seasonInputs(cfg)) assert.ok(Math.abs(v - 502.37) < 0.5, `${v}`);
 });

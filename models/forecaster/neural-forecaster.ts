@@ -131,7 +131,9 @@ export interface NeuralForecasterOptions {
    * Learn in log units (log-robust-scaler.ts): true, or 'auto' where every value of the training
    * span is > 0 (default false). Demand often scales its daily swing with its level (shifts,
    * trends, weekends); logs make that a shift. The mixes (seasonalBlend, holtWintersBlend) are
-   * taken in these units: a geometric mean in logs. Not the default: against linear units
+   * taken in these units: a geometric mean in logs; the means over past days and weeks are of the
+   * values (features.ts, logScale), as one near-empty night (an outage, a blizzard) would
+   * otherwise pull a week of them down. Not the default: against linear units
    * (2026-11-28, `npm run eval` and `--series`, 48 steps) simulated 1-minute 0.844x -> 0.830x,
    * 30-minute 0.783x -> 0.717x, `taylor` 0.944x -> 0.917x, but nyc_taxi (`--holidays us`)
    * 0.707x -> 0.753x (offsets of 5% or 10% of the median instead: 0.741x, 0.743x), and the Azure
@@ -355,6 +357,7 @@ export class NeuralForecaster implements Forecaster {
       calendar: { day: end >= 2 * day, week: end >= 14 * day },
       baselines: o.baselineInputs,
       ...(o.holidays.length > 0 ? { holidays: HolidayCalendar.fromDates(o.holidays).days } : {}),
+      ...(this.scaler instanceof LogRobustScaler ? { logScale: this.scaler.scale } : {}),
       level:
         o.level === 'auto'
           ? fitLevel(series.values, end, o.lookback, o.horizon, o.adaptiveLevel)
