@@ -133,11 +133,12 @@ export interface NeuralForecasterOptions {
    * trends, weekends); logs make that a shift. The mixes (seasonalBlend, holtWintersBlend) are
    * taken in these units: a geometric mean in logs; the means over past days and weeks are of the
    * values (features.ts, logScale), as one near-empty night (an outage, a blizzard) would
-   * otherwise pull a week of them down. Not the default: against linear units
-   * (2026-11-28, `npm run eval` and `--series`, 48 steps) simulated 1-minute 0.844x -> 0.830x,
-   * 30-minute 0.783x -> 0.717x, `taylor` 0.944x -> 0.917x, but nyc_taxi (`--holidays us`)
-   * 0.707x -> 0.753x (offsets of 5% or 10% of the median instead: 0.741x, 0.743x), and the Azure
-   * conversation trace's p90 coverage left 0.85-0.95 (0.848 requests, 0.950 tokens).
+   * otherwise pull a week of them down. Not the default: against linear units ('auto' against
+   * false, `npm run eval -- --units auto` and `--series`, 48 steps; models/README.md, twelfth
+   * session) simulated 1-minute 0.844x -> 0.831x, 30-minute 0.783x -> 0.700x, `taylor` 0.944x ->
+   * 0.932x, but nyc_taxi (`--holidays us`) 0.707x -> 0.739x, the Azure conversation trace's p90
+   * coverage left 0.85-0.95 (0.848 requests, 0.950 tokens), and sixteen month-long hourly spans
+   * moved nothing (geometric mean of the ratios 1.102 -> 1.109).
    */
   logScale: 'auto' | boolean;
 }
