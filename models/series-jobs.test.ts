@@ -151,7 +151,7 @@ test('--units: log saves a log scaler, auto falls back to linear on a span holdi
     trainSeriesFile({ input: zero, modelDir: join(dir, 'model-log0'), horizon: 6, epochs: 1, units: 'log' }),
     {
       code: 'SLUICE_CONFIG_INVALID',
-      message: /holds 0 at point 10; use units 'auto' \(logs only where they fit\) or 'linear'/,
+      message: /holds 0 at point 10; use --units auto \(logs only where they fit\) or --units linear/,
     },
   );
 });

@@ -947,6 +947,6 @@ function unloggableSpan(name: string, span: Float64Array): SluiceError {
   const what = span.length === 0 ? 'is empty' : `holds ${span[at]} at point ${at}`;
   return new SluiceError(
     'SLUICE_CONFIG_INVALID',
-    `${name}: log units need every training value finite and > 0, but the training span ${what}; use units 'auto' (logs only where they fit) or 'linear'`,
+    `${name}: log units need every training value finite and > 0, but the training span ${what}; use --units auto (logs only where they fit) or --units linear (logScale 'auto' or false in the API)`,
   );
 }
