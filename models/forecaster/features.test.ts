@@ -79,7 +79,7 @@ test('in log units the mean over past days is of the values, not of their logs: 
     return [...seasonLagInputs(c, 0)].map((k) => scaler.inverse(b.inputs[k] + b.levels[0]));
   };
   // The mean of six 1,000s and one 8: 858.3; the geometric mean (of v + the offset 0.08): 502.4.
-  for (const v of seasonInputs({ ...cfg, logScale: scaler.scale }))
+  for (const v of seasonInputs({ ...cfg, logUnits: { scale: scaler.scale } }))
     assert.ok(Math.abs(v - 858.29) < 0.5, `${v}`);
   for (const v of seasonInputs(cfg)) assert.ok(Math.abs(v - 502.37) < 0.5, `${v}`);
 });

@@ -7,7 +7,7 @@
  *                        z[t+j-(k-1)p-p ceil(j/p)] - c, j=1..H  (the k-th seasonal-naive value per target)
  *                        (averaging K seasons is the neural analogue of Holt-Winters' smoothed
  *                        seasonal state: one season back alone is as noisy as the series;
- *                        in log units the mean of the values, not of their logs: logScale)
+ *                        in log units the mean of the values, not of their logs: logUnits)
  *   calendar features of time t+1                               (4 values)
  * Targets: z[t+h] - c, h = 1..H. Subtracting c makes a level shift look like the same pattern;
  * giving the lag's own lookback lets the model compare "then" with "now".
@@ -38,15 +38,15 @@ export interface FeatureConfig {
   /** Holiday day numbers (holiday-calendar.ts): weekly lags and calendar features follow similar days. */
   holidays?: number[];
   /**
-   * Set when z is log-scaled (log-robust-scaler.ts): the scaler's scale, so that the mean over
-   * past seasons is taken of the values, not of their logs (seasonMean). A geometric mean is
+   * Set when z is log-scaled (log-robust-scaler.ts), with that scaler's scale, so that the mean
+   * over past seasons is taken of the values, not of their logs (seasonMean). A geometric mean is
    * fragile: on nyc_taxi one blizzard night (8 rides in half an hour against a training least of
    * 1,431) pulled the week's mean of logs down for days after it. Rolling MASE (naive scale, 48
    * steps, 2026-11-28) in log units with the mean of logs / of values: nyc_taxi 1.514 / 1.484
    * (linear units 1.422), simulated 30-minute 1.714 / 1.673 of the rate-knowing MAE (linear
    * 1.872), 1-minute 1.053 / 1.056 (1.072), `taylor` 0.495 / 0.503 (0.510).
    */
-  logScale?: number;
+  logUnits?: { scale: number };
 }
 
 const DAY_MS = 86_400_000;
@@ -67,33 +67,34 @@ function calendarOf(cfg: FeatureConfig): HolidayCalendar | null {
 }
 
 /**
- * The mean of the `count` values z[newest], z[newest - p], ..., of the values they scale where
- * z is in log units (logScale = the scaler's scale s: (1/s) log(mean(exp(s z))), taken from the
- * largest so that exp cannot overflow), else of z itself.
+ * The mean of the `count` values z[newest], z[newest - p], ...: in log units (scale s) the mean
+ * of the values they stand for, (1/s) log(mean(exp(s z))) (taken from the largest, so that exp
+ * cannot overflow), else of z itself.
  */
 function seasonMean(
   z: ArrayLike<number>,
   newest: number,
   p: number,
   count: number,
-  logScale?: number,
+  logUnits: FeatureConfig['logUnits'],
 ): number {
-  if (logScale === undefined) {
+  if (logUnits === undefined) {
     let sum = 0;
     for (let k = 0; k < count; k++) sum += z[newest - k * p];
     return sum / count;
   }
+  const s = logUnits.scale;
   let top = Number.NEGATIVE_INFINITY;
   for (let k = 0; k < count; k++) top = Math.max(top, z[newest - k * p]);
   let sum = 0;
-  for (let k = 0; k < count; k++) sum += Math.exp(logScale * (z[newest - k * p] - top));
-  return top + Math.log(sum / count) / logScale;
+  for (let k = 0; k < count; k++) sum += Math.exp(s * (z[newest - k * p] - top));
+  return top + Math.log(sum / count) / s;
 }
 
 /**
- * The mean (seasonMean) of z over the `count` latest points at or before `last` whose day behaves like point
- * i's (same time of day, whole days back), or NaN where fewer than `count` lie in the series
- * within count weeks and SIMILAR_DAY_SLACK days.
+ * The mean (seasonMean) of z over the `count` latest points at or before `last` whose day
+ * behaves like point i's (same time of day, whole days back), or NaN where fewer than `count` lie
+ * in the series within count weeks and SIMILAR_DAY_SLACK days.
  */
 function similarDayMean(
   cal: HolidayCalendar,
@@ -104,7 +105,7 @@ function similarDayMean(
   i: number,
   last: number,
   count: number,
-  logScale: number | undefined,
+  logUnits: FeatureConfig['logUnits'],
 ): number {
   const weekday = cal.effectiveWeekday(dayNumber(start + i * stepMs));
   const alike: number[] = [];
@@ -116,7 +117,8 @@ function similarDayMean(
     alike.push(z[j]);
     found++;
   }
-  return found === count ? seasonMean(alike, 0, -1, count, logScale) : Number.NaN;
+  // In the order found, as the strided means read theirs (newest first): alike[0], alike[1], ...
+  return found === count ? seasonMean(alike, 0, -1, count, logUnits) : Number.NaN;
 }
 
 export function inputSize(cfg: FeatureConfig): number {
@@ -182,24 +184,24 @@ export function buildFeatures(
       const similar = cal !== null && perDay >= 1 && p === 7 * perDay;
       for (let j = -L + 1; j <= 0; j++) {
         const alike = similar
-          ? similarDayMean(cal, z, start, stepMs, perDay, t + j, t + j - 1, K, cfg.logScale)
+          ? similarDayMean(cal, z, start, stepMs, perDay, t + j, t + j - 1, K, cfg.logUnits)
           : Number.NaN;
         if (!Number.isNaN(alike)) {
           inputs[o++] = alike - c;
           continue;
         }
-        inputs[o++] = seasonMean(z, t + j - p, p, K, cfg.logScale) - c;
+        inputs[o++] = seasonMean(z, t + j - p, p, K, cfg.logUnits) - c;
       }
       for (let j = 1; j <= H; j++) {
         const alike = similar
-          ? similarDayMean(cal, z, start, stepMs, perDay, t + j, t, K, cfg.logScale)
+          ? similarDayMean(cal, z, start, stepMs, perDay, t + j, t, K, cfg.logUnits)
           : Number.NaN;
         if (!Number.isNaN(alike)) {
           inputs[o++] = alike - c;
           continue;
         }
         const back = t + j - p * Math.ceil(j / p);
-        inputs[o++] = seasonMean(z, back, p, K, cfg.logScale) - c;
+        inputs[o++] = seasonMean(z, back, p, K, cfg.logUnits) - c;
       }
     }
     if (cfg.baselines) {

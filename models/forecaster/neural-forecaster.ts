@@ -132,7 +132,7 @@ export interface NeuralForecasterOptions {
    * span is > 0 (default false). Demand often scales its daily swing with its level (shifts,
    * trends, weekends); logs make that a shift. The mixes (seasonalBlend, holtWintersBlend) are
    * taken in these units: a geometric mean in logs; the means over past days and weeks are of the
-   * values (features.ts, logScale), as one near-empty night (an outage, a blizzard) would
+   * values (features.ts, logUnits), as one near-empty night (an outage, a blizzard) would
    * otherwise pull a week of them down. Not the default: against linear units ('auto' against
    * false, `npm run eval -- --units auto` and `--series`, 48 steps; models/README.md, twelfth
    * session) simulated 1-minute 0.844x -> 0.831x, 30-minute 0.783x -> 0.700x, `taylor` 0.944x ->
@@ -358,7 +358,7 @@ export class NeuralForecaster implements Forecaster {
       calendar: { day: end >= 2 * day, week: end >= 14 * day },
       baselines: o.baselineInputs,
       ...(o.holidays.length > 0 ? { holidays: HolidayCalendar.fromDates(o.holidays).days } : {}),
-      ...(this.scaler instanceof LogRobustScaler ? { logScale: this.scaler.scale } : {}),
+      ...(this.scaler instanceof LogRobustScaler ? { logUnits: { scale: this.scaler.scale } } : {}),
       level:
         o.level === 'auto'
           ? fitLevel(series.values, end, o.lookback, o.horizon, o.adaptiveLevel)
