@@ -44,7 +44,7 @@ export interface FeatureConfig {
    * 1,431) pulled the week's mean of logs down for days after it. Rolling MASE (naive scale, 48
    * steps, 2026-11-28) in log units with the mean of logs / of values: nyc_taxi 1.514 / 1.484
    * (linear units 1.422), simulated 30-minute 1.714 / 1.673 of the rate-knowing MAE (linear
-   * 1.872), 1-minute 1.053 / 1.056 (1.072), `taylor` 0.495 / 0.503 (0.510).
+   * 1.872), 1-minute 1.055 / 1.056 (1.072), `taylor` 0.495 / 0.503 (0.510).
    */
   logUnits?: { scale: number };
 }
