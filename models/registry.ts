@@ -14,6 +14,7 @@ import { ResidualDetector } from './detector/residual-detector.js';
 import type { Forecaster } from './forecaster.js';
 import { pointsPerDay } from './forecaster.js';
 import { NeuralForecaster } from './forecaster/neural-forecaster.js';
+import { type ForecastUnits, logScaleFor } from './forecaster/forecast-units.js';
 import { neuralOptionsForSeries } from './forecaster/neural-sizing.js';
 
 export const DETECTORS = ['neural-residual', 'robust-zscore', 'ewma-control'] as const;
@@ -49,16 +50,19 @@ export function createForecaster(
   stepMs: number,
   horizon: number,
   trainPoints: number,
-  neural: { epochs?: number; seed?: number; holidays?: string[]; logScale?: 'auto' | boolean } = {},
+  neural: { epochs?: number; seed?: number; holidays?: string[]; units?: ForecastUnits } = {},
 ): Forecaster {
   const day = pointsPerDay(stepMs);
   switch (name) {
-    case 'neural-mlp':
+    case 'neural-mlp': {
+      const { units, ...flags } = neural;
       return new NeuralForecaster({
         ...neuralOptionsForSeries({ stepMs, horizon, trainPoints }),
         // A flag left unset must not blank the rule's value.
-        ...Object.fromEntries(Object.entries(neural).filter(([, v]) => v !== undefined)),
+        ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)),
+        logScale: logScaleFor(units),
       });
+    }
     case 'naive':
       return new NaiveForecaster();
     case 'moving-average':

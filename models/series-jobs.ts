@@ -2,7 +2,7 @@
  * The file-to-file jobs behind `sluice detect` and `sluice forecast`: read a series CSV, run a
  * model, write CSV. The CLI only parses flags and calls these.
  */
-import { scalerUnits } from '../datasets/series/log-robust-scaler.js';
+import { type ScalerUnits, scalerUnits } from '../datasets/series/log-robust-scaler.js';
 import type { HoltWintersBlend } from './forecaster/holt-winters-blend.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -21,7 +21,7 @@ import { evaluateScenario, type ScenarioResult } from './eval/forecast-evaluatio
 import { seriesScenario } from './eval/series-scenario.js';
 import type { Clock } from './eval/timed.js';
 import { type ProgressCallback, pointsPerDay } from './forecaster.js';
-import { type ForecastUnits, logScaleFor } from './forecaster/forecast-units.js';
+import type { ForecastUnits } from './forecaster/forecast-units.js';
 import { loadForecaster, saveForecaster } from './forecaster/model-store.js';
 import { ResidualDetector } from './detector/residual-detector.js';
 import { NeuralForecaster } from './forecaster/neural-forecaster.js';
@@ -112,7 +112,7 @@ export async function backtestSeriesFile(opts: {
   const { train } = holdoutSplit(series.values.length, opts.holdout);
   const model = createForecaster(opts.model, series.stepMs, opts.horizon, train.end, {
     holidays: holidaysFor(series, opts.holidays),
-    logScale: logScaleFor(opts.units ?? 'linear'),
+    units: opts.units,
   });
   if (model instanceof NeuralForecaster) model.onProgress = opts.progress ?? null;
   const rows = await rollingOrigin(model, series, {
@@ -159,13 +159,13 @@ export async function trainSeriesFile(opts: {
   holidays?: string[];
   units?: ForecastUnits;
   progress?: ProgressCallback;
-}): Promise<{ windows: number; epochs: number; blend: HoltWintersBlend | null; units: 'log' | 'linear' }> {
+}): Promise<{ windows: number; epochs: number; blend: HoltWintersBlend | null; units: ScalerUnits }> {
   const series = await readRegular(opts.input);
   const n = series.values.length;
   const model = createForecaster('neural-mlp', series.stepMs, opts.horizon, n, {
     epochs: opts.epochs,
     holidays: holidaysFor(series, opts.holidays),
-    logScale: logScaleFor(opts.units ?? 'linear'),
+    units: opts.units,
   });
   if (!(model instanceof NeuralForecaster))
     throw new SluiceError('SLUICE_INTERNAL', 'neural-mlp is not neural');

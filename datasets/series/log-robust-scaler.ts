@@ -7,8 +7,9 @@
  *
  * The offset is a hundredth of the smallest value fitted on: a later 0 (never seen when fitting)
  * maps to a finite value below everything seen, and the logs of what was seen are nearly pure.
- * (Half the smallest value, 9,320 MW on `taylor`, flattened its logs: 0.942x of weekly
- * Holt-Winters against 0.917x with a hundredth, 186 MW.)
+ * It was chosen on `taylor` when the means over past days were means of logs; with the means of
+ * values (features.ts, 2026-11-28) half the smallest value, 9,320 MW, scores 0.925x of weekly
+ * Holt-Winters there against 0.932x with a hundredth, 186 MW: not re-chosen (one series).
  */
 import { RobustScaler } from './robust-scaler.js';
 
@@ -51,24 +52,34 @@ export class LogRobustScaler {
   }
 }
 
+/** The index of the first value that has no log (0 or less, NaN, infinite), or -1. */
+export function firstUnloggable(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) if (!(values[i] > 0 && Number.isFinite(values[i]))) return i;
+  return -1;
+}
+
 /** Can a span be log-scaled: non-empty, every value finite and > 0? Counts with zeros cannot. */
 export function fitsLogScale(values: ArrayLike<number>): boolean {
-  if (values.length === 0) return false;
-  for (let i = 0; i < values.length; i++) if (!(values[i] > 0 && Number.isFinite(values[i]))) return false;
-  return true;
+  return values.length > 0 && firstUnloggable(values) === -1;
 }
 
 export type SeriesScaler = RobustScaler | LogRobustScaler;
 /** What a saved model holds: a linear scaler's state has no kind (models saved before logs). */
 export type SeriesScalerState = { center: number; scale: number } | LogScalerState;
 
+export type ScalerUnits = 'log' | 'linear';
+
+function isLogState(state: SeriesScalerState): state is LogScalerState {
+  return 'kind' in state && state.kind === 'log';
+}
+
 /** The units a saved scaler works in. */
-export function scalerUnits(state: SeriesScalerState): 'log' | 'linear' {
-  return 'kind' in state && state.kind === 'log' ? 'log' : 'linear';
+export function scalerUnits(state: SeriesScalerState): ScalerUnits {
+  return isLogState(state) ? 'log' : 'linear';
 }
 
 export function restoreScaler(state: SeriesScalerState): SeriesScaler {
-  return scalerUnits(state) === 'log' && 'offset' in state
+  return isLogState(state)
     ? new LogRobustScaler(state.center, state.scale, state.offset)
     : new RobustScaler(state.center, state.scale);
 }

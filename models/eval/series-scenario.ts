@@ -49,7 +49,7 @@ export function seriesScenario(
     candidate: new NeuralForecaster({
       ...neuralOptionsForSeries({ stepMs: series.stepMs, horizon: opts.horizon, trainPoints: train.end }),
       holidays: opts.holidays ?? [],
-      logScale: logScaleFor(opts.units ?? 'linear'),
+      logScale: logScaleFor(opts.units),
     }),
   };
 }

@@ -67,29 +67,32 @@ function calendarOf(cfg: FeatureConfig): HolidayCalendar | null {
 }
 
 /**
- * The mean of the `count` values z[newest], z[newest - p], ...: in log units (scale s) the mean
+ * The mean of the `count` values z[first], z[first + step], ...: in log units (scale s) the mean
  * of the values they stand for, (1/s) log(mean(exp(s z))) (taken from the largest, so that exp
  * cannot overflow), else of z itself.
  */
 function seasonMean(
   z: ArrayLike<number>,
-  newest: number,
-  p: number,
+  first: number,
+  step: number,
   count: number,
   logUnits: FeatureConfig['logUnits'],
 ): number {
   if (logUnits === undefined) {
     let sum = 0;
-    for (let k = 0; k < count; k++) sum += z[newest - k * p];
+    for (let k = 0; k < count; k++) sum += z[first + k * step];
     return sum / count;
   }
   const s = logUnits.scale;
   let top = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < count; k++) top = Math.max(top, z[newest - k * p]);
+  for (let k = 0; k < count; k++) top = Math.max(top, z[first + k * step]);
   let sum = 0;
-  for (let k = 0; k < count; k++) sum += Math.exp(s * (z[newest - k * p] - top));
+  for (let k = 0; k < count; k++) sum += Math.exp(s * (z[first + k * step] - top));
   return top + Math.log(sum / count) / s;
 }
+
+/** The similar days' values, newest first; reused, as features are built synchronously. */
+let alike = new Float64Array(16);
 
 /**
  * The mean (seasonMean) of z over the `count` latest points at or before `last` whose day
@@ -108,17 +111,15 @@ function similarDayMean(
   logUnits: FeatureConfig['logUnits'],
 ): number {
   const weekday = cal.effectiveWeekday(dayNumber(start + i * stepMs));
-  const alike: number[] = [];
+  if (alike.length < count) alike = new Float64Array(count);
   let found = 0;
   for (let k = 1; k <= 7 * count + SIMILAR_DAY_SLACK && found < count; k++) {
     const j = i - k * perDay;
     if (j < 0) break;
     if (j > last || cal.effectiveWeekday(dayNumber(start + j * stepMs)) !== weekday) continue;
-    alike.push(z[j]);
-    found++;
+    alike[found++] = z[j];
   }
-  // In the order found, as the strided means read theirs (newest first): alike[0], alike[1], ...
-  return found === count ? seasonMean(alike, 0, -1, count, logUnits) : Number.NaN;
+  return found === count ? seasonMean(alike, 0, 1, count, logUnits) : Number.NaN;
 }
 
 export function inputSize(cfg: FeatureConfig): number {
@@ -190,7 +191,7 @@ export function buildFeatures(
           inputs[o++] = alike - c;
           continue;
         }
-        inputs[o++] = seasonMean(z, t + j - p, p, K, cfg.logUnits) - c;
+        inputs[o++] = seasonMean(z, t + j - p, -p, K, cfg.logUnits) - c;
       }
       for (let j = 1; j <= H; j++) {
         const alike = similar
@@ -201,7 +202,7 @@ export function buildFeatures(
           continue;
         }
         const back = t + j - p * Math.ceil(j / p);
-        inputs[o++] = seasonMean(z, back, p, K, cfg.logUnits) - c;
+        inputs[o++] = seasonMean(z, back, -p, K, cfg.logUnits) - c;
       }
     }
     if (cfg.baselines) {

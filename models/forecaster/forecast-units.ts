@@ -8,7 +8,8 @@ import { SluiceError } from '../../gateway-core/errors.js';
 export const FORECAST_UNITS = ['linear', 'log', 'auto'] as const;
 export type ForecastUnits = (typeof FORECAST_UNITS)[number];
 
-export function logScaleFor(units: ForecastUnits): 'auto' | boolean {
+/** The forecaster's logScale for units as named; unnamed is linear. */
+export function logScaleFor(units: ForecastUnits = 'linear'): 'auto' | boolean {
   return units === 'auto' ? 'auto' : units === 'log';
 }
 

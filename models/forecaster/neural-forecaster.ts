@@ -22,6 +22,7 @@ import type { RegularSeries } from '../../datasets/series/regular-series.js';
 import { timeAt } from '../../datasets/series/regular-series.js';
 import { HolidayCalendar } from '../../datasets/series/holiday-calendar.js';
 import {
+  firstUnloggable,
   fitsLogScale,
   LogRobustScaler,
   restoreScaler,
@@ -345,8 +346,9 @@ export class NeuralForecaster implements Forecaster {
   async fit(series: RegularSeries, end: number): Promise<void> {
     const o = this.options;
     const span = series.values.subarray(0, end);
-    if (o.logScale === true && !fitsLogScale(span)) throw unloggableSpan(this.name, span);
-    const logs = o.logScale === true || (o.logScale === 'auto' && fitsLogScale(span));
+    const loggable = fitsLogScale(span);
+    if (o.logScale === true && !loggable) throw unloggableSpan(this.name, span);
+    const logs = o.logScale === true || (o.logScale === 'auto' && loggable);
     this.scaler = logs ? LogRobustScaler.fit(span) : RobustScaler.fit(span);
     this.scaledCache = new WeakMap();
     this.forgetRows();
@@ -635,8 +637,8 @@ export class NeuralForecaster implements Forecaster {
           const net = raw[k * 2 * H + h];
           mid[h] = fromLevel ? 0 : net;
           // Mixed in scaled units, as the weight was chosen (a geometric mean with log units;
-          // on `taylor`, offset half the least value, the arithmetic mean of values scored the
-          // same: 0.941x against 0.942x).
+          // on `taylor` in log units the arithmetic mean of the values scored the same: 0.931x
+          // of weekly Holt-Winters against 0.932x, 2026-11-28).
           if (blend > 0) mid[h] = (1 - blend) * mid[h] + blend * batch.inputs[k * width + lag![h]];
           if (hw) mid[h] = (1 - weight) * mid[h] + weight * (hw[k * H + h] - batch.levels[k]);
           upper[h] = net + softplus(raw[k * 2 * H + H + h]);
@@ -943,7 +945,7 @@ function startAt(model: tf.LayersModel, lag: readonly number[], horizon: number)
 
 /** Log units asked for by name on a span that cannot take them: names the first such value and the fix. */
 function unloggableSpan(name: string, span: Float64Array): SluiceError {
-  const at = span.findIndex((v) => !(v > 0 && Number.isFinite(v)));
+  const at = firstUnloggable(span);
   const what = span.length === 0 ? 'is empty' : `holds ${span[at]} at point ${at}`;
   return new SluiceError(
     'SLUICE_CONFIG_INVALID',
